@@ -1,0 +1,58 @@
+/**
+ * The HTTP entry: body limit, error hooks, the API routes from the registry, account and admin routes,
+ * and /openapi.json generated from the same zod schemas.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { apis } from "./apis";
+import type { AppEnv } from "./app-env";
+import { errorBody, handleError, handleValidationError } from "./errors";
+import { adminRoutes } from "./routes/admin";
+import { registerApiRoutes } from "./routes/apis";
+import { meRoutes } from "./routes/me";
+
+const DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024;
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: handleValidationError });
+
+  app.use("*", (c, next) => {
+    const maxSize = Number(c.env.MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES;
+    return bodyLimit({
+      maxSize,
+      onError: (c) => c.json(errorBody(`Request body is larger than the limit of ${maxSize} bytes`), 413),
+    })(c, next);
+  });
+
+  // Routes
+  registerApiRoutes(app, apis);
+  app.route("/", meRoutes);
+  app.route("/", adminRoutes);
+
+  app.get("/health", (c) => c.json({ success: true, status: "ok" }));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: `Authorization: Bearer il_...`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator token (the ADMIN_TOKEN secret).",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Lamina API",
+      version: "1.0.0",
+      description:
+        "Content processing, wire-compatible with the Iteration Layer API. Every API runs sync (result in the " +
+        "response) or async (with `webhook_url`: 201 at once, the result POSTed to the webhook).",
+    },
+  });
+
+  app.notFound((c) => c.json(errorBody(`Not found: ${c.req.method} ${c.req.path}`), 404));
+  app.onError(handleError);
+  return app;
+}

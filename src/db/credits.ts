@@ -1,0 +1,98 @@
+/**
+ * Every movement of credits. Each function is one D1 batch (one transaction) that changes the balance
+ * and writes the matching ledger row together, so SUM(ledger.amount) always equals accounts.credits.
+ */
+import type { JobMode } from "./jobs";
+
+export interface NewJob {
+  id: string;
+  accountId: string;
+  api: string;
+  mode: JobMode;
+  cost: number;
+  webhookUrl: string | null;
+  now: string;
+}
+
+/**
+ * Debits `cost` and creates the job, or does nothing when the balance is short. The conditional debit
+ * gates the job insert (`changes() = 1`), which gates the ledger row, so parallel requests can never
+ * overdraw and no job exists without its charge. Returns false on insufficient credits.
+ */
+export async function chargeAndCreateJob(db: D1Database, job: NewJob): Promise<boolean> {
+  const status = job.mode === "sync" ? "processing" : "queued";
+  const deliveryStatus = job.mode === "sync" ? null : "pending";
+  const startedAt = job.mode === "sync" ? job.now : null;
+  const [, insertJob] = await db.batch([
+    db
+      .prepare("UPDATE accounts SET credits = credits - ?1 WHERE id = ?2 AND credits >= ?1")
+      .bind(job.cost, job.accountId),
+    db
+      .prepare(
+        `INSERT INTO jobs (id, account_id, api, mode, status, cost, webhook_url, delivery_status, created_at, started_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE changes() = 1`,
+      )
+      .bind(job.id, job.accountId, job.api, job.mode, status, job.cost, job.webhookUrl, deliveryStatus, job.now, startedAt),
+    db
+      .prepare(
+        `INSERT INTO credit_ledger (account_id, job_id, reason, amount, created_at)
+         SELECT ?1, ?2, 'debit', -?3, ?4 WHERE changes() = 1`,
+      )
+      .bind(job.accountId, job.id, job.cost, job.now),
+  ]);
+  return insertJob?.meta.changes === 1;
+}
+
+/**
+ * Marks a job failed (only from one of `fromStatuses`) and refunds its cost, exactly once: the status
+ * compare-and-set gates the refund row, the refund row's unique index stops a second refund whoever asks,
+ * and the balance moves only when the refund row was written. Returns true when this call failed the job.
+ */
+export async function failJobAndRefund(
+  db: D1Database,
+  jobId: string,
+  failure: { error: string; now: string; fromStatuses: readonly string[] },
+): Promise<boolean> {
+  const from = JSON.stringify(failure.fromStatuses);
+  const [markFailed] = await db.batch([
+    db
+      .prepare(
+        `UPDATE jobs SET status = 'failed', error = ?2, finished_at = ?3
+          WHERE id = ?1 AND status IN (SELECT value FROM json_each(?4))`,
+      )
+      .bind(jobId, failure.error, failure.now, from),
+    db
+      .prepare(
+        `INSERT INTO credit_ledger (account_id, job_id, reason, amount, created_at)
+         SELECT account_id, id, 'refund', cost, ?2 FROM jobs WHERE id = ?1 AND changes() = 1
+         ON CONFLICT DO NOTHING`,
+      )
+      .bind(jobId, failure.now),
+    db
+      .prepare(
+        `UPDATE accounts SET credits = credits + (SELECT cost FROM jobs WHERE id = ?1)
+          WHERE id = (SELECT account_id FROM jobs WHERE id = ?1) AND changes() = 1`,
+      )
+      .bind(jobId),
+  ]);
+  return markFailed?.meta.changes === 1;
+}
+
+/** Adds credits to an account (an operator grant). Returns the new balance, or null for an unknown account. */
+export async function grantCredits(
+  db: D1Database,
+  grant: { accountId: string; amount: number; now: string },
+): Promise<number | null> {
+  const [, , balance] = await db.batch([
+    db.prepare("UPDATE accounts SET credits = credits + ?2 WHERE id = ?1").bind(grant.accountId, grant.amount),
+    db
+      .prepare(
+        `INSERT INTO credit_ledger (account_id, job_id, reason, amount, created_at)
+         SELECT ?1, NULL, 'grant', ?2, ?3 WHERE changes() = 1`,
+      )
+      .bind(grant.accountId, grant.amount, grant.now),
+    db.prepare("SELECT credits FROM accounts WHERE id = ?1").bind(grant.accountId),
+  ]);
+  const row = balance?.results[0] as { credits: number } | undefined;
+  return row ? row.credits : null;
+}

@@ -1,0 +1,88 @@
+/**
+ * The one error type and the one error envelope. Anything may `throw new ApiError(status, message)`;
+ * `handleError` turns it into `{success: false, error}`. Unknown errors are logged and answered with a
+ * generic 500 that never echoes internals.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const ErrorResponseSchema = z
+  .object({
+    success: z.literal(false),
+    error: z.string().openapi({ example: "dimensions.width_in_px: Too small: expected number to be >=1" }),
+  })
+  .openapi("Error");
+
+export const INTERNAL_ERROR_MESSAGE = "Internal server error";
+
+export function errorBody(message: string) {
+  return { success: false as const, error: message };
+}
+
+/** `layers.0.hex_color: Invalid hex color; dimensions: Required`: every issue, each with its field path. */
+export function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => {
+      const path = issue.path.map(String).join(".");
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
+
+/** The defaultHook of every OpenAPIHono: zod failures become a 400 naming the field. */
+export function handleValidationError(
+  result: { success: true } | { success: false; error: z.ZodError },
+  c: Context,
+) {
+  if (!result.success) {
+    return c.json(errorBody(formatZodError(result.error)), 400);
+  }
+}
+
+export function handleError(err: Error, c: Context) {
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.message), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    return c.json(errorBody(err.message || "Request could not be handled"), status);
+  }
+  console.error(JSON.stringify({ event: "unhandled_error", path: c.req.path, error: String(err), stack: err.stack }));
+  return c.json(errorBody(INTERNAL_ERROR_MESSAGE), 500);
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid request: the message names the field",
+  401: "Missing, invalid or revoked API key",
+  402: "Insufficient credits",
+  404: "Not found",
+  409: "Conflict",
+  413: "Request body too large",
+  415: "Content-Type is not application/json",
+  422: "Valid request that could not be processed; credits refunded",
+  500: "Internal error; credits refunded",
+  503: "Temporarily unavailable; nothing charged",
+};
+
+/** OpenAPI `responses` entries for the given error statuses, all with the one error envelope. */
+export function errorResponses(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: ERROR_DESCRIPTIONS[status]!, content: { "application/json": { schema: ErrorResponseSchema } } },
+    ]),
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The operator API: accounts, credit grants and API keys. Guarded by ADMIN_TOKEN; absent when it is unset.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../app-env";
+import { generateApiKey, requireAdminToken } from "../auth";
+import { getAccountById, insertAccountWithGrant } from "../db/accounts";
+import { getApiKeyById, insertApiKey, revokeApiKey } from "../db/api-keys";
+import { grantCredits } from "../db/credits";
+import { ApiError, errorResponses, handleValidationError } from "../errors";
+
+export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: handleValidationError });
+
+const MAX_CREDITS = 1_000_000_000;
+const IdParamSchema = z.object({ id: z.uuid("must be a UUID") });
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const ApiKeyCreatedSchema = z.object({
+  api_key: z.string().openapi({ description: "Shown once; only its hash is stored." }),
+  api_key_id: z.string(),
+  prefix: z.string(),
+});
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/v1/accounts",
+    tags: ["admin"],
+    summary: "Create an account with an opening credit grant and a first API key",
+    security: [{ adminToken: [] }],
+    middleware: [requireAdminToken] as const,
+    request: jsonBody(
+      z.object({ name: z.string().trim().min(1).max(200), credits: z.int().min(0).max(MAX_CREDITS) }),
+    ),
+    responses: {
+      201: jsonResponse(
+        "Created",
+        z.object({
+          success: z.literal(true),
+          data: ApiKeyCreatedSchema.extend({ account_id: z.string(), name: z.string(), credits: z.int() }),
+        }),
+      ),
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { name, credits } = c.req.valid("json");
+    const accountId = crypto.randomUUID();
+    const key = await generateApiKey();
+    await insertAccountWithGrant(c.env.DB, { id: accountId, name, credits, now: new Date().toISOString() }, key);
+    return c.json(
+      {
+        success: true as const,
+        data: { account_id: accountId, name, credits, api_key: key.key, api_key_id: key.id, prefix: key.prefix },
+      },
+      201,
+    );
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/v1/accounts/{id}/credits",
+    tags: ["admin"],
+    summary: "Grant credits to an account (a ledger grant)",
+    security: [{ adminToken: [] }],
+    middleware: [requireAdminToken] as const,
+    request: { params: IdParamSchema, ...jsonBody(z.object({ amount: z.int().min(1).max(MAX_CREDITS) })) },
+    responses: {
+      200: jsonResponse("The new balance", z.object({ success: z.literal(true), data: z.object({ credits: z.int() }) })),
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const { amount } = c.req.valid("json");
+    const credits = await grantCredits(c.env.DB, { accountId: id, amount, now: new Date().toISOString() });
+    if (credits === null) {
+      throw new ApiError(404, `Account ${id} not found`);
+    }
+    return c.json({ success: true as const, data: { credits } }, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/v1/accounts/{id}/api-keys",
+    tags: ["admin"],
+    summary: "Create another API key for an account",
+    security: [{ adminToken: [] }],
+    middleware: [requireAdminToken] as const,
+    request: { params: IdParamSchema },
+    responses: {
+      201: jsonResponse(
+        "Created",
+        z.object({ success: z.literal(true), data: ApiKeyCreatedSchema.extend({ account_id: z.string() }) }),
+      ),
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await getAccountById(c.env.DB, id))) {
+      throw new ApiError(404, `Account ${id} not found`);
+    }
+    const key = await generateApiKey();
+    await insertApiKey(c.env.DB, { ...key, accountId: id, now: new Date().toISOString() });
+    return c.json(
+      { success: true as const, data: { account_id: id, api_key: key.key, api_key_id: key.id, prefix: key.prefix } },
+      201,
+    );
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/admin/v1/api-keys/{id}",
+    tags: ["admin"],
+    summary: "Revoke an API key (idempotent)",
+    security: [{ adminToken: [] }],
+    middleware: [requireAdminToken] as const,
+    request: { params: IdParamSchema },
+    responses: {
+      200: jsonResponse(
+        "Revoked",
+        z.object({
+          success: z.literal(true),
+          data: z.object({ api_key_id: z.string(), prefix: z.string(), revoked_at: z.string() }),
+        }),
+      ),
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await revokeApiKey(c.env.DB, id, new Date().toISOString());
+    const key = await getApiKeyById(c.env.DB, id);
+    if (!key?.revokedAt) {
+      throw new ApiError(404, `API key ${id} not found`);
+    }
+    return c.json({ success: true as const, data: { api_key_id: key.id, prefix: key.prefix, revoked_at: key.revokedAt } }, 200);
+  },
+);
