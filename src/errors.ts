@@ -58,7 +58,9 @@ export function handleError(err: Error, c: Context) {
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    return c.json(errorBody(err.message || "Request could not be handled"), status);
+    // Hono's JSON validator answers a missing or foreign Content-Type with a bare "Unsupported Media Type".
+    const message = status === 415 ? "Content-Type must be application/json" : err.message || "Request could not be handled";
+    return c.json(errorBody(message), status);
   }
   console.error(JSON.stringify({ event: "unhandled_error", path: c.req.path, error: String(err), stack: err.stack }));
   return c.json(errorBody(INTERNAL_ERROR_MESSAGE), 500);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { apis } from "../../src/apis";
+import { callJson } from "../helpers/http";
+
+describe("GET /openapi.json", () => {
+  it("is an OpenAPI 3.1 document listing every route with its errors", async () => {
+    const res = await callJson("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe("3.1.0");
+    const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    const listed = operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort();
+    expect(listed).toEqual(
+      [
+        ...apis.flatMap((api) => [api.path, ...api.aliases].map((path) => `POST ${path}`)),
+        "GET /v1/me",
+        "POST /admin/v1/accounts",
+        "POST /admin/v1/accounts/{id}/credits",
+        "POST /admin/v1/accounts/{id}/api-keys",
+        "DELETE /admin/v1/api-keys/{id}",
+      ].sort(),
+    );
+    for (const { operation } of operations) {
+      expect(Object.keys(operation.responses)).toContain("401");
+      expect(operation.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
+    }
+  });
+
+  it("describes the image generation request from the same zod schema, errors included", async () => {
+    const { body: doc } = await callJson("/openapi.json");
+    const operation = doc.paths["/image-generation/v1/generate"].post;
+    expect(Object.keys(operation.responses).sort()).toEqual(["200", "201", "400", "401", "402", "413", "415", "422", "500", "503"]);
+    const schema = operation.requestBody.content["application/json"].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(["dimensions", "layers"]));
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["dimensions", "layers", "output_format", "fonts", "webhook_url"]));
+    expect(doc.components.schemas.Layer).toBeDefined();
+    expect(doc.paths["/image-generation/v1/render"].post.deprecated).toBe(true);
+  });
+});
