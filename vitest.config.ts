@@ -9,7 +9,14 @@ export default defineConfig(async () => {
         // main, bindings, queues (with their consumers) and the cron trigger all come from wrangler.toml.
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            // Short enough that the real queues run a full retry cycle in seconds.
+            WEBHOOK_TIMEOUT_MS: "500",
+            WEBHOOK_RETRY_DELAYS_SECONDS: "1,1,1",
+            WEBHOOK_RETRY_AFTER_MAX_SECONDS: "3",
+          },
         },
       }),
     ],

@@ -9,7 +9,9 @@ import type { AppEnv } from "./app-env";
 import { errorBody, handleError, handleValidationError } from "./errors";
 import { adminRoutes } from "./routes/admin";
 import { registerApiRoutes } from "./routes/apis";
+import { jobRoutes } from "./routes/jobs";
 import { meRoutes } from "./routes/me";
+import { webhookSecretRoutes } from "./routes/webhook-secret";
 
 const DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024;
 
@@ -27,6 +29,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Routes
   registerApiRoutes(app, apis);
   app.route("/", meRoutes);
+  app.route("/", jobRoutes);
+  app.route("/", webhookSecretRoutes);
   app.route("/", adminRoutes);
 
   app.get("/health", (c) => c.json({ success: true, status: "ok" }));

@@ -1,12 +1,76 @@
 /**
- * The queue entry: dispatches each batch by queue name. The async-mode consumers are filled in by the
- * async issue; until then every message is logged and acknowledged so nothing piles up.
+ * The queue entry: dispatches each batch by queue name to one domain function per message, and decides
+ * ack or retry here and nowhere else. A malformed message is logged and acked: retrying cannot fix it.
  */
+import type { z } from "zod";
+import { createProcessDeps } from "./jobs/deps";
+import { handleDeadProcessingMessage, runJob } from "./jobs/run";
 import { logEvent } from "./log";
+import { DeliverMessageSchema, ProcessMessageSchema, QUEUE_NAMES } from "./queues";
+import { deliverJob, handleDeadDeliveryMessage } from "./webhooks/deliver";
 
-export async function handleQueue(batch: MessageBatch<unknown>, _env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    logEvent({ event: "queue_message_ignored", queue: batch.queue, message_id: message.id });
-    message.ack();
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  switch (batch.queue) {
+    case QUEUE_NAMES.processing:
+      // max_retries = 0: if runJob throws (or the isolate dies) the message goes to the processing DLQ.
+      for (const message of batch.messages) {
+        const body = parse(batch.queue, message, ProcessMessageSchema);
+        if (body) {
+          await runJob(env, body.jobId, createProcessDeps());
+          message.ack();
+        }
+      }
+      return;
+    case QUEUE_NAMES.delivery:
+      await Promise.all(
+        batch.messages.map(async (message) => {
+          const body = parse(batch.queue, message, DeliverMessageSchema);
+          if (!body) {
+            return;
+          }
+          try {
+            const outcome = await deliverJob(env, body.jobId, message.attempts);
+            if (outcome.kind === "retry") {
+              // After the last retry the queue moves the message to the delivery DLQ.
+              message.retry({ delaySeconds: outcome.delaySeconds });
+            } else {
+              message.ack();
+            }
+          } catch (err) {
+            // Our own storage failed (D1/R2), not the receiver: try again with the queue's default delay.
+            logEvent({ event: "delivery_error", job_id: body.jobId, cause: String(err) });
+            message.retry();
+          }
+        }),
+      );
+      return;
+    case QUEUE_NAMES.processingDeadLetter:
+    case QUEUE_NAMES.deliveryDeadLetter:
+      for (const message of batch.messages) {
+        const schema = batch.queue === QUEUE_NAMES.processingDeadLetter ? ProcessMessageSchema : DeliverMessageSchema;
+        const body = parse(batch.queue, message, schema);
+        if (body) {
+          if (batch.queue === QUEUE_NAMES.processingDeadLetter) {
+            await handleDeadProcessingMessage(env, body.jobId);
+          } else {
+            await handleDeadDeliveryMessage(env, body.jobId);
+          }
+          message.ack();
+        }
+      }
+      return;
+    default:
+      logEvent({ event: "queue_unknown", queue: batch.queue });
+      batch.ackAll();
   }
+}
+
+function parse<T extends z.ZodType>(queue: string, message: Message<unknown>, schema: T): z.output<T> | null {
+  const result = schema.safeParse(message.body);
+  if (!result.success) {
+    logEvent({ event: "queue_message_malformed", queue, message_id: message.id });
+    message.ack();
+    return null;
+  }
+  return result.data;
 }

@@ -6,6 +6,10 @@ import { fetchWithEnv } from "./helpers/worker";
 /** Every route that needs an API key, with a body that would otherwise be valid. */
 const keyedRoutes: { method: string; path: string }[] = [
   { method: "GET", path: "/v1/me" },
+  { method: "GET", path: `/v1/jobs/${crypto.randomUUID()}` },
+  { method: "POST", path: `/v1/jobs/${crypto.randomUUID()}/redeliver` },
+  { method: "GET", path: "/v1/webhook-secret" },
+  { method: "POST", path: "/v1/webhook-secret/rotate" },
   ...apis.flatMap((api) => [api.path, ...api.aliases].map((path) => ({ method: "POST", path }))),
 ];
 
@@ -17,7 +21,7 @@ const adminRoutes: { method: string; path: string; body?: unknown }[] = [
 ];
 
 describe.each(keyedRoutes)("$method $path", ({ method, path }) => {
-  const body = method === "POST" ? {} : undefined;
+  const body = method === "POST" && !path.startsWith("/v1/") ? {} : undefined;
 
   it("rejects a request without an API key with 401", async () => {
     const res = await callJson(path, { method, body });

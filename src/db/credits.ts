@@ -12,6 +12,12 @@ export interface NewJob {
   cost: number;
   webhookUrl: string | null;
   now: string;
+  /** Reserve this Idempotency-Key for the job in the same transaction; a live duplicate makes the batch throw. */
+  idempotency?: { key: string; requestHash: string; expiredBefore: string };
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && /UNIQUE constraint failed/i.test(err.message);
 }
 
 /**
@@ -23,7 +29,7 @@ export async function chargeAndCreateJob(db: D1Database, job: NewJob): Promise<b
   const status = job.mode === "sync" ? "processing" : "queued";
   const deliveryStatus = job.mode === "sync" ? null : "pending";
   const startedAt = job.mode === "sync" ? job.now : null;
-  const [, insertJob] = await db.batch([
+  const statements = [
     db
       .prepare("UPDATE accounts SET credits = credits - ?1 WHERE id = ?2 AND credits >= ?1")
       .bind(job.cost, job.accountId),
@@ -39,7 +45,25 @@ export async function chargeAndCreateJob(db: D1Database, job: NewJob): Promise<b
          SELECT ?1, ?2, 'debit', -?3, ?4 WHERE changes() = 1`,
       )
       .bind(job.accountId, job.id, job.cost, job.now),
-  ]);
+  ];
+  if (job.idempotency) {
+    const { key, requestHash, expiredBefore } = job.idempotency;
+    statements.unshift(
+      db
+        .prepare("DELETE FROM idempotency_keys WHERE account_id = ?1 AND key = ?2 AND created_at < ?3")
+        .bind(job.accountId, key, expiredBefore),
+    );
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO idempotency_keys (account_id, key, request_hash, job_id, created_at)
+           SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?4)`,
+        )
+        .bind(job.accountId, key, requestHash, job.id, job.now),
+    );
+  }
+  const results = await db.batch(statements);
+  const insertJob = results[job.idempotency ? 2 : 1];
   return insertJob?.meta.changes === 1;
 }
 

@@ -88,3 +88,65 @@ export async function markJobSucceeded(
     .run();
   return outcome.meta.changes === 1;
 }
+
+/** pending → delivered. */
+export async function markJobDelivered(db: D1Database, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .prepare("UPDATE jobs SET delivery_status = 'delivered', delivered_at = ?2 WHERE id = ?1 AND delivery_status = 'pending'")
+    .bind(id, now)
+    .run();
+  return result.meta.changes === 1;
+}
+
+/** pending → exhausted: every attempt failed. Credits stay spent; processing succeeded or was refunded. */
+export async function markJobDeliveryExhausted(db: D1Database, id: string): Promise<boolean> {
+  const result = await db
+    .prepare("UPDATE jobs SET delivery_status = 'exhausted' WHERE id = ?1 AND delivery_status = 'pending'")
+    .bind(id)
+    .run();
+  return result.meta.changes === 1;
+}
+
+/** delivered | exhausted → pending, for a redelivery of a finished job. */
+export async function reopenJobDelivery(db: D1Database, id: string): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE jobs SET delivery_status = 'pending'
+        WHERE id = ?1 AND mode = 'async' AND status IN ('succeeded', 'failed')
+          AND delivery_status IN ('delivered', 'exhausted')`,
+    )
+    .bind(id)
+    .run();
+  return result.meta.changes === 1;
+}
+
+/** Ids of async jobs in `status` since before `before`, oldest first. */
+export async function listJobsStuckIn(
+  db: D1Database,
+  status: "queued" | "processing",
+  before: string,
+  limit: number,
+): Promise<string[]> {
+  const column = status === "queued" ? "created_at" : "started_at";
+  const { results } = await db
+    .prepare(`SELECT id FROM jobs WHERE mode = 'async' AND status = ?1 AND ${column} < ?2 ORDER BY ${column} LIMIT ?3`)
+    .bind(status, before, limit)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+/** Jobs whose stored result is older than the retention cut-off. */
+export async function listExpiredResults(db: D1Database, before: string, limit: number): Promise<{ id: string; resultKey: string }[]> {
+  const { results } = await db
+    .prepare("SELECT id, result_key FROM jobs WHERE result_key IS NOT NULL AND finished_at < ?1 ORDER BY finished_at LIMIT ?2")
+    .bind(before, limit)
+    .all<{ id: string; result_key: string }>();
+  return results.map((row) => ({ id: row.id, resultKey: row.result_key }));
+}
+
+export async function clearJobResults(db: D1Database, ids: string[]): Promise<void> {
+  if (ids.length === 0) {
+    return;
+  }
+  await db.batch(ids.map((id) => db.prepare("UPDATE jobs SET result_key = NULL WHERE id = ?1").bind(id)));
+}

@@ -1,42 +1,49 @@
 /**
- * Accepting a charged request. Sync: charge, run `process()`, refund if it fails. The charge and the
- * job row are written together (src/db/credits.ts), so there is never a job without its charge.
+ * Accepting a charged request, both ways. Sync: charge, run `process()`, refund if it fails. Async: charge,
+ * store the input in R2, enqueue the job id, answer at once. The charge and the job row are written together
+ * (src/db/credits.ts), so there is never a job without its charge nor a charge without a job in flight.
  */
 import type { ApiDefinition, ProcessDeps, ProcessResult } from "../apis/define";
-import { chargeAndCreateJob, failJobAndRefund } from "../db/credits";
+import { sha256Hex } from "../auth";
+import { chargeAndCreateJob, failJobAndRefund, isUniqueViolation } from "../db/credits";
+import { deleteIdempotencyKey, findIdempotencyKey } from "../db/idempotency-keys";
 import { markJobSucceeded } from "../db/jobs";
 import { ApiError, INTERNAL_ERROR_MESSAGE } from "../errors";
+import { deleteJobFiles, inputKey, putJobInput } from "../files";
 import { logEvent } from "../log";
+import { sendProcessMessage } from "../queues";
 
 export interface AcceptContext {
-  db: D1Database;
+  env: Env;
   accountId: string;
   deps: ProcessDeps;
 }
 
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
 export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: unknown): Promise<ProcessResult> {
   const jobId = crypto.randomUUID();
-  const cost = api.cost(input);
   const started = Date.now();
-  const charged = await chargeAndCreateJob(ctx.db, {
+  const charged = await chargeAndCreateJob(ctx.env.DB, {
     id: jobId,
     accountId: ctx.accountId,
     api: api.id,
     mode: "sync",
-    cost,
+    cost: api.cost(input),
     webhookUrl: null,
     now: new Date().toISOString(),
   });
   if (!charged) {
     throw new ApiError(402, "Insufficient credits");
   }
-  const base = { job_id: jobId, api: api.id, account_id: ctx.accountId };
+  const base = { job_id: jobId, api: api.id, account_id: ctx.accountId, mode: "sync" };
   let result: ProcessResult;
   try {
     result = await api.process(input, ctx.deps);
   } catch (err) {
     const userError = toUserError(err);
-    await failJobAndRefund(ctx.db, jobId, {
+    await failJobAndRefund(ctx.env.DB, jobId, {
       error: userError.message,
       now: new Date().toISOString(),
       fromStatuses: ["processing"],
@@ -44,25 +51,119 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
     logEvent({
       event: "job_failed",
       ...base,
-      mode: "sync",
       outcome: userError.status === 500 ? "internal_error" : "unprocessable",
       duration_ms: Date.now() - started,
       ...(userError.status === 500 ? { cause: String(err) } : {}),
     });
     throw userError;
   }
-  await markJobSucceeded(ctx.db, jobId, {
+  await markJobSucceeded(ctx.env.DB, jobId, {
     resultKey: null,
     resultMimeType: result.kind === "binary" ? result.mimeType : "application/json",
     now: new Date().toISOString(),
   });
-  logEvent({ event: "job_succeeded", ...base, mode: "sync", outcome: "succeeded", duration_ms: Date.now() - started });
+  logEvent({ event: "job_succeeded", ...base, outcome: "succeeded", duration_ms: Date.now() - started });
   return result;
+}
+
+export interface AsyncAcceptance {
+  jobId: string;
+  /** True when an Idempotency-Key matched an earlier request: nothing new was charged or created. */
+  replayed: boolean;
+}
+
+/**
+ * Charges and queues an async job. With an Idempotency-Key, a repeat of the same request within 24 h
+ * answers the first job; the same key with another body is a 409.
+ */
+export async function acceptAsyncJob(
+  ctx: AcceptContext,
+  api: ApiDefinition,
+  input: { webhook_url?: string },
+  idempotencyKey: string | undefined,
+): Promise<AsyncAcceptance> {
+  const { DB, FILES, PROCESSING_QUEUE } = ctx.env;
+  const now = new Date();
+  let idempotency: { key: string; requestHash: string; expiredBefore: string } | undefined;
+  if (idempotencyKey !== undefined) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      throw new ApiError(400, "Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces");
+    }
+    idempotency = {
+      key: idempotencyKey,
+      requestHash: await sha256Hex(`${api.id}\n${JSON.stringify(input)}`),
+      expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
+    };
+    const earlier = await findIdempotent(DB, ctx.accountId, idempotency);
+    if (earlier) {
+      return earlier;
+    }
+  }
+
+  const jobId = crypto.randomUUID();
+  let charged: boolean;
+  try {
+    charged = await chargeAndCreateJob(DB, {
+      id: jobId,
+      accountId: ctx.accountId,
+      api: api.id,
+      mode: "async",
+      cost: api.cost(input),
+      webhookUrl: input.webhook_url ?? null,
+      now: now.toISOString(),
+      idempotency,
+    });
+  } catch (err) {
+    // A concurrent request with the same key won the race: answer as its repeat.
+    const earlier = idempotency && isUniqueViolation(err) ? await findIdempotent(DB, ctx.accountId, idempotency) : null;
+    if (earlier) {
+      return earlier;
+    }
+    throw err;
+  }
+  if (!charged) {
+    throw new ApiError(402, "Insufficient credits");
+  }
+
+  try {
+    await putJobInput(FILES, jobId, input);
+    await sendProcessMessage(PROCESSING_QUEUE, jobId);
+  } catch (err) {
+    // No charge without a job in flight: refund, forget the key so a retry can reuse it, answer 503.
+    await failJobAndRefund(DB, jobId, {
+      error: "The job could not be queued; the credits were refunded",
+      now: new Date().toISOString(),
+      fromStatuses: ["queued"],
+    });
+    await deleteJobFiles(FILES, [inputKey(jobId)]);
+    if (idempotency) {
+      await deleteIdempotencyKey(DB, ctx.accountId, idempotency.key);
+    }
+    logEvent({ event: "job_enqueue_failed", job_id: jobId, api: api.id, account_id: ctx.accountId, cause: String(err) });
+    throw new ApiError(503, "The job could not be queued; nothing was charged. Please retry.");
+  }
+  logEvent({ event: "job_queued", job_id: jobId, api: api.id, account_id: ctx.accountId, mode: "async", outcome: "queued" });
+  return { jobId, replayed: false };
+}
+
+async function findIdempotent(
+  db: D1Database,
+  accountId: string,
+  idempotency: { key: string; requestHash: string; expiredBefore: string },
+): Promise<AsyncAcceptance | null> {
+  const earlier = await findIdempotencyKey(db, accountId, idempotency.key, idempotency.expiredBefore);
+  if (!earlier) {
+    return null;
+  }
+  if (earlier.requestHash !== idempotency.requestHash) {
+    throw new ApiError(409, "Idempotency-Key was already used with a different request");
+  }
+  return { jobId: earlier.jobId, replayed: true };
 }
 
 /**
  * What a caller may see of a processing failure: our ApiErrors below 500 as they are (they are written
- * for users); anything else becomes a generic 500, its details only in the log.
+ * for users); anything else becomes a generic message, its details only in the log.
  */
 export function toUserError(err: unknown): ApiError {
   if (err instanceof ApiError && err.status < 500) {

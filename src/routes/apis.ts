@@ -6,8 +6,12 @@ import type { ApiDefinition } from "../apis/define";
 import { resultToWireData } from "../apis/define";
 import type { AppEnv } from "../app-env";
 import { requireApiKey } from "../auth";
-import { errorResponses } from "../errors";
-import { runSyncJob } from "../jobs/accept";
+import { ApiError, errorResponses } from "../errors";
+import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
+import { createProcessDeps } from "../jobs/deps";
+import { checkWebhookUrl, parseDevHosts } from "../webhooks/url-guard";
+
+export const ASYNC_ACCEPTED_MESSAGE = "Request accepted. Results will be delivered to the provided webhook URL.";
 
 export const AsyncAcceptedSchema = z
   .object({
@@ -30,7 +34,14 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
         deprecated: path !== api.path,
         security: [{ apiKey: [] }],
         middleware: [requireApiKey] as const,
-        request: { body: { content: { "application/json": { schema: api.request } }, required: true } },
+        request: {
+          headers: z.object({
+            "idempotency-key": z.string().optional().openapi({
+              description: "Async only: a repeat with the same key within 24 h returns the first job and charges nothing.",
+            }),
+          }),
+          body: { content: { "application/json": { schema: api.request } }, required: true },
+        },
         responses: {
           200: {
             description: "Processed (sync mode)",
@@ -40,15 +51,27 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
             description: "Accepted (async mode, with `webhook_url`): the result is POSTed to the webhook",
             content: { "application/json": { schema: AsyncAcceptedSchema } },
           },
-          ...errorResponses(400, 401, 402, 413, 415, 422, 500, 503),
+          ...errorResponses(400, 401, 402, 409, 413, 415, 422, 500, 503),
         },
       });
       app.openapi(route, async (c) => {
         const input = c.req.valid("json");
-        const account = c.get("account");
-        const deps = { fetch: (request: RequestInfo | URL, init?: RequestInit) => fetch(request, init) };
-        const result = await runSyncJob({ db: c.env.DB, accountId: account.id, deps }, api, input);
-        return c.json({ success: true as const, data: resultToWireData(result) }, 200);
+        const ctx = { env: c.env, accountId: c.get("account").id, deps: createProcessDeps() };
+        const idempotencyKey = c.req.header("Idempotency-Key");
+        if (input.webhook_url === undefined) {
+          if (idempotencyKey !== undefined) {
+            throw new ApiError(400, "Idempotency-Key is supported in async mode only (with webhook_url)");
+          }
+          const result = await runSyncJob(ctx, api, input);
+          return c.json({ success: true as const, data: resultToWireData(result) }, 200);
+        }
+        const rejection = checkWebhookUrl(input.webhook_url, parseDevHosts(c.env.WEBHOOK_DEV_HOSTS));
+        if (rejection) {
+          throw new ApiError(400, `webhook_url: ${rejection}`);
+        }
+        const { jobId } = await acceptAsyncJob(ctx, api, input, idempotencyKey);
+        c.header("Location", `/v1/jobs/${jobId}`);
+        return c.json({ success: true as const, async: true as const, message: ASYNC_ACCEPTED_MESSAGE, job_id: jobId }, 201);
       });
     }
   }

@@ -16,6 +16,10 @@ describe("GET /openapi.json", () => {
       [
         ...apis.flatMap((api) => [api.path, ...api.aliases].map((path) => `POST ${path}`)),
         "GET /v1/me",
+        "GET /v1/jobs/{id}",
+        "POST /v1/jobs/{id}/redeliver",
+        "GET /v1/webhook-secret",
+        "POST /v1/webhook-secret/rotate",
         "POST /admin/v1/accounts",
         "POST /admin/v1/accounts/{id}/credits",
         "POST /admin/v1/accounts/{id}/api-keys",
@@ -31,7 +35,7 @@ describe("GET /openapi.json", () => {
   it("describes the image generation request from the same zod schema, errors included", async () => {
     const { body: doc } = await callJson("/openapi.json");
     const operation = doc.paths["/image-generation/v1/generate"].post;
-    expect(Object.keys(operation.responses).sort()).toEqual(["200", "201", "400", "401", "402", "413", "415", "422", "500", "503"]);
+    expect(Object.keys(operation.responses).sort()).toEqual(["200", "201", "400", "401", "402", "409", "413", "415", "422", "500", "503"]);
     const schema = operation.requestBody.content["application/json"].schema;
     expect(schema.required).toEqual(expect.arrayContaining(["dimensions", "layers"]));
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["dimensions", "layers", "output_format", "fonts", "webhook_url"]));

@@ -1,0 +1,51 @@
+/**
+ * The R2 key scheme for job files and the reads and writes on it. A result keeps its MIME type as
+ * object metadata, so delivery can rebuild the wire shape without asking D1.
+ */
+import type { ProcessResult } from "./apis/define";
+
+export const inputKey = (jobId: string) => `jobs/${jobId}/input.json`;
+export const resultKey = (jobId: string) => `jobs/${jobId}/result`;
+
+const JSON_MIME_TYPE = "application/json";
+
+export async function putJobInput(bucket: R2Bucket, jobId: string, input: unknown): Promise<void> {
+  await bucket.put(inputKey(jobId), JSON.stringify(input), { httpMetadata: { contentType: JSON_MIME_TYPE } });
+}
+
+export async function getJobInput(bucket: R2Bucket, jobId: string): Promise<unknown | null> {
+  const object = await bucket.get(inputKey(jobId));
+  return object ? await object.json() : null;
+}
+
+/** Binary results are stored as their bytes; JSON results as JSON, marked so they read back as data. */
+export async function putJobResult(bucket: R2Bucket, jobId: string, result: ProcessResult): Promise<{ key: string; mimeType: string }> {
+  const key = resultKey(jobId);
+  if (result.kind === "binary") {
+    await bucket.put(key, result.bytes, { httpMetadata: { contentType: result.mimeType }, customMetadata: { kind: "binary" } });
+    return { key, mimeType: result.mimeType };
+  }
+  await bucket.put(key, JSON.stringify(result.data), { httpMetadata: { contentType: JSON_MIME_TYPE }, customMetadata: { kind: "json" } });
+  return { key, mimeType: JSON_MIME_TYPE };
+}
+
+export async function getJobResult(bucket: R2Bucket, key: string): Promise<ProcessResult | null> {
+  const object = await bucket.get(key);
+  if (!object) {
+    return null;
+  }
+  if (object.customMetadata?.kind === "json") {
+    return { kind: "json", data: await object.json() };
+  }
+  return {
+    kind: "binary",
+    bytes: new Uint8Array(await object.arrayBuffer()),
+    mimeType: object.httpMetadata?.contentType ?? "application/octet-stream",
+  };
+}
+
+export async function deleteJobFiles(bucket: R2Bucket, keys: string[]): Promise<void> {
+  if (keys.length > 0) {
+    await bucket.delete(keys);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Processing one async job, exactly once: claim it (queued → processing), run the API's `process()` (the
+ * function the sync path calls), keep the result in R2 or fail and refund, then hand the job to delivery.
+ * Also the processing DLQ handler, for a consumer that died mid-job.
+ */
+import type { ProcessDeps } from "../apis/define";
+import { findApi } from "../apis";
+import { failJobAndRefund } from "../db/credits";
+import { claimJob, getJobById, markJobSucceeded } from "../db/jobs";
+import { INTERNAL_ERROR_MESSAGE } from "../errors";
+import { deleteJobFiles, getJobInput, inputKey, putJobResult } from "../files";
+import { logEvent } from "../log";
+import { sendDeliverMessage } from "../queues";
+import { toUserError } from "./accept";
+
+export type RunOutcome = "succeeded" | "failed" | "duplicate";
+
+export const CRASHED_JOB_MESSAGE =
+  "Processing stopped unexpectedly (the worker crashed or ran out of time or memory); the credits were refunded";
+
+export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promise<RunOutcome> {
+  if (!(await claimJob(env.DB, jobId, new Date().toISOString()))) {
+    // Queues deliver at least once; someone else has (or had) this job.
+    logEvent({ event: "job_duplicate_message", job_id: jobId, outcome: "skipped" });
+    return "duplicate";
+  }
+  const started = Date.now();
+  const job = (await getJobById(env.DB, jobId))!;
+  const log = { job_id: jobId, api: job.api, account_id: job.accountId, mode: "async" };
+  logEvent({ event: "job_processing", ...log, outcome: "claimed" });
+
+  const api = findApi(job.api);
+  const input = await getJobInput(env.FILES, jobId);
+  let outcome: RunOutcome;
+  try {
+    if (!api || input === null) {
+      throw new Error(api ? "job input missing from R2" : `unknown api ${job.api}`);
+    }
+    const result = await api.process(input, deps);
+    const stored = await putJobResult(env.FILES, jobId, result);
+    await markJobSucceeded(env.DB, jobId, { resultKey: stored.key, resultMimeType: stored.mimeType, now: new Date().toISOString() });
+    outcome = "succeeded";
+    logEvent({ event: "job_succeeded", ...log, outcome, duration_ms: Date.now() - started });
+  } catch (err) {
+    const userError = toUserError(err);
+    await failJobAndRefund(env.DB, jobId, { error: userError.message, now: new Date().toISOString(), fromStatuses: ["processing"] });
+    outcome = "failed";
+    logEvent({
+      event: "job_failed",
+      ...log,
+      outcome: userError.message === INTERNAL_ERROR_MESSAGE ? "internal_error" : "unprocessable",
+      duration_ms: Date.now() - started,
+      ...(userError.message === INTERNAL_ERROR_MESSAGE ? { cause: String(err) } : {}),
+    });
+  }
+  await deleteJobFiles(env.FILES, [inputKey(jobId)]);
+  await sendDeliverMessage(env.DELIVERY_QUEUE, jobId);
+  return outcome;
+}
+
+/**
+ * A processing message that the consumer could not finish (it threw, crashed or hit a limit). A job left
+ * queued or processing is failed and refunded; either way its result or error is handed to delivery.
+ */
+export async function handleDeadProcessingMessage(env: Env, jobId: string): Promise<void> {
+  const job = await getJobById(env.DB, jobId);
+  if (!job) {
+    logEvent({ event: "dead_processing_message_unknown_job", job_id: jobId });
+    return;
+  }
+  await finishAbandonedJob(env, jobId, ["queued", "processing"]);
+}
+
+/** Fails + refunds a job still in one of `fromStatuses`, drops its input and sends it to delivery. */
+export async function finishAbandonedJob(env: Env, jobId: string, fromStatuses: readonly ("queued" | "processing")[]): Promise<void> {
+  const failed = await failJobAndRefund(env.DB, jobId, {
+    error: CRASHED_JOB_MESSAGE,
+    now: new Date().toISOString(),
+    fromStatuses,
+  });
+  const job = (await getJobById(env.DB, jobId))!;
+  if (failed) {
+    logEvent({ event: "job_failed", job_id: jobId, api: job.api, account_id: job.accountId, outcome: "abandoned" });
+  }
+  await deleteJobFiles(env.FILES, [inputKey(jobId)]);
+  if (job.deliveryStatus === "pending" && (job.status === "succeeded" || job.status === "failed")) {
+    await sendDeliverMessage(env.DELIVERY_QUEUE, jobId);
+  }
+}

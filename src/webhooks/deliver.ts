@@ -1,0 +1,158 @@
+/**
+ * One delivery attempt of a job's result: check the URL again, build and sign the payload, POST it with
+ * a timeout and without following redirects, record the attempt, and say what the queue should do next.
+ */
+import { readConfig } from "../config";
+import { insertDeliveryAttempt, type DeliveryErrorKind } from "../db/delivery-attempts";
+import { getJobById, markJobDelivered, markJobDeliveryExhausted } from "../db/jobs";
+import { getOrCreateWebhookSecrets } from "../db/webhook-secrets";
+import { logEvent } from "../log";
+import { buildWebhookPayload } from "./payload";
+import { nextRetryDelaySeconds, parseRetryAfter } from "./retry-policy";
+import { generateWebhookSecret, signatureHeader } from "./sign";
+import { checkWebhookUrl, parseDevHosts } from "./url-guard";
+
+export const WEBHOOK_USER_AGENT = "Lamina-Webhooks/1.0";
+const MAX_STORED_RESPONSE_BYTES = 1024;
+
+export type DeliveryOutcome =
+  | { kind: "delivered" }
+  | { kind: "retry"; delaySeconds: number }
+  /** Nothing to do: unknown job, sync job, or its delivery is not pending (a duplicate message). */
+  | { kind: "skipped" }
+  /** Retrying cannot help (URL now refused, result expired): marked exhausted at once. */
+  | { kind: "abandoned" };
+
+/** `messageAttempts` is the queue's count for this message (1 on the first try). */
+export async function deliverJob(env: Env, jobId: string, messageAttempts: number): Promise<DeliveryOutcome> {
+  const config = readConfig(env);
+  const job = await getJobById(env.DB, jobId);
+  if (!job || job.mode !== "async" || job.deliveryStatus !== "pending" || !job.webhookUrl) {
+    return { kind: "skipped" };
+  }
+  const log = { job_id: job.id, api: job.api, account_id: job.accountId };
+  if (job.status === "queued" || job.status === "processing") {
+    // Only a finished job is delivered; come back once processing is over.
+    return { kind: "retry", delaySeconds: config.webhookRetryDelaysSeconds[0] ?? 10 };
+  }
+
+  const rejection = checkWebhookUrl(job.webhookUrl, parseDevHosts(config.webhookDevHosts));
+  const body = rejection ? null : await buildWebhookPayload(env.FILES, job);
+  if (rejection || body === null) {
+    await insertDeliveryAttempt(env.DB, job.id, {
+      statusCode: null,
+      error: "url_rejected",
+      durationMs: 0,
+      responseBody: rejection ? `webhook_url: ${rejection}` : "result no longer retained",
+      createdAt: new Date().toISOString(),
+    });
+    await markJobDeliveryExhausted(env.DB, job.id);
+    logEvent({ event: "delivery_abandoned", ...log, outcome: rejection ? "url_rejected" : "result_expired" });
+    return { kind: "abandoned" };
+  }
+
+  const now = new Date();
+  const secrets = await getOrCreateWebhookSecrets(env.DB, job.accountId, generateWebhookSecret(), now.toISOString());
+  const signingSecrets = [secrets.secret];
+  if (secrets.previousSecret && secrets.previousExpiresAt && secrets.previousExpiresAt > now.toISOString()) {
+    signingSecrets.push(secrets.previousSecret);
+  }
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const headers = {
+    "Content-Type": "application/json",
+    "User-Agent": WEBHOOK_USER_AGENT,
+    "webhook-id": job.id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signatureHeader(signingSecrets, job.id, timestamp, body),
+  };
+
+  const started = Date.now();
+  let statusCode: number | null = null;
+  let error: DeliveryErrorKind | null = null;
+  let responseBody: string | null = null;
+  let retryAfterSeconds: number | null = null;
+  try {
+    const response = await fetch(job.webhookUrl, {
+      method: "POST",
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(config.webhookTimeoutMs),
+    });
+    statusCode = response.status;
+    responseBody = await readStart(response, MAX_STORED_RESPONSE_BYTES);
+    retryAfterSeconds = parseRetryAfter(response.headers.get("Retry-After"), new Date());
+    if (statusCode >= 300 && statusCode < 400) {
+      error = "redirect";
+    } else if (statusCode < 200 || statusCode >= 300) {
+      error = "http_status";
+    }
+  } catch (err) {
+    error = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError") ? "timeout" : "connection_error";
+    responseBody = null;
+  }
+  const durationMs = Date.now() - started;
+  const attempt = await insertDeliveryAttempt(env.DB, job.id, {
+    statusCode,
+    error,
+    durationMs,
+    responseBody,
+    createdAt: new Date().toISOString(),
+  });
+
+  if (error === null) {
+    await markJobDelivered(env.DB, job.id, new Date().toISOString());
+    logEvent({ event: "delivery_attempt", ...log, attempt, status_code: statusCode, outcome: "delivered", duration_ms: durationMs });
+    return { kind: "delivered" };
+  }
+  const delaySeconds = nextRetryDelaySeconds({
+    failedAttempts: messageAttempts,
+    scheduleSeconds: config.webhookRetryDelaysSeconds,
+    retryAfterSeconds,
+    retryAfterCapSeconds: config.webhookRetryAfterMaxSeconds,
+  });
+  logEvent({
+    event: "delivery_attempt",
+    ...log,
+    attempt,
+    status_code: statusCode,
+    outcome: error,
+    duration_ms: durationMs,
+    retry_in_seconds: delaySeconds,
+  });
+  return { kind: "retry", delaySeconds };
+}
+
+/** The first `limit` bytes of a response body as text; the rest is not read. */
+async function readStart(response: Response, limit: number): Promise<string | null> {
+  if (!response.body) {
+    return null;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  const bytes = new Uint8Array(Math.min(size, limit));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Delivery DLQ: every attempt failed. Credits stay spent (processing itself succeeded or was refunded). */
+export async function handleDeadDeliveryMessage(env: Env, jobId: string): Promise<void> {
+  if (await markJobDeliveryExhausted(env.DB, jobId)) {
+    logEvent({ event: "delivery_exhausted", job_id: jobId, outcome: "exhausted" });
+  }
+}
