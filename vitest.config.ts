@@ -24,6 +24,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
+      // The Worker logs one JSON line per job event; keep test output readable, but show everything else.
+      onConsoleLog: (log: string) => !log.startsWith('{"event":"job_') && !log.startsWith('{"event":"delivery_'),
     },
   };
 });

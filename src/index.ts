@@ -6,8 +6,10 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: handleQueue,
-  async scheduled(_controller, env) {
+  async queue(batch, env, _ctx: ExecutionContext) {
+    await handleQueue(batch, env);
+  },
+  async scheduled(_controller, env, _ctx: ExecutionContext) {
     await sweep(env);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,92 @@
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { balanceOf, callJson, createAccount, SEED_REQUEST } from "../helpers/http";
+import { attemptsOf, SMALL_IMAGE, submitAsync, waitForJob } from "../helpers/jobs";
+import { createReceiver } from "../helpers/webhook-receiver";
+
+const delivered = (job: { deliveryStatus: string | null }) => job.deliveryStatus === "delivered";
+
+describe("POST /v1/jobs/{id}/redeliver", () => {
+  it("delivers the retained result once more, free, with the same webhook-id", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver();
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, delivered);
+    const res = await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ success: true, data: { job_id: jobId, delivery_status: "pending" } });
+    await waitForJob(jobId, (job) => delivered(job) && receiver.deliveries.length === 2);
+    expect(receiver.deliveries[1]!.body).toBe(receiver.deliveries[0]!.body);
+    expect(receiver.deliveries[1]!.headers["webhook-id"]).toBe(jobId);
+    expect((await attemptsOf(jobId)).map((a) => a.attempt)).toEqual([1, 2]);
+    expect(await balanceOf(account.accountId)).toBe(8);
+  });
+
+  it("answers 409 once the result has expired", async () => {
+    const account = await createAccount(10);
+    const jobId = await submitAsync(account, SMALL_IMAGE, createReceiver().url);
+    await waitForJob(jobId, delivered);
+    await env.DB.prepare("UPDATE jobs SET result_key = NULL WHERE id = ?1").bind(jobId).run();
+    const res = await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toContain("expired");
+  });
+
+  it("answers 409 for a sync job and while a delivery is pending", async () => {
+    const account = await createAccount(10);
+    await callJson("/image-generation/v1/generate", { body: SMALL_IMAGE, key: account.apiKey });
+    const { id: syncId } = (await env.DB.prepare("SELECT id FROM jobs WHERE account_id = ?1").bind(account.accountId).first<{ id: string }>())!;
+    const sync = await callJson(`/v1/jobs/${syncId}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(sync.status).toBe(409);
+    expect(sync.body.error).toContain("sync mode");
+
+    const jobId = await submitAsync(account, SMALL_IMAGE, createReceiver().url);
+    const early = await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(early.status).toBe(409);
+    await waitForJob(jobId, delivered);
+  });
+});
+
+describe("webhook secrets", () => {
+  it("creates the secret on first use and keeps answering the same one", async () => {
+    const account = await createAccount(10);
+    const first = await callJson("/v1/webhook-secret", { key: account.apiKey });
+    const again = await callJson("/v1/webhook-secret", { key: account.apiKey });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ success: true, data: { secret: expect.stringMatching(/^whsec_/), previous_secret_expires_at: null } });
+    expect(again.body.data.secret).toBe(first.body.data.secret);
+    const other = await createAccount(10);
+    expect((await callJson("/v1/webhook-secret", { key: other.apiKey })).body.data.secret).not.toBe(first.body.data.secret);
+  });
+
+  it("signs with both secrets for 24 hours after a rotation, then with the new one only", async () => {
+    const account = await createAccount(10);
+    const old = (await callJson("/v1/webhook-secret", { key: account.apiKey })).body.data.secret;
+    const rotated = await callJson("/v1/webhook-secret/rotate", { method: "POST", key: account.apiKey });
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.body.data.secret;
+    expect(fresh).not.toBe(old);
+    const expiresAt = Date.parse(rotated.body.data.previous_secret_expires_at);
+    expect(expiresAt - Date.now()).toBeGreaterThan(23.9 * 3600 * 1000);
+
+    const receiver = createReceiver();
+    const jobId = await submitAsync(account, SEED_REQUEST, receiver.url);
+    await waitForJob(jobId, delivered);
+    const delivery = receiver.deliveries[0]!;
+    expect(delivery.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    expect(new Webhook(fresh).verify(delivery.body, delivery.headers)).toMatchObject({ job_id: jobId });
+    expect(new Webhook(old).verify(delivery.body, delivery.headers)).toMatchObject({ job_id: jobId });
+
+    // Once the grace period is over only the new secret signs.
+    await env.DB.prepare("UPDATE webhook_secrets SET previous_expires_at = ?2 WHERE account_id = ?1")
+      .bind(account.accountId, new Date(Date.now() - 1000).toISOString())
+      .run();
+    await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+    await waitForJob(jobId, (job) => delivered(job) && receiver.deliveries.length === 2);
+    const later = receiver.deliveries[1]!;
+    expect(later.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
+    expect(() => new Webhook(old).verify(later.body, later.headers)).toThrow();
+    expect(new Webhook(fresh).verify(later.body, later.headers)).toMatchObject({ job_id: jobId });
+  });
+});
