@@ -63,11 +63,6 @@ export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promis
  * queued or processing is failed and refunded; either way its result or error is handed to delivery.
  */
 export async function handleDeadProcessingMessage(env: Env, jobId: string): Promise<void> {
-  const job = await getJobById(env.DB, jobId);
-  if (!job) {
-    logEvent({ event: "dead_processing_message_unknown_job", job_id: jobId });
-    return;
-  }
   await finishAbandonedJob(env, jobId, ["queued", "processing"]);
 }
 
@@ -78,7 +73,11 @@ export async function finishAbandonedJob(env: Env, jobId: string, fromStatuses: 
     now: new Date().toISOString(),
     fromStatuses,
   });
-  const job = (await getJobById(env.DB, jobId))!;
+  const job = await getJobById(env.DB, jobId);
+  if (!job) {
+    logEvent({ event: "abandoned_job_unknown", job_id: jobId });
+    return;
+  }
   if (failed) {
     logEvent({ event: "job_failed", job_id: jobId, api: job.api, account_id: job.accountId, outcome: "abandoned" });
   }
