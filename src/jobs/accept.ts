@@ -12,6 +12,7 @@ import { ApiError, INTERNAL_ERROR_MESSAGE } from "../errors";
 import { deleteJobFiles, inputKey, putJobInput } from "../files";
 import { logEvent } from "../log";
 import { sendProcessMessage } from "../queues";
+import { checkWebhookUrl, parseDevHosts } from "../webhooks/url-guard";
 
 export interface AcceptContext {
   env: Env;
@@ -79,10 +80,15 @@ export interface AsyncAcceptance {
 export async function acceptAsyncJob(
   ctx: AcceptContext,
   api: ApiDefinition,
-  input: { webhook_url?: string },
-  idempotencyKey: string | undefined,
+  input: unknown,
+  options: { webhookUrl: string; idempotencyKey: string | undefined },
 ): Promise<AsyncAcceptance> {
   const { DB, FILES, PROCESSING_QUEUE } = ctx.env;
+  const { webhookUrl, idempotencyKey } = options;
+  const rejection = checkWebhookUrl(webhookUrl, parseDevHosts(ctx.env.WEBHOOK_DEV_HOSTS));
+  if (rejection) {
+    throw new ApiError(400, `webhook_url: ${rejection}`);
+  }
   const now = new Date();
   let idempotency: { key: string; requestHash: string; expiredBefore: string } | undefined;
   if (idempotencyKey !== undefined) {
@@ -109,7 +115,7 @@ export async function acceptAsyncJob(
       api: api.id,
       mode: "async",
       cost: api.cost(input),
-      webhookUrl: input.webhook_url ?? null,
+      webhookUrl,
       now: now.toISOString(),
       idempotency,
     });

@@ -9,7 +9,6 @@ import { requireApiKey } from "../auth";
 import { ApiError, errorResponses } from "../errors";
 import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
 import { createProcessDeps } from "../jobs/deps";
-import { checkWebhookUrl, parseDevHosts } from "../webhooks/url-guard";
 
 export const ASYNC_ACCEPTED_MESSAGE = "Request accepted. Results will be delivered to the provided webhook URL.";
 
@@ -65,11 +64,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
           const result = await runSyncJob(ctx, api, input);
           return c.json({ success: true as const, data: resultToWireData(result) }, 200);
         }
-        const rejection = checkWebhookUrl(input.webhook_url, parseDevHosts(c.env.WEBHOOK_DEV_HOSTS));
-        if (rejection) {
-          throw new ApiError(400, `webhook_url: ${rejection}`);
-        }
-        const { jobId } = await acceptAsyncJob(ctx, api, input, idempotencyKey);
+        const { jobId } = await acceptAsyncJob(ctx, api, input, { webhookUrl: input.webhook_url, idempotencyKey });
         c.header("Location", `/v1/jobs/${jobId}`);
         return c.json({ success: true as const, async: true as const, message: ASYNC_ACCEPTED_MESSAGE, job_id: jobId }, 201);
       });
