@@ -120,7 +120,8 @@ export async function reopenJobDelivery(db: D1Database, id: string): Promise<boo
   return result.meta.changes === 1;
 }
 
-/** Ids of async jobs in `status` since before `before`, oldest first. */
+/** Ids of jobs in `status` since before `before`, oldest first (only async jobs are ever queued; a sync job
+ * left processing means its request's isolate died mid-job). */
 export async function listJobsStuckIn(
   db: D1Database,
   status: "queued" | "processing",
@@ -129,7 +130,7 @@ export async function listJobsStuckIn(
 ): Promise<string[]> {
   const column = status === "queued" ? "created_at" : "started_at";
   const { results } = await db
-    .prepare(`SELECT id FROM jobs WHERE mode = 'async' AND status = ?1 AND ${column} < ?2 ORDER BY ${column} LIMIT ?3`)
+    .prepare(`SELECT id FROM jobs WHERE status = ?1 AND ${column} < ?2 ORDER BY ${column} LIMIT ?3`)
     .bind(status, before, limit)
     .all<{ id: string }>();
   return results.map((row) => row.id);

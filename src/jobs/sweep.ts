@@ -1,6 +1,7 @@
 /**
  * The cron sweeper: re-sends jobs stuck in 'queued' (a lost message), fails and refunds jobs stuck in
- * 'processing' past the timeout (a consumer that vanished without reaching the DLQ), deletes results
+ * 'processing' past the timeout (an async consumer that vanished without reaching the DLQ, or a sync
+ * request whose isolate died mid-job), deletes results
  * past their retention and forgets expired idempotency keys. Bounded per run; the next run continues.
  */
 import { readConfig } from "../config";

@@ -9,6 +9,7 @@ import { requireApiKey } from "../auth";
 import { ApiError, errorResponses } from "../errors";
 import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
 import { createProcessDeps } from "../jobs/deps";
+import { rejectDeepJson } from "./json-depth";
 
 export const ASYNC_ACCEPTED_MESSAGE = "Request accepted. Results will be delivered to the provided webhook URL.";
 
@@ -32,7 +33,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
         description: api.description,
         deprecated: path !== api.path,
         security: [{ apiKey: [] }],
-        middleware: [requireApiKey] as const,
+        middleware: [requireApiKey, rejectDeepJson] as const,
         request: {
           headers: z.object({
             "idempotency-key": z.string().optional().openapi({

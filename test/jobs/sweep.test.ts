@@ -52,6 +52,17 @@ describe("the cron sweeper", () => {
     expect(await env.FILES.head(`jobs/${jobId}/input.json`)).toBeNull();
   });
 
+  it("fails and refunds a sync job whose request died mid-processing, without any delivery", async () => {
+    const account = await createAccount(10);
+    const jobId = crypto.randomUUID();
+    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, api: "image_generation", mode: "sync", cost: 2, webhookUrl: null, now: new Date().toISOString() });
+    expect(await balanceOf(account.accountId)).toBe(8);
+    await sweep(env, minutesFromNow(17));
+    const row = await env.DB.prepare("SELECT status, delivery_status FROM jobs WHERE id = ?1").bind(jobId).first();
+    expect(row).toEqual({ status: "failed", delivery_status: null });
+    expect(await balanceOf(account.accountId)).toBe(10);
+  });
+
   it("deletes results past RESULT_RETENTION_HOURS, after which redelivery answers 409", async () => {
     const account = await createAccount(10);
     const jobId = await submitAsync(account, SMALL_IMAGE, createReceiver().url);
