@@ -1,0 +1,206 @@
+// The local stack that the e2e, benchmark and load scripts drive: `wrangler dev` with its own throwaway state,
+// and an HTTPS webhook receiver on localhost whose certificate comes from a throwaway CA that workerd trusts
+// through NODE_EXTRA_CA_CERTS. Everything listens on 127.0.0.1 only; stop() ends every process it started.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+
+export async function freePort() {
+  const server = createNetServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function waitFor(what, probe, timeoutMs, intervalMs = 250) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const value = await probe().catch(() => undefined);
+    if (value) {
+      return value;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+/** A CA, and a localhost leaf it signs (CA:FALSE, SANs for localhost and 127.0.0.1): workerd refuses less. */
+function makeCertificates(dir) {
+  const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Lamina test CA",
+    "-keyout", "ca.key", "-out", "ca.pem", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+  openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "leaf.key", "-out", "leaf.csr");
+  writeFileSync(join(dir, "leaf.ext"), "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1",
+    "-extfile", "leaf.ext", "-out", "leaf.pem");
+  return { ca: join(dir, "ca.pem"), key: readFileSync(join(dir, "leaf.key")), cert: readFileSync(join(dir, "leaf.pem")) };
+}
+
+/**
+ * A receiver that records every request (arrival time, headers, body) and answers with `handler(delivery, res)`,
+ * which may answer late, drop the connection, or return nothing to get a plain 200.
+ */
+async function startReceiver(tls, handler) {
+  const deliveries = [];
+  const server = createHttpsServer({ key: tls.key, cert: tls.cert, keepAlive: true }, (req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", async () => {
+      const delivery = {
+        path: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        receivedAt: performance.now() + performance.timeOrigin,
+      };
+      deliveries.push(delivery);
+      const handled = handler ? await handler(delivery, req, res) : false;
+      if (!handled && !res.headersSent && !res.destroyed) {
+        res.writeHead(200, { "Content-Type": "text/plain" }).end("received");
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { server, port, deliveries, url: (path = "/hook") => `https://localhost:${port}${path}` };
+}
+
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the receiver and `wrangler dev` (with `vars` as --var overrides) on fresh local state.
+ * Returns helpers to call the API, read D1, and stop everything.
+ */
+export async function startStack({ vars = {}, receiverHandler, log = () => {} } = {}) {
+  const work = mkdtempSync(join(tmpdir(), "lamina-stack-"));
+  const state = join(work, "state");
+  const adminToken = `admin-${crypto.randomUUID()}`;
+  const children = [];
+  let receiver;
+  const logLines = [];
+
+  const stop = async () => {
+    for (const child of children) {
+      if (groupAlive(child.pid)) {
+        process.kill(-child.pid, "SIGTERM");
+      }
+      for (let waited = 0; waited < 5000 && groupAlive(child.pid); waited += 100) {
+        await sleep(100);
+      }
+      if (groupAlive(child.pid)) {
+        process.kill(-child.pid, "SIGKILL");
+      }
+    }
+    receiver?.server.closeAllConnections?.();
+    receiver?.server.close();
+    rmSync(work, { recursive: true, force: true });
+  };
+
+  try {
+    const tls = makeCertificates(work);
+    receiver = await startReceiver(tls, receiverHandler);
+    const env = {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: tls.ca,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      CI: "true",
+    };
+    const wrangler = (...args) => execFileSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, stdio: "pipe", maxBuffer: 256 * 1024 * 1024 });
+    wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state);
+
+    const port = await freePort();
+    const allVars = { ADMIN_TOKEN: adminToken, WEBHOOK_DEV_HOSTS: "localhost", ...vars };
+    const startedAt = performance.now();
+    const child = spawn(
+      process.execPath,
+      [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", state,
+        "--show-interactive-dev-session=false", ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
+      { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    children.push(child);
+    let pending = "";
+    const collect = (data) => {
+      pending += data;
+      const lines = pending.split("\n");
+      pending = lines.pop();
+      logLines.push(...lines);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor("wrangler dev", async () => (await fetch(`${base}/health`)).ok, 60_000).catch((err) => {
+      console.error(logLines.join("\n"));
+      throw err;
+    });
+    const readyMs = performance.now() - startedAt;
+    log(`wrangler dev ready on ${base} in ${(readyMs / 1000).toFixed(1)}s; receiver on ${receiver.url()}`);
+
+    const createAccount = async (credits, name = "load") => {
+      const res = await fetch(`${base}/admin/v1/accounts`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ name, credits }),
+      });
+      const body = await res.json();
+      return { accountId: body.data.account_id, apiKey: body.data.api_key };
+    };
+    /** Rows of a read-only query against the local D1 (through wrangler, as an operator would). */
+    const query = (sql) => {
+      const out = wrangler("d1", "execute", "lamina-db", "--local", "--persist-to", state, "--json", "--command", sql);
+      return JSON.parse(out.toString())[0].results;
+    };
+    return { base, receiver, adminToken, createAccount, query, logLines, readyMs, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Runs `tasks` (async functions) with at most `concurrency` in flight; returns their results in order. */
+export async function runPool(tasks, concurrency) {
+  const results = new Array(tasks.length);
+  let next = 0;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) {
+    return NaN;
+  }
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const SEED_REQUEST = {
+  dimensions: { width: 800, height: 600 },
+  layers: [{ index: 0, type: "solid-color-background", hex_color: "#FFFFFF" }],
+  output_format: "png",
+};
+
+export const SMALL_IMAGE = {
+  dimensions: { width_in_px: 64, height_in_px: 32 },
+  layers: [{ index: 0, type: "solid-color", hex_color: "#3366FF" }],
+};
