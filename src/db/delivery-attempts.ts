@@ -10,21 +10,33 @@ export interface DeliveryAttempt {
   createdAt: string;
 }
 
-/** Records the next attempt for the job (numbered after every earlier one, redeliveries included). */
-export async function insertDeliveryAttempt(
+/**
+ * Records the next attempt for the job (numbered after every earlier one, redeliveries included) and, for a
+ * successful one, marks the delivery delivered in the same transaction. Returns the attempt's number.
+ */
+export async function recordDeliveryAttempt(
   db: D1Database,
   jobId: string,
   attempt: Omit<DeliveryAttempt, "attempt">,
+  outcome: "delivered" | "failed",
 ): Promise<number> {
-  const row = await db
+  const insert = db
     .prepare(
       `INSERT INTO delivery_attempts (job_id, attempt, status_code, error, duration_ms, response_body, created_at)
        SELECT ?1, COALESCE(MAX(attempt), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM delivery_attempts WHERE job_id = ?1
        RETURNING attempt`,
     )
-    .bind(jobId, attempt.statusCode, attempt.error, attempt.durationMs, attempt.responseBody, attempt.createdAt)
-    .first<{ attempt: number }>();
-  return row!.attempt;
+    .bind(jobId, attempt.statusCode, attempt.error, attempt.durationMs, attempt.responseBody, attempt.createdAt);
+  const statements = [insert];
+  if (outcome === "delivered") {
+    statements.push(
+      db
+        .prepare("UPDATE jobs SET delivery_status = 'delivered', delivered_at = ?2 WHERE id = ?1 AND delivery_status = 'pending'")
+        .bind(jobId, attempt.createdAt),
+    );
+  }
+  const [inserted] = await db.batch<{ attempt: number }>(statements);
+  return inserted!.results[0]!.attempt;
 }
 
 export async function listDeliveryAttempts(db: D1Database, jobId: string): Promise<DeliveryAttempt[]> {

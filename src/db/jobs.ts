@@ -64,13 +64,16 @@ export async function getJobById(db: D1Database, id: string): Promise<Job | null
   return row ? rowToJob(row) : null;
 }
 
-/** queued → processing. False when another consumer already claimed the job (a duplicate message). */
-export async function claimJob(db: D1Database, id: string, now: string): Promise<boolean> {
-  const result = await db
-    .prepare("UPDATE jobs SET status = 'processing', started_at = ?2 WHERE id = ?1 AND status = 'queued'")
+/**
+ * queued → processing, answering the claimed job in the same round trip; null when another consumer
+ * already claimed it (a duplicate message).
+ */
+export async function claimJob(db: D1Database, id: string, now: string): Promise<Job | null> {
+  const row = await db
+    .prepare("UPDATE jobs SET status = 'processing', started_at = ?2 WHERE id = ?1 AND status = 'queued' RETURNING *")
     .bind(id, now)
-    .run();
-  return result.meta.changes === 1;
+    .first<JobRow>();
+  return row ? rowToJob(row) : null;
 }
 
 /** processing → succeeded, recording where the result is. */
@@ -87,15 +90,6 @@ export async function markJobSucceeded(
     .bind(id, result.resultKey, result.resultMimeType, result.now)
     .run();
   return outcome.meta.changes === 1;
-}
-
-/** pending → delivered. */
-export async function markJobDelivered(db: D1Database, id: string, now: string): Promise<boolean> {
-  const result = await db
-    .prepare("UPDATE jobs SET delivery_status = 'delivered', delivered_at = ?2 WHERE id = ?1 AND delivery_status = 'pending'")
-    .bind(id, now)
-    .run();
-  return result.meta.changes === 1;
 }
 
 /** pending → exhausted: every attempt failed. Credits stay spent; processing succeeded or was refunded. */

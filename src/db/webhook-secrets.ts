@@ -15,13 +15,23 @@ function rowToSecrets(row: WebhookSecretRow): WebhookSecrets {
   return { secret: row.secret, previousSecret: row.previous_secret, previousExpiresAt: row.previous_expires_at };
 }
 
-/** The account's secrets, creating the secret with `candidate` on first use (the first writer wins). */
+/**
+ * The account's secrets, creating the secret with `candidate` on first use (the first writer wins). Read
+ * first: every delivery asks, and only the first one ever needs to write.
+ */
 export async function getOrCreateWebhookSecrets(
   db: D1Database,
   accountId: string,
   candidate: string,
   now: string,
 ): Promise<WebhookSecrets> {
+  const existing = await db
+    .prepare("SELECT secret, previous_secret, previous_expires_at FROM webhook_secrets WHERE account_id = ?1")
+    .bind(accountId)
+    .first<WebhookSecretRow>();
+  if (existing) {
+    return rowToSecrets(existing);
+  }
   const [, select] = await db.batch([
     db
       .prepare("INSERT INTO webhook_secrets (account_id, secret, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")

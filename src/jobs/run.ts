@@ -19,13 +19,13 @@ export const CRASHED_JOB_MESSAGE =
   "Processing stopped unexpectedly (the worker crashed or ran out of time or memory); the credits were refunded";
 
 export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promise<RunOutcome> {
-  if (!(await claimJob(env.DB, jobId, new Date().toISOString()))) {
+  const job = await claimJob(env.DB, jobId, new Date().toISOString());
+  if (!job) {
     // Queues deliver at least once; someone else has (or had) this job.
     logEvent({ event: "job_duplicate_message", job_id: jobId, outcome: "skipped" });
     return "duplicate";
   }
   const started = Date.now();
-  const job = (await getJobById(env.DB, jobId))!;
   const log = { job_id: jobId, api: job.api, account_id: job.accountId, mode: "async" };
   logEvent({ event: "job_processing", ...log, outcome: "claimed" });
 

@@ -3,8 +3,8 @@
  * a timeout and without following redirects, record the attempt, and say what the queue should do next.
  */
 import { readConfig } from "../config";
-import { insertDeliveryAttempt, type DeliveryErrorKind } from "../db/delivery-attempts";
-import { getJobById, markJobDelivered, markJobDeliveryExhausted } from "../db/jobs";
+import { recordDeliveryAttempt, type DeliveryErrorKind } from "../db/delivery-attempts";
+import { getJobById, markJobDeliveryExhausted } from "../db/jobs";
 import { getOrCreateWebhookSecrets } from "../db/webhook-secrets";
 import { logEvent } from "../log";
 import { buildWebhookPayload } from "./payload";
@@ -39,13 +39,18 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
   const rejection = checkWebhookUrl(job.webhookUrl, parseDevHosts(config.webhookDevHosts));
   const body = rejection ? null : await buildWebhookPayload(env.FILES, job);
   if (rejection || body === null) {
-    await insertDeliveryAttempt(env.DB, job.id, {
-      statusCode: null,
-      error: "url_rejected",
-      durationMs: 0,
-      responseBody: rejection ? `webhook_url: ${rejection}` : "result no longer retained",
-      createdAt: new Date().toISOString(),
-    });
+    await recordDeliveryAttempt(
+      env.DB,
+      job.id,
+      {
+        statusCode: null,
+        error: "url_rejected",
+        durationMs: 0,
+        responseBody: rejection ? `webhook_url: ${rejection}` : "result no longer retained",
+        createdAt: new Date().toISOString(),
+      },
+      "failed",
+    );
     await markJobDeliveryExhausted(env.DB, job.id);
     logEvent({ event: "delivery_abandoned", ...log, outcome: rejection ? "url_rejected" : "result_expired" });
     return { kind: "abandoned" };
@@ -92,16 +97,14 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
     responseBody = null;
   }
   const durationMs = Date.now() - started;
-  const attempt = await insertDeliveryAttempt(env.DB, job.id, {
-    statusCode,
-    error,
-    durationMs,
-    responseBody,
-    createdAt: new Date().toISOString(),
-  });
+  const attempt = await recordDeliveryAttempt(
+    env.DB,
+    job.id,
+    { statusCode, error, durationMs, responseBody, createdAt: new Date().toISOString() },
+    error === null ? "delivered" : "failed",
+  );
 
   if (error === null) {
-    await markJobDelivered(env.DB, job.id, new Date().toISOString());
     logEvent({ event: "delivery_attempt", ...log, attempt, status_code: statusCode, outcome: "delivered", duration_ms: durationMs });
     return { kind: "delivered" };
   }
