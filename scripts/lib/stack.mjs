@@ -94,7 +94,8 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {} } 
   let receiver;
   const logLines = [];
 
-  const stop = async () => {
+  /** Ends wrangler dev (and its workerd and esbuild); the local state stays readable through query(). */
+  const stopServer = async () => {
     for (const child of children) {
       if (groupAlive(child.pid)) {
         process.kill(-child.pid, "SIGTERM");
@@ -106,6 +107,9 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {} } 
         process.kill(-child.pid, "SIGKILL");
       }
     }
+  };
+  const stop = async () => {
+    await stopServer();
     receiver?.server.closeAllConnections?.();
     receiver?.server.close();
     rmSync(work, { recursive: true, force: true });
@@ -160,12 +164,15 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {} } 
       const body = await res.json();
       return { accountId: body.data.account_id, apiKey: body.data.api_key };
     };
-    /** Rows of a read-only query against the local D1 (through wrangler, as an operator would). */
+    /**
+     * Rows of a query against the local D1 (through wrangler, as an operator would). A second process on the
+     * same SQLite file can make the Worker's own writes fail with SQLITE_BUSY, so query after stopServer().
+     */
     const query = (sql) => {
       const out = wrangler("d1", "execute", "lamina-db", "--local", "--persist-to", state, "--json", "--command", sql);
       return JSON.parse(out.toString())[0].results;
     };
-    return { base, receiver, adminToken, createAccount, query, logLines, readyMs, stop };
+    return { base, receiver, adminToken, createAccount, query, logLines, readyMs, stopServer, stop };
   } catch (err) {
     await stop();
     throw err;
