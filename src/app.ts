@@ -2,7 +2,7 @@
  * The HTTP entry: body limit, error hooks, the API routes from the registry, account and admin routes,
  * and /openapi.json generated from the same zod schemas.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { apis } from "./apis";
 import type { AppEnv } from "./app-env";
@@ -12,6 +12,7 @@ import { registerApiRoutes } from "./routes/apis";
 import { jobRoutes } from "./routes/jobs";
 import { meRoutes } from "./routes/me";
 import { webhookSecretRoutes } from "./routes/webhook-secret";
+import { webhookPayloadSchema } from "./webhooks/payload";
 
 const DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024;
 
@@ -44,6 +45,21 @@ export function createApp(): OpenAPIHono<AppEnv> {
     type: "http",
     scheme: "bearer",
     description: "The operator token (the ADMIN_TOKEN secret).",
+  });
+  app.openAPIRegistry.registerWebhook({
+    method: "post",
+    path: "job.finished",
+    tags: ["webhooks"],
+    summary: "An async job finished: its result or its error, POSTed to the request's webhook_url",
+    request: {
+      headers: z.object({
+        "webhook-id": z.string().openapi({ description: "The job id; the same on every attempt and redelivery." }),
+        "webhook-timestamp": z.string().openapi({ description: "Unix seconds of this attempt." }),
+        "webhook-signature": z.string().openapi({ description: "`v1,<base64 HMAC-SHA256>`, space-separated during a secret rotation." }),
+      }),
+      body: { content: { "application/json": { schema: webhookPayloadSchema(apis) } } },
+    },
+    responses: { 200: { description: "Any 2xx acknowledges the delivery; anything else is retried." } },
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -23,7 +23,7 @@ export const ErrorResponseSchema = z
     success: z.literal(false),
     error: z.string().openapi({ example: "dimensions.width_in_px: Too small: expected number to be >=1" }),
   })
-  .openapi("Error");
+  .openapi("ErrorResponse");
 
 export const INTERNAL_ERROR_MESSAGE = "Internal server error";
 

@@ -3,7 +3,8 @@
  * `{success: true, api, job_id, data}` (binary data as `{buffer, mime_type}`, as in the sync response) or
  * `{success: false, api, job_id, error: {message}}` (the wire contract's object-shaped error).
  */
-import { resultToWireData } from "../apis/define";
+import { z } from "@hono/zod-openapi";
+import { resultToWireData, type ApiDefinition } from "../apis/define";
 import type { Job } from "../db/jobs";
 import { getJobResult } from "../files";
 
@@ -21,5 +22,22 @@ export async function buildWebhookPayload(bucket: R2Bucket, job: Job): Promise<s
     api: job.api,
     job_id: job.id,
     error: { message: job.error ?? "Processing failed" },
+  });
+}
+
+/** The payload's schema, one success variant per API (its `data` as in the sync response) and the failure. */
+export function webhookPayloadSchema(apis: readonly ApiDefinition[]) {
+  const ids = apis.map((api) => api.id) as [string, ...string[]];
+  const successes = apis.map((api) =>
+    z.object({ success: z.literal(true), api: z.literal(api.id), job_id: z.string(), data: api.response }),
+  );
+  const failure = z.object({
+    success: z.literal(false),
+    api: z.enum(ids),
+    job_id: z.string(),
+    error: z.object({ message: z.string() }),
+  });
+  return z.union([...successes, failure]).openapi("WebhookPayload", {
+    description: "POSTed to `webhook_url` when an async job finishes; signed per Standard Webhooks.",
   });
 }

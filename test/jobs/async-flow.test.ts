@@ -2,7 +2,9 @@ import { env } from "cloudflare:workers";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
+import { apis } from "../../src/apis";
 import { imageGeneration } from "../../src/apis/image-generation";
+import { webhookPayloadSchema } from "../../src/webhooks/payload";
 import { balanceOf, callJson, createAccount, ledgerOf, SEED_REQUEST } from "../helpers/http";
 import { attemptsOf, FAILING_IMAGE, FAILING_IMAGE_MESSAGE, submitAsync, waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
@@ -45,6 +47,7 @@ describe("async mode, end to end through the real queues", () => {
       job_id: jobId,
       data: { buffer: expect.any(String), mime_type: "image/png" },
     });
+    expect(webhookPayloadSchema(apis).safeParse(payload).success).toBe(true);
     const png = decode(Uint8Array.from(atob(payload.data.buffer), (c) => c.charCodeAt(0)));
     expect([png.width, png.height]).toEqual([800, 600]);
     expect(png.data.every((byte) => byte === 255)).toBe(true);
@@ -75,6 +78,7 @@ describe("async mode, end to end through the real queues", () => {
       job_id: jobId,
       error: { message: FAILING_IMAGE_MESSAGE },
     });
+    expect(webhookPayloadSchema(apis).safeParse(JSON.parse(receiver.deliveries[0]!.body)).success).toBe(true);
     expect(await balanceOf(account.accountId)).toBe(10);
     expect((await ledgerOf(account.accountId)).map((row) => row.reason)).toEqual(["grant", "debit", "refund"]);
     expect(await env.FILES.head(`jobs/${jobId}/input.json`)).toBeNull();

@@ -28,7 +28,7 @@ describe("GET /openapi.json", () => {
     );
     for (const { operation } of operations) {
       expect(Object.keys(operation.responses)).toContain("401");
-      expect(operation.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
+      expect(operation.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ErrorResponse" });
     }
   });
 

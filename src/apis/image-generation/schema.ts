@@ -60,8 +60,10 @@ const common = {
 };
 const rotation = { rotation_in_degrees: z.number().min(-180).max(180).optional() };
 
+// The wire also accepts the pre-merge type names (normalizeLegacyLayer maps them before validation);
+// the OpenAPI document lists them so generated clients accept them too.
 const SolidColorLayerSchema = z.object({
-  type: z.literal("solid-color"),
+  type: z.literal("solid-color").openapi({ enum: ["solid-color", "solid-color-background", "rectangle"] }),
   ...common,
   ...rotation,
   ...cornerRadii,
@@ -111,7 +113,7 @@ const TextLayerSchema = z.object({
 });
 
 const ImageLayerSchema = z.object({
-  type: z.literal("image"),
+  type: z.literal("image").openapi({ enum: ["image", "static-image", "image-overlay"] }),
   ...common,
   ...rotation,
   ...cornerRadii,

@@ -1,0 +1,37 @@
+// Writes the server's OpenAPI document (generated from its zod schemas) to sdk/openapi.json, the one source the
+// SDK's types are generated from. `--check` fails instead when the committed file differs.
+import { build } from "esbuild";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const OUT = join(ROOT, "sdk/openapi.json");
+
+export async function serverOpenApi() {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-openapi-"));
+  try {
+    const bundle = join(dir, "app.mjs");
+    await build({ entryPoints: [join(ROOT, "src/app.ts")], bundle: true, format: "esm", platform: "neutral", outfile: bundle, logLevel: "error", mainFields: ["module", "main"] });
+    const { createApp } = await import(pathToFileURL(bundle).href);
+    const response = await createApp().request("/openapi.json", {}, {});
+    return `${JSON.stringify(await response.json(), null, 2)}\n`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const document = await serverOpenApi();
+  if (process.argv.includes("--check")) {
+    if (readFileSync(OUT, "utf8") !== document) {
+      console.error("sdk/openapi.json is out of date with the server's schemas: run `npm run sdk:generate`");
+      process.exit(1);
+    }
+    console.log("sdk/openapi.json matches the server");
+  } else {
+    writeFileSync(OUT, document);
+    console.log("wrote sdk/openapi.json");
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The SDK against the real worker in workerd: every method sync and async, the error model, retries, and
+ * verifyWebhook on what the delivery consumer really signed.
+ */
+import { env, exports } from "cloudflare:workers";
+import { decode } from "fast-png";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
+import committedOpenApi from "../../sdk/openapi.json";
+import {
+  decodeBuffer,
+  Lamina,
+  LaminaError,
+  verifyWebhook,
+  WebhookVerificationError,
+  type ImageGenerationRequest,
+  type WebhookPayload,
+} from "../../sdk/src/index";
+import { apis } from "../../src/apis";
+import type { GenerateImageRequest } from "../../src/apis/image-generation/schema";
+import { signatureHeader } from "../../src/webhooks/sign";
+import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
+import { SMALL_IMAGE, waitForJob } from "../helpers/jobs";
+import { createReceiver } from "../helpers/webhook-receiver";
+
+const BASE_URL = "https://lamina.test";
+const workerFetch: typeof fetch = (input, init) => exports.default.fetch(new Request(input, init));
+
+function client(apiKey: string, fetchImpl: typeof fetch = workerFetch) {
+  return new Lamina({ apiKey, baseUrl: BASE_URL, fetch: fetchImpl });
+}
+
+describe("generated from the server's schemas", () => {
+  it("ships the OpenAPI document the worker serves (run `npm run sdk:generate` when this fails)", async () => {
+    const live = await callJson("/openapi.json");
+    expect(committedOpenApi).toEqual(live.body);
+  });
+
+  it("has a method for every API the server has", () => {
+    const methods = Object.getOwnPropertyNames(Lamina.prototype);
+    const expected: Record<string, string[]> = { image_generation: ["generateImage", "generateImageAsync"] };
+    for (const api of apis) {
+      expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
+      for (const method of expected[api.id]!) {
+        expect(methods).toContain(method);
+      }
+    }
+  });
+
+  it("accepts every request the server's schema produces (checked by the type checker)", () => {
+    expectTypeOf<GenerateImageRequest>().toExtend<ImageGenerationRequest>();
+  });
+});
+
+describe("the README example, verbatim but for the import path, the key and baseUrl", () => {
+  it("accepts the job, and the delivered webhook verifies and decodes to the PNG", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver();
+    const YOUR_API_KEY = account.apiKey;
+    const webhookUrl = receiver.url;
+
+    const client = new Lamina({ apiKey: YOUR_API_KEY, baseUrl: BASE_URL, fetch: workerFetch });
+    const result = await client.generateImageAsync({
+      webhook_url: webhookUrl,
+      dimensions: { width_in_px: 800, height_in_px: 600 },
+      layers: [{ index: 0, type: "solid-color-background", hex_color: "#FFFFFF" }],
+      output_format: "png",
+    });
+    expect(result.message).toBe("Request accepted. Results will be delivered to the provided webhook URL.");
+    expect(result).toMatchObject({ success: true, async: true, job_id: expect.any(String) });
+
+    await waitForJob(result.job_id, (job) => job.deliveryStatus === "delivered");
+    const { secret } = await client.getWebhookSecret();
+    const delivery = receiver.deliveries[0]!;
+    const payload: WebhookPayload = await verifyWebhook(delivery.body, delivery.request.headers, secret);
+    expect(payload.success).toBe(true);
+    if (payload.success && payload.api === "image_generation") {
+      const png = decode(decodeBuffer(payload.data));
+      expect([png.width, png.height]).toEqual([800, 600]);
+    }
+    // Plain header records (as Node hands them over) work as well.
+    await expect(verifyWebhook(delivery.body, delivery.headers, secret)).resolves.toMatchObject({ job_id: result.job_id });
+  });
+});
+
+describe("methods", () => {
+  it("generateImage answers the decoded bytes and their MIME type, and charges", async () => {
+    const account = await createAccount(10);
+    const image = await client(account.apiKey).generateImage(SMALL_IMAGE as ImageGenerationRequest);
+    expect(image.mime_type).toBe("image/png");
+    expect(image.buffer).toBeInstanceOf(Uint8Array);
+    expect(Array.from(image.buffer.slice(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(await balanceOf(account.accountId)).toBe(8);
+  });
+
+  it("me, getJob, redeliver, getWebhookSecret and rotateWebhookSecret answer what the API does", async () => {
+    const account = await createAccount(10, "SDK Co");
+    const sdk = client(account.apiKey);
+    expect(await sdk.me()).toEqual({ account_id: account.accountId, name: "SDK Co", credits: 10 });
+    const receiver = createReceiver();
+    const { job_id } = await sdk.generateImageAsync({ ...(SMALL_IMAGE as ImageGenerationRequest), webhook_url: receiver.url });
+    await waitForJob(job_id, (job) => job.deliveryStatus === "delivered");
+    const job = await sdk.getJob(job_id);
+    expect(job).toMatchObject({ id: job_id, status: "succeeded", delivery_status: "delivered", cost: 2 });
+    expect(job.attempts).toHaveLength(1);
+    expect(await sdk.redeliver(job_id)).toEqual({ job_id, delivery_status: "pending" });
+    await waitForJob(job_id, (j) => j.deliveryStatus === "delivered" && receiver.deliveries.length === 2);
+    const first = await sdk.getWebhookSecret();
+    const rotated = await sdk.rotateWebhookSecret();
+    expect(rotated.secret).not.toBe(first.secret);
+    expect(rotated.previous_secret_expires_at).toEqual(expect.any(String));
+  });
+});
+
+describe("errors", () => {
+  it("throws LaminaError with the status and the server's message, and never retries a 4xx", async () => {
+    const account = await createAccount(1);
+    const calls = vi.fn(workerFetch);
+    const sdk = client(account.apiKey, calls);
+    const invalid = await sdk.generateImage({ dimensions: { width_in_px: 0, height_in_px: 1 }, layers: [] }).catch((err) => err);
+    expect(invalid).toBeInstanceOf(LaminaError);
+    expect(invalid.status).toBe(400);
+    expect(invalid.message).toContain("dimensions.width_in_px");
+    const broke = await sdk.generateImage(SMALL_IMAGE as ImageGenerationRequest).catch((err) => err);
+    expect([broke.status, broke.message]).toEqual([402, "Insufficient credits"]);
+    const missing = await sdk.getJob(crypto.randomUUID()).catch((err) => err);
+    expect(missing.status).toBe(404);
+    const unauthorized = await client("il_nope").me().catch((err) => err);
+    expect(unauthorized.status).toBe(401);
+    expect(calls).toHaveBeenCalledTimes(3);
+  });
+
+  it("retries a 503 (the queue was down; nothing was charged) and then succeeds, charging once", async () => {
+    const account = await createAccount(10);
+    const send = vi.spyOn(env.PROCESSING_QUEUE, "send").mockRejectedValueOnce(new Error("Queue is overloaded"));
+    const calls = vi.fn(workerFetch);
+    const accepted = await client(account.apiKey, calls).generateImageAsync({ ...(SMALL_IMAGE as ImageGenerationRequest), webhook_url: createReceiver().url });
+    send.mockRestore();
+    expect(calls).toHaveBeenCalledTimes(2);
+    expect(accepted.job_id).toEqual(expect.any(String));
+    await waitForJob(accepted.job_id, (job) => job.deliveryStatus === "delivered");
+    expect(await balanceOf(account.accountId)).toBe(8);
+    expect((await jobsOf(account.accountId)).map((job) => job.status).sort()).toEqual(["failed", "succeeded"]);
+  });
+
+  it("retries a 429 honouring Retry-After, and gives up after maxRetries", async () => {
+    const account = await createAccount(10);
+    let limited = 1;
+    const rateLimited: typeof fetch = async (input, init) =>
+      limited-- > 0 ? new Response(JSON.stringify({ success: false, error: "Too many requests" }), { status: 429, headers: { "Retry-After": "1" } }) : workerFetch(input, init);
+    const started = Date.now();
+    expect((await client(account.apiKey, rateLimited).me()).credits).toBe(10);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+    const always = vi.fn(async () => new Response(JSON.stringify({ success: false, error: "Too many requests" }), { status: 429 }));
+    const sdk = new Lamina({ apiKey: account.apiKey, baseUrl: BASE_URL, fetch: always, maxRetries: 2 });
+    const error = await sdk.me().catch((err) => err);
+    expect([error.status, error.message]).toEqual([429, "Too many requests"]);
+    expect(always).toHaveBeenCalledTimes(3);
+  });
+
+  it("times out with a LaminaError of status 0", async () => {
+    const hang: typeof fetch = (_input, init) =>
+      new Promise((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+    const error = await new Lamina({ apiKey: "il_x", baseUrl: BASE_URL, fetch: hang, timeoutMs: 50 }).me().catch((err) => err);
+    expect(error).toBeInstanceOf(LaminaError);
+    expect([error.status, error.message]).toEqual([0, "Request timed out after 50 ms"]);
+  });
+
+  it("needs an API key and a base URL", () => {
+    expect(() => new Lamina({ apiKey: "" })).toThrow(/apiKey is required/);
+    expect(() => new Lamina({ apiKey: "il_x" })).toThrow(/baseUrl is required/);
+  });
+});
+
+describe("verifyWebhook", () => {
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const body = JSON.stringify({ success: false, api: "image_generation", job_id: "j1", error: { message: "x" } });
+
+  async function signedHeaders(at = Math.floor(Date.now() / 1000), secrets = [secret]) {
+    return { "webhook-id": "j1", "webhook-timestamp": String(at), "webhook-signature": await signatureHeader(secrets, "j1", at, body) };
+  }
+
+  it("accepts a valid delivery, signed with any of several secrets, as a string or bytes", async () => {
+    const other = "whsec_" + btoa("o".repeat(32));
+    const headers = await signedHeaders(undefined, [other, secret]);
+    expect(await verifyWebhook(body, headers, secret)).toEqual(JSON.parse(body));
+    expect(await verifyWebhook(new TextEncoder().encode(body), new Headers(headers), other)).toEqual(JSON.parse(body));
+  });
+
+  it("refuses a tampered body, a wrong secret, a stale or future timestamp, and missing headers", async () => {
+    const headers = await signedHeaders();
+    await expect(verifyWebhook(body.replace("j1", "j2"), headers, secret)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(verifyWebhook(body, headers, "whsec_" + btoa("w".repeat(32)))).rejects.toThrow(/No matching/);
+    const stale = await signedHeaders(Math.floor(Date.now() / 1000) - 301);
+    await expect(verifyWebhook(body, stale, secret)).rejects.toThrow(/tolerance/);
+    const future = await signedHeaders(Math.floor(Date.now() / 1000) + 301);
+    await expect(verifyWebhook(body, future, secret)).rejects.toThrow(/tolerance/);
+    expect(await verifyWebhook(body, stale, secret, { toleranceSeconds: 600 })).toMatchObject({ job_id: "j1" });
+    await expect(verifyWebhook(body, { "webhook-id": "j1" }, secret)).rejects.toThrow(/Missing/);
+    await expect(verifyWebhook(body, { ...headers, "webhook-signature": "v1,AAAA" }, secret)).rejects.toThrow(/No matching/);
+  });
+
+  it("treats a malformed secret as an error, never as a weak key", async () => {
+    const headers = await signedHeaders();
+    await expect(verifyWebhook(body, headers, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).rejects.toThrow(/Malformed webhook secret/);
+    await expect(verifyWebhook(body, headers, "whsec_not base64!")).rejects.toThrow(/not valid base64/);
+    await expect(verifyWebhook(body, headers, "whsec_")).rejects.toThrow(/shorter than 24 bytes/);
+    await expect(verifyWebhook(body, headers, "whsec_c2hvcnQ=")).rejects.toThrow(/shorter than 24 bytes/);
+  });
+});
