@@ -2,9 +2,10 @@
 // result types per API, and the shared shapes (Job, Me, WebhookPayload, ...). Nothing is copied by hand.
 // `--check` fails instead when the committed file differs.
 import { compile } from "json-schema-to-typescript";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeOrCheck } from "./write-or-check.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "sdk/src/types.gen.ts");
@@ -77,15 +78,5 @@ ${paths}
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const types = await generateTypes();
-  if (process.argv.includes("--check")) {
-    if (readFileSync(OUT, "utf8") !== types) {
-      console.error("sdk/src/types.gen.ts is out of date: run `npm run sdk:generate`");
-      process.exit(1);
-    }
-    console.log("sdk/src/types.gen.ts matches sdk/openapi.json");
-  } else {
-    writeFileSync(OUT, types);
-    console.log("wrote sdk/src/types.gen.ts");
-  }
+  writeOrCheck(OUT, await generateTypes(), ROOT);
 }

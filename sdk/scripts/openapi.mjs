@@ -1,10 +1,11 @@
 // Writes the server's OpenAPI document (generated from its zod schemas) to sdk/openapi.json, the one source the
 // SDK's types are generated from. `--check` fails instead when the committed file differs.
 import { build } from "esbuild";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeOrCheck } from "./write-or-check.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "sdk/openapi.json");
@@ -23,15 +24,5 @@ export async function serverOpenApi() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const document = await serverOpenApi();
-  if (process.argv.includes("--check")) {
-    if (readFileSync(OUT, "utf8") !== document) {
-      console.error("sdk/openapi.json is out of date with the server's schemas: run `npm run sdk:generate`");
-      process.exit(1);
-    }
-    console.log("sdk/openapi.json matches the server");
-  } else {
-    writeFileSync(OUT, document);
-    console.log("wrote sdk/openapi.json");
-  }
+  writeOrCheck(OUT, await serverOpenApi(), ROOT);
 }
