@@ -10,7 +10,8 @@ export const imageGeneration = defineApi({
   summary: "Generate an image from layers",
   description:
     "Composites layers onto a transparent canvas in `index` order and returns the image. " +
-    "This release renders `solid-color` layers to PNG; other layer types and formats answer 422.",
+    "This release renders `solid-color` layers, to PNG, JPEG, WebP, GIF or TIFF; other layer types answer 422 " +
+    "and AVIF output 400.",
   request: GenerateImageRequestSchema,
   refine: refineGenerateImageRequest,
   response: BinaryResultSchema,

@@ -1,18 +1,15 @@
 /**
  * Renders a validated image request. First cut: `solid-color` layers (position, dimensions, opacity,
- * #RRGGBBAA) onto a transparent canvas in `index` order, encoded as PNG. Everything the contract allows
+ * #RRGGBBAA) onto a transparent canvas in `index` order, encoded as PNG, JPEG, WebP, GIF or TIFF. Everything the contract allows
  * that is not rendered yet fails with a 422 naming the layer and the feature, never a wrong image.
  */
-import { encode } from "fast-png";
 import type { ProcessResult } from "../define";
 import { ApiError } from "../../errors";
 import { Canvas, parseHexColor } from "./canvas";
+import { encodeImage, type EncodableFormat } from "./encode";
 import type { GenerateImageRequest, Layer, SolidColorLayer } from "./schema";
 
 export async function generateImage(input: GenerateImageRequest): Promise<ProcessResult> {
-  if (input.output_format !== "png") {
-    throw new ApiError(422, `output_format "${input.output_format}" is not supported yet; use "png"`);
-  }
   const { width_in_px: width, height_in_px: height } = input.dimensions;
   const ordered = input.layers
     .map((layer, position) => ({ layer, position }))
@@ -25,8 +22,9 @@ export async function generateImage(input: GenerateImageRequest): Promise<Proces
   for (const { layer } of ordered) {
     drawSolidColor(canvas, layer as SolidColorLayer);
   }
-  const bytes = encode({ width, height, data: canvas.pixels, channels: 4, depth: 8 });
-  return { kind: "binary", bytes, mimeType: "image/png" };
+  // The request schema has already refused formats without an encoder.
+  const image = await encodeImage(canvas.pixels, width, height, input.output_format as EncodableFormat);
+  return { kind: "binary", bytes: image.bytes, mimeType: image.mimeType };
 }
 
 function assertRenderable(layer: Layer, position: number): void {

@@ -4,6 +4,7 @@
  * image bytes as `buffer` on the layer.
  */
 import { z } from "@hono/zod-openapi";
+import { ENCODABLE_FORMATS } from "./encode";
 import {
   FileInputSchema,
   FontDefinitionSchema,
@@ -282,6 +283,13 @@ export type GenerateImageRequest = z.output<typeof GenerateImageRequestSchema>;
 
 /** Canvas area, layer count and nesting limits, and `index` on every top-level layer. */
 export function refineGenerateImageRequest(input: GenerateImageRequest, ctx: z.RefinementCtx): void {
+  if (!(ENCODABLE_FORMATS as readonly string[]).includes(input.output_format)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["output_format"],
+      message: `${input.output_format} is not supported yet (no Workers-ready encoder); use one of ${ENCODABLE_FORMATS.join(", ")}`,
+    });
+  }
   const { width_in_px, height_in_px } = input.dimensions;
   if (width_in_px * height_in_px > MAX_CANVAS_PIXELS) {
     ctx.addIssue({
