@@ -12,7 +12,7 @@ const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 20);
 const DEADLINE_MS = 20 * 60_000;
 const FAILING_IMAGE = {
   dimensions: { width_in_px: 8, height_in_px: 8 },
-  layers: [{ index: 0, type: "qr-code", value: "x", foreground_hex_color: "#000000", background_hex_color: "#FFFFFF", position: { x: 0, y: 0 }, dimensions: { width: 8, height: 8 } }],
+  layers: [{ index: 0, type: "image", file: { type: "base64", base64: btoa("not an image at all") } }],
 };
 
 const log = (message) => console.log(`[load] ${message}`);

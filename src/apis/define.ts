@@ -3,6 +3,7 @@
  * mounts each definition (sync and async), and the processing consumer finds it again by `job.api`.
  */
 import { z } from "@hono/zod-openapi";
+import { encodeBase64 } from "../base64";
 import { WebhookUrlSchema } from "../webhooks/url-guard";
 
 /** What `process()` returns: bytes with a MIME type (images, documents) or a JSON-able value. */
@@ -80,13 +81,4 @@ export function resultToWireData(result: ProcessResult): unknown {
     return result.data;
   }
   return { buffer: encodeBase64(result.bytes), mime_type: result.mimeType };
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
 }

@@ -1,5 +1,5 @@
 import { decode } from "fast-png";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { balanceOf, call, callJson, createAccount, jobsOf, ledgerOf, SEED_REQUEST } from "../helpers/http";
 import { fetchWithEnv } from "../helpers/worker";
 
@@ -61,9 +61,10 @@ describe("POST /image-generation/v1/generate (sync)", () => {
     expect(res.status).toBe(200);
     const png = decodePng(res.body.data.buffer);
     expect(pixelAt(png, 5, 5)).toEqual([255, 0, 0, 255]); // red base only
-    expect(pixelAt(png, 25, 5)).toEqual([127, 0, 128, 255]); // blue at 50% (alpha 128) over red
+    // Opacity 50 is exactly half: 255 × 0.5 = 127.5 rounds up.
+    expect(pixelAt(png, 25, 5)).toEqual([128, 0, 128, 255]); // blue at 50% over red
     expect(pixelAt(png, 5, 15)).toEqual([127, 128, 0, 255]); // green #..80 over red
-    expect(pixelAt(png, 25, 15)).toEqual([63, 64, 128, 255]); // blue 50% over (green over red)
+    expect(pixelAt(png, 25, 15)).toEqual([64, 64, 128, 255]); // blue 50% over (green over red)
   });
 
   it("leaves the canvas transparent where no layer covers it", async () => {
@@ -205,11 +206,15 @@ describe("credits", () => {
   });
 
   it.each([
-    ["a layer type not rendered yet", solid({ layers: [{ index: 0, type: "qr-code", value: "hi", foreground_hex_color: "#000000", background_hex_color: "#FFFFFF", position: { x: 0, y: 0 }, dimensions: { width: 5, height: 5 } }] }), 'layers.0 (qr-code): layer type "qr-code" is not rendered yet'],
-    ["a rotated solid colour", solid({ layers: [{ index: 0, type: "solid-color", hex_color: "#FFFFFF", rotation_in_degrees: 10 }] }), "layers.0 (solid-color): rotation_in_degrees not rendered yet"],
+    ["an image URL that answers 404", solid({ layers: [{ index: 0, type: "image", file: { type: "url", url: "https://images.example.com/missing.png" } }] }), "layers.0 (image): fetching https://images.example.com/missing.png answered HTTP 404"],
+    ["an image that is not an image", solid({ layers: [{ index: 0, type: "image", file: { type: "base64", base64: btoa("definitely not a picture") } }] }), "layers.0 (image): the image could not be decoded (PNG, JPEG, WebP, GIF or SVG expected)"],
+    ["a custom font that is not a font", solid({ fonts: [{ name: "Brand", weight: "bold", file: { type: "base64", base64: btoa("not a font file") } }] }), "fonts.0 (Brand): not a TTF, OTF or WOFF file"],
+    ["a WOFF2 custom font", solid({ fonts: [{ name: "Brand", weight: "regular", file: { type: "base64", base64: btoa("wOF2" + "x".repeat(40)) } }] }), "fonts.0 (Brand): WOFF2 is not supported; use TTF, OTF or WOFF"],
   ])("answers 422 for %s and refunds the credits", async (_name, body, message) => {
     const account = await createAccount(10);
+    const missing = vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("gone", { status: 404 }));
     const res = await callJson(PATH, { body, key: account.apiKey });
+    missing.mockRestore();
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ success: false, error: message });
     expect(await balanceOf(account.accountId)).toBe(10);

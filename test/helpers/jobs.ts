@@ -38,9 +38,9 @@ export const SMALL_IMAGE = {
   layers: [{ index: 0, type: "solid-color", hex_color: "#00FF00" }],
 };
 
-/** Valid, but fails in processing (a layer type this release does not render): a 422 / error payload. */
+/** Valid, but fails in processing (an image layer whose bytes are no image): a 422 / error payload. */
 export const FAILING_IMAGE = {
   dimensions: { width_in_px: 4, height_in_px: 2 },
-  layers: [{ index: 0, type: "qr-code", value: "x", foreground_hex_color: "#000000", background_hex_color: "#FFFFFF", position: { x: 0, y: 0 }, dimensions: { width: 2, height: 2 } }],
+  layers: [{ index: 0, type: "image", file: { type: "base64", base64: btoa("not an image at all") } }],
 };
-export const FAILING_IMAGE_MESSAGE = 'layers.0 (qr-code): layer type "qr-code" is not rendered yet';
+export const FAILING_IMAGE_MESSAGE = "layers.0 (image): the image could not be decoded (PNG, JPEG, WebP, GIF or SVG expected)";

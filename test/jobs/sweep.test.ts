@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { imageGeneration } from "../../src/apis/image-generation";
 import { chargeAndCreateJob } from "../../src/db/credits";
 import { claimJob } from "../../src/db/jobs";
 import { putJobInput } from "../../src/files";
@@ -14,7 +15,8 @@ const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_0
 async function createQueuedJob(accountId: string, webhookUrl: string) {
   const jobId = crypto.randomUUID();
   await chargeAndCreateJob(env.DB, { id: jobId, accountId, api: "image_generation", mode: "async", cost: 2, webhookUrl, now: new Date().toISOString() });
-  await putJobInput(env.FILES, jobId, { ...SMALL_IMAGE, output_format: "png", webhook_url: webhookUrl });
+  // What the accept path stores: the validated request.
+  await putJobInput(env.FILES, jobId, imageGeneration.request.parse({ ...SMALL_IMAGE, webhook_url: webhookUrl }));
   return jobId;
 }
 

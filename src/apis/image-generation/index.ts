@@ -9,12 +9,11 @@ export const imageGeneration = defineApi({
   aliases: ["/image-generation/v1/render"],
   summary: "Generate an image from layers",
   description:
-    "Composites layers onto a transparent canvas in `index` order and returns the image. " +
-    "This release renders `solid-color` layers, to PNG, JPEG, WebP, GIF or TIFF; other layer types answer 422 " +
-    "and AVIF output 400.",
+    "Composites layers (solid colors, gradients, text, images, QR codes, barcodes, nested layouts) onto a " +
+    "transparent canvas in `index` order and returns PNG, JPEG, WebP, GIF or TIFF. AVIF output answers 400.",
   request: GenerateImageRequestSchema,
   refine: refineGenerateImageRequest,
   response: BinaryResultSchema,
   cost: () => 2,
-  process: (input) => generateImage(input),
+  process: (input, deps) => generateImage(input, deps),
 });

@@ -1,0 +1,431 @@
+/**
+ * Layers → a flexbox element tree → SVG (satori) → pixels (resvg). Layers are composited onto a transparent
+ * canvas in `index` order; layouts lay their children out with flexbox; text is wrapped word by word so runs of
+ * **bold** and *italic* can sit on one line. Everything that needs loading (images, custom fonts, the barcode
+ * encoder) is loaded before the tree is built, so building it is synchronous and its failures name the layer.
+ */
+import type { ProcessDeps } from "../define";
+import { svgDataUri } from "../../base64";
+import { ApiError } from "../../errors";
+import { loadFonts, type SatoriFont } from "./fonts";
+import { loadImageDataUri } from "./images";
+import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "./codes";
+import type { GenerateImageRequest, Layer, LayoutLayer } from "./schema";
+
+/** A satori element: the subset of React elements it reads. */
+interface Element {
+  type: string;
+  props: { style?: Record<string, unknown>; children?: Child | Child[]; src?: string; width?: number; height?: number };
+}
+type Child = Element | string;
+
+export interface RenderedImage {
+  width: number;
+  height: number;
+  /** Straight (not premultiplied) RGBA. */
+  pixels: Uint8Array;
+}
+
+interface BuildContext {
+  paths: Map<Layer, string>;
+  /** Image layers' inputs, and text layers with a fixed box pre-rendered: both as data URIs. */
+  images: Map<Layer, string>;
+  fontSizes: Map<Layer, number>;
+  family: (name: string) => string;
+  barcodes: BarcodeEncoder | null;
+}
+
+const WEIGHTS: Record<string, number> = {
+  thin: 100,
+  extralight: 200,
+  light: 300,
+  regular: 400,
+  medium: 500,
+  semibold: 600,
+  bold: 700,
+  extrabold: 800,
+  black: 900,
+};
+
+export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RenderedImage> {
+  const { width_in_px: width, height_in_px: height } = input.dimensions;
+  const paths = new Map<Layer, string>();
+  walk(input.layers, "layers", paths);
+  const all = [...paths.keys()];
+
+  const [{ satori }, { Resvg }, fonts, barcodes] = await Promise.all([
+    import("@cf-wasm/satori"),
+    import("@cf-wasm/resvg"),
+    loadFonts(input, all, deps),
+    all.some((layer) => layer.type === "barcode") ? loadBarcodeEncoder() : Promise.resolve(null),
+  ]);
+  const images = new Map<Layer, string>();
+  await Promise.all(
+    all
+      .filter((layer) => layer.type === "image")
+      .map(async (layer) => images.set(layer, await loadImageDataUri(layer, paths.get(layer)!, deps))),
+  );
+  const ctx: BuildContext = { paths, images, fontSizes: new Map(), family: fonts.family, barcodes };
+
+  const measure = async (element: Element, boxWidth: number) => {
+    const svg = await satori(element as never, { width: boxWidth, fonts: fonts.fonts as never });
+    return Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
+  };
+  for (const layer of all) {
+    if (layer.type === "text" && layer.should_auto_scale) {
+      ctx.fontSizes.set(layer, await fitFontSize(layer, ctx, measure));
+    }
+  }
+  // A text box is rendered on its own and embedded as an SVG image, whose viewport clips overflowing text.
+  // (Clipping it in the main tree makes satori emit nested masks that resvg cannot render when much of the
+  // text lies outside them.)
+  for (const layer of all) {
+    const boxWidth = layer.type === "text" ? size(layer.dimensions.width_in_px) : undefined;
+    const boxHeight = layer.type === "text" ? size(layer.dimensions.height_in_px) : undefined;
+    if (layer.type === "text" && boxWidth !== undefined && boxHeight !== undefined) {
+      const element = textElement(layer, { display: "flex", width: boxWidth, height: boxHeight }, ctx);
+      element.props.style = { ...element.props.style, overflow: "visible" };
+      const svg = await satori(element as never, { width: boxWidth, height: boxHeight, fonts: fonts.fonts as never });
+      ctx.images.set(layer, svgDataUri(svg));
+    }
+  }
+
+  const root: Element = {
+    type: "div",
+    props: {
+      style: { display: "flex", position: "relative", width, height },
+      children: byIndex(input.layers).map((layer) => layerElement(layer, ctx, { absolute: true, canvas: { width, height } })),
+    },
+  };
+  let svg: string;
+  try {
+    svg = await satori(root as never, { width, height, fonts: fonts.fonts as never });
+  } catch (err) {
+    throw new ApiError(422, `The layers could not be laid out: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let rendered: { width: number; height: number; pixels: Uint8Array };
+  try {
+    rendered = (await Resvg.async(svg, { font: { loadSystemFonts: false } })).render();
+  } catch (err) {
+    throw new ApiError(422, `The layers could not be rendered: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { width: rendered.width, height: rendered.height, pixels: unpremultiply(rendered.pixels) };
+}
+
+function walk(layers: readonly Layer[], prefix: string, paths: Map<Layer, string>): void {
+  layers.forEach((layer, i) => {
+    const path = `${prefix}.${i}`;
+    paths.set(layer, path);
+    if (layer.type === "layout") {
+      walk(layer.layers, `${path}.layers`, paths);
+      walk(layer.background_layers ?? [], `${path}.background_layers`, paths);
+    }
+  });
+}
+
+function byIndex(layers: readonly Layer[]): Layer[] {
+  return layers
+    .map((layer, position) => ({ layer, position }))
+    .sort((a, b) => (a.layer.index ?? 0) - (b.layer.index ?? 0) || a.position - b.position)
+    .map(({ layer }) => layer);
+}
+
+export function cssColor(hex: string): string {
+  const digits = hex.startsWith("#") ? hex.slice(1) : hex;
+  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(digits.slice(i, i + 2), 16));
+  const a = digits.length === 8 ? Number.parseInt(digits.slice(6, 8), 16) / 255 : 1;
+  return `rgba(${r}, ${g}, ${b}, ${Number(a.toFixed(4))})`;
+}
+
+function size(value: number | "auto" | undefined): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+function radii(layer: { border_radius?: number; border_top_left_radius?: number; border_top_right_radius?: number; border_bottom_left_radius?: number; border_bottom_right_radius?: number }) {
+  return {
+    ...(layer.border_radius !== undefined ? { borderRadius: layer.border_radius } : {}),
+    ...(layer.border_top_left_radius !== undefined ? { borderTopLeftRadius: layer.border_top_left_radius } : {}),
+    ...(layer.border_top_right_radius !== undefined ? { borderTopRightRadius: layer.border_top_right_radius } : {}),
+    ...(layer.border_bottom_left_radius !== undefined ? { borderBottomLeftRadius: layer.border_bottom_left_radius } : {}),
+    ...(layer.border_bottom_right_radius !== undefined ? { borderBottomRightRadius: layer.border_bottom_right_radius } : {}),
+  };
+}
+
+/**
+ * A clip polygon for angled edges. Positive angles slant an edge inward at its top (left/right edges) or at its
+ * right end (top/bottom edges); negative ones at the other end.
+ */
+function angledEdgesClip(edges: NonNullable<Extract<Layer, { type: "solid-color" }>["angled_edges"]>, width: number, height: number): string {
+  const tl = { x: 0, y: 0 };
+  const tr = { x: width, y: 0 };
+  const br = { x: width, y: height };
+  const bl = { x: 0, y: height };
+  for (const { edge, angle_in_degrees: angle } of edges) {
+    const tan = Math.tan((Math.abs(angle) * Math.PI) / 180);
+    if (edge === "left") {
+      (angle >= 0 ? tl : bl).x = tan * height;
+    } else if (edge === "right") {
+      (angle >= 0 ? tr : br).x = width - tan * height;
+    } else if (edge === "top") {
+      (angle >= 0 ? tr : tl).y = tan * width;
+    } else {
+      (angle >= 0 ? br : bl).y = height - tan * width;
+    }
+  }
+  return `polygon(${[tl, tr, br, bl].map((p) => `${p.x.toFixed(2)}px ${p.y.toFixed(2)}px`).join(", ")})`;
+}
+
+interface Placement {
+  /** Top-level layers and positioned layout children are absolutely placed; others flow in their layout. */
+  absolute: boolean;
+  /** The box a layer without dimensions fills. */
+  canvas: { width: number; height: number };
+}
+
+function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): Element {
+  const positioned = placement.absolute || layer.position !== undefined;
+  const x = layer.position?.x_in_px ?? 0;
+  const y = layer.position?.y_in_px ?? 0;
+  const fills = layer.type === "solid-color" || layer.type === "image";
+  const width = size(layer.dimensions?.width_in_px) ?? (fills && positioned ? placement.canvas.width - x : undefined);
+  const height = size(layer.dimensions?.height_in_px) ?? (fills && positioned ? placement.canvas.height - y : undefined);
+  const base: Record<string, unknown> = {
+    display: "flex",
+    flexShrink: 0,
+    ...(positioned ? { position: "absolute", left: x, top: y } : { position: "relative" }),
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+    ...(layer.opacity !== 100 ? { opacity: layer.opacity / 100 } : {}),
+    ...("rotation_in_degrees" in layer && layer.rotation_in_degrees ? { transform: `rotate(${layer.rotation_in_degrees}deg)` } : {}),
+  };
+
+  switch (layer.type) {
+    case "solid-color":
+      return {
+        type: "div",
+        props: {
+          style: {
+            ...base,
+            ...radii(layer),
+            backgroundColor: cssColor(layer.hex_color),
+            ...(layer.angled_edges?.length && width !== undefined && height !== undefined
+              ? { clipPath: angledEdgesClip(layer.angled_edges, width, height) }
+              : {}),
+          },
+        },
+      };
+    case "gradient": {
+      const stops = [...layer.colors]
+        .sort((a, b) => a.position - b.position)
+        .map((stop) => `${cssColor(stop.hex_color)} ${stop.position}%`)
+        .join(", ");
+      // The contract's 0° runs left to right, CSS's runs bottom to top.
+      const image =
+        layer.gradient_type === "linear"
+          ? `linear-gradient(${(layer.angle_in_degrees ?? 0) + 90}deg, ${stops})`
+          : `radial-gradient(circle at center, ${stops})`;
+      return { type: "div", props: { style: { ...base, ...radii(layer), backgroundImage: image } } };
+    }
+    case "text": {
+      const prerendered = ctx.images.get(layer);
+      if (!prerendered) {
+        return textElement(layer, base, ctx);
+      }
+      return {
+        type: "div",
+        props: { style: base, children: { type: "img", props: { src: prerendered, width, height, style: { width: "100%", height: "100%" } } } },
+      };
+    }
+    case "image":
+      return {
+        type: "div",
+        props: {
+          style: { ...base, ...radii(layer), overflow: "hidden" },
+          children: {
+            type: "img",
+            props: {
+              src: ctx.images.get(layer)!,
+              ...(width !== undefined ? { width } : {}),
+              ...(height !== undefined ? { height } : {}),
+              style: { width: "100%", height: "100%", objectFit: "cover" },
+            },
+          },
+        },
+      };
+    case "qr-code":
+      return codeElement(base, layer.background_hex_color, qrCodeSvg(layer.value, layer.foreground_hex_color, layer.background_hex_color), width, height);
+    case "barcode": {
+      const svg = barcodeSvg(ctx.barcodes!, layer, ctx.paths.get(layer)!);
+      return codeElement(base, layer.background_hex_color, svg, width, height);
+    }
+    case "layout":
+      return layoutElement(layer, base, ctx, { width, height });
+  }
+}
+
+function codeElement(base: Record<string, unknown>, background: string, svg: string, width?: number, height?: number): Element {
+  return {
+    type: "div",
+    props: {
+      style: { ...base, backgroundColor: cssColor(background), alignItems: "center", justifyContent: "center" },
+      children: {
+        type: "img",
+        props: {
+          src: svgDataUri(svg),
+          ...(width !== undefined ? { width: Math.min(width, height ?? width) } : {}),
+          ...(height !== undefined ? { height: Math.min(height, width ?? height) } : {}),
+          style: { objectFit: "contain", width: "100%", height: "100%" },
+        },
+      },
+    },
+  };
+}
+
+const ALIGN: Record<string, string> = { start: "flex-start", center: "center", end: "flex-end" };
+
+function layoutElement(layer: LayoutLayer, base: Record<string, unknown>, ctx: BuildContext, box: { width?: number; height?: number }): Element {
+  const row = layer.direction === "horizontal";
+  const padding =
+    layer.padding !== undefined
+      ? { padding: layer.padding }
+      : {
+          paddingTop: layer.padding_top ?? 0,
+          paddingRight: layer.padding_right ?? 0,
+          paddingBottom: layer.padding_bottom ?? 0,
+          paddingLeft: layer.padding_left ?? 0,
+        };
+  const inner = { width: box.width ?? 0, height: box.height ?? 0 };
+  const background = byIndex(layer.background_layers ?? []).map((child) =>
+    layerElement(child, ctx, { absolute: true, canvas: inner }),
+  );
+  const children = byIndex(layer.layers).map((child) => layerElement(child, ctx, { absolute: false, canvas: inner }));
+  return {
+    type: "div",
+    props: {
+      style: {
+        ...base,
+        ...radii(layer),
+        ...padding,
+        flexDirection: row ? "row" : "column",
+        gap: layer.gap,
+        justifyContent: ALIGN[row ? layer.horizontal_alignment : layer.vertical_alignment],
+        alignItems: ALIGN[row ? layer.vertical_alignment : layer.horizontal_alignment],
+        overflow: box.width !== undefined || box.height !== undefined ? "hidden" : "visible",
+        ...(layer.background_color ? { backgroundColor: cssColor(layer.background_color) } : {}),
+      },
+      children: [...background, ...children],
+    },
+  };
+}
+
+type TextLayer = Extract<Layer, { type: "text" }>;
+
+/** `**bold**` and `*italic*` runs, in order. */
+export function parseInlineMarkdown(text: string): { text: string; bold: boolean; italic: boolean }[] {
+  const runs: { text: string; bold: boolean; italic: boolean }[] = [];
+  const pattern = /\*\*([^*]+)\*\*|\*([^*]+)\*/g;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > last) {
+      runs.push({ text: text.slice(last, match.index), bold: false, italic: false });
+    }
+    runs.push(match[1] !== undefined ? { text: match[1], bold: true, italic: false } : { text: match[2]!, bold: false, italic: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) {
+    runs.push({ text: text.slice(last), bold: false, italic: false });
+  }
+  return runs;
+}
+
+function textElement(layer: TextLayer, base: Record<string, unknown>, ctx: BuildContext, fontSize = ctx.fontSizes.get(layer) ?? layer.font_size_in_px): Element {
+  const weight = WEIGHTS[layer.font_weight] ?? 400;
+  const justify = { left: "flex-start", center: "center", right: "flex-end" }[layer.text_align];
+  const paragraphs = layer.text.split(/\r?\n/).map((line, i): Element => {
+    // One span per word (with its trailing space): flex-wrap then breaks lines between words.
+    const words = parseInlineMarkdown(line).flatMap((run) =>
+      (run.text.match(/\S+\s*|\s+/g) ?? []).map(
+        (word): Element => ({
+          type: "span",
+          props: {
+            style: {
+              whiteSpace: "pre",
+              fontWeight: run.bold ? 700 : weight,
+              fontStyle: run.italic ? "italic" : layer.font_style,
+            },
+            children: word,
+          },
+        }),
+      ),
+    );
+    return {
+      type: "div",
+      props: {
+        style: {
+          display: "flex",
+          flexWrap: layer.is_splitting_lines ? "wrap" : "nowrap",
+          justifyContent: justify,
+          minHeight: fontSize * 1.2,
+          ...(i > 0 && layer.paragraph_spacing_in_px ? { marginTop: layer.paragraph_spacing_in_px } : {}),
+        },
+        children: words,
+      },
+    };
+  });
+  return {
+    type: "div",
+    props: {
+      style: {
+        ...base,
+        flexDirection: "column",
+        justifyContent: { top: "flex-start", center: "center", bottom: "flex-end" }[layer.vertical_align],
+        overflow: "hidden",
+        color: cssColor(layer.text_color),
+        fontFamily: ctx.family(layer.font_name),
+        fontSize,
+        lineHeight: 1.2,
+      },
+      children: paragraphs,
+    },
+  };
+}
+
+/** The largest size up to `font_size_in_px` at which the text's height fits its box (shrinking by 10% a step). */
+async function fitFontSize(layer: TextLayer, ctx: BuildContext, measure: (element: Element, width: number) => Promise<number>): Promise<number> {
+  const boxWidth = size(layer.dimensions.width_in_px);
+  const boxHeight = size(layer.dimensions.height_in_px);
+  let fontSize = layer.font_size_in_px;
+  if (boxWidth === undefined || boxHeight === undefined) {
+    return fontSize;
+  }
+  for (let step = 0; step < 30 && fontSize > 4; step++) {
+    const element = textElement(layer, { display: "flex", width: boxWidth }, ctx, fontSize);
+    element.props.style = { ...element.props.style, overflow: "visible" };
+    if ((await measure(element, boxWidth)) <= boxHeight) {
+      return fontSize;
+    }
+    fontSize = Math.max(4, fontSize * 0.9);
+  }
+  return fontSize;
+}
+
+/** resvg hands out premultiplied RGBA; encoders and callers want straight alpha. */
+function unpremultiply(pixels: Uint8Array): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i += 4) {
+    const a = pixels[i + 3]!;
+    if (a === 255) {
+      out[i] = pixels[i]!;
+      out[i + 1] = pixels[i + 1]!;
+      out[i + 2] = pixels[i + 2]!;
+    } else if (a > 0) {
+      out[i] = Math.min(255, Math.round((pixels[i]! * 255) / a));
+      out[i + 1] = Math.min(255, Math.round((pixels[i + 1]! * 255) / a));
+      out[i + 2] = Math.min(255, Math.round((pixels[i + 2]! * 255) / a));
+    }
+    out[i + 3] = a;
+  }
+  return out;
+}
+
+export type { SatoriFont };

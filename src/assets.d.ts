@@ -1,0 +1,1 @@
+declare module "*.ttf" { const data: ArrayBuffer; export default data; }

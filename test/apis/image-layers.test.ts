@@ -1,0 +1,272 @@
+/**
+ * Each layer type and its important fields, asserted on the pixels of the decoded PNG.
+ */
+import { decode, encode } from "fast-png";
+import jsQR from "jsqr";
+import { describe, expect, it, vi } from "vitest";
+import { balanceOf, callJson, createAccount } from "../helpers/http";
+
+const PATH = "/image-generation/v1/generate";
+
+interface Png {
+  width: number;
+  height: number;
+  at(x: number, y: number): number[];
+  /** Pixels with any alpha inside [x0, x1) × [y0, y1). */
+  ink(x0: number, y0: number, x1: number, y1: number): number;
+  data: Uint8Array;
+}
+
+async function render(width: number, height: number, layers: unknown[], extra: Record<string, unknown> = {}): Promise<Png> {
+  const account = await createAccount(10);
+  const res = await callJson(PATH, { key: account.apiKey, body: { dimensions: { width_in_px: width, height_in_px: height }, layers, ...extra } });
+  if (res.status !== 200) {
+    throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const png = decode(Uint8Array.from(atob(res.body.data.buffer), (c) => c.charCodeAt(0)));
+  const data = png.data as Uint8Array;
+  const at = (x: number, y: number) => Array.from(data.slice((y * png.width + x) * 4, (y * png.width + x) * 4 + 4));
+  const ink = (x0: number, y0: number, x1: number, y1: number) => {
+    let count = 0;
+    for (let y = Math.max(0, y0); y < Math.min(png.height, y1); y++) {
+      for (let x = Math.max(0, x0); x < Math.min(png.width, x1); x++) {
+        count += data[(y * png.width + x) * 4 + 3]! > 0 ? 1 : 0;
+      }
+    }
+    return count;
+  };
+  return { width: png.width, height: png.height, at, ink, data };
+}
+
+const close = (actual: number[], expected: number[], tolerance = 6) =>
+  actual.every((value, i) => Math.abs(value - expected[i]!) <= tolerance);
+
+const box = { position: { x_in_px: 20, y_in_px: 10 }, dimensions: { width_in_px: 60, height_in_px: 40 } };
+
+describe("solid-color", () => {
+  it("rounds corners with border_radius", async () => {
+    const png = await render(100, 60, [{ index: 0, type: "solid-color", hex_color: "#FF0000", border_radius: 15, ...box }]);
+    expect(png.at(20, 10)[3]).toBe(0);
+    expect(png.at(50, 30)).toEqual([255, 0, 0, 255]);
+    expect(png.at(79, 49)[3]).toBe(0);
+  });
+
+  it("rounds only the corners named", async () => {
+    const png = await render(100, 60, [{ index: 0, type: "solid-color", hex_color: "#FF0000", border_top_left_radius: 15, ...box }]);
+    expect(png.at(20, 10)[3]).toBe(0);
+    expect(png.at(79, 10)).toEqual([255, 0, 0, 255]);
+  });
+
+  it("rotates around the centre", async () => {
+    const square = { position: { x_in_px: 30, y_in_px: 30 }, dimensions: { width_in_px: 40, height_in_px: 40 } };
+    const png = await render(100, 100, [{ index: 0, type: "solid-color", hex_color: "#0000FF", rotation_in_degrees: 45, ...square }]);
+    expect(png.at(50, 50)).toEqual([0, 0, 255, 255]);
+    expect(png.at(31, 31)[3]).toBe(0); // the unrotated corner is now empty
+    expect(png.at(50, 24)[3]).toBe(255); // the rotated corner reaches above the box
+  });
+
+  it("cuts an angled left edge", async () => {
+    const png = await render(100, 60, [{ index: 0, type: "solid-color", hex_color: "#00FF00", angled_edges: [{ edge: "left", angle_in_degrees: 30 }], ...box }]);
+    expect(png.at(22, 11)[3]).toBe(0); // top-left is cut away
+    expect(png.at(22, 48)).toEqual([0, 255, 0, 255]); // bottom-left stays
+  });
+});
+
+describe("gradient", () => {
+  it("runs a linear gradient left to right at 0°", async () => {
+    const png = await render(100, 20, [{ index: 0, type: "gradient", gradient_type: "linear", colors: [{ hex_color: "#FF0000", position: 0 }, { hex_color: "#0000FF", position: 100 }], position: { x: 0, y: 0 }, dimensions: { width: 100, height: 20 } }]);
+    expect(close(png.at(1, 10), [255, 0, 0, 255], 10)).toBe(true);
+    expect(close(png.at(98, 10), [0, 0, 255, 255], 10)).toBe(true);
+    expect(close(png.at(50, 10), [128, 0, 128, 255], 12)).toBe(true);
+  });
+
+  it("turns with angle_in_degrees (90° runs top to bottom)", async () => {
+    const png = await render(20, 100, [{ index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: 90, colors: [{ hex_color: "#FF0000", position: 0 }, { hex_color: "#0000FF", position: 100 }], position: { x: 0, y: 0 }, dimensions: { width: 20, height: 100 } }]);
+    expect(close(png.at(10, 1), [255, 0, 0, 255], 10)).toBe(true);
+    expect(close(png.at(10, 98), [0, 0, 255, 255], 10)).toBe(true);
+  });
+
+  it("draws a radial gradient from the centre out", async () => {
+    const png = await render(100, 100, [{ index: 0, type: "gradient", gradient_type: "radial", colors: [{ hex_color: "#FFFFFF", position: 0 }, { hex_color: "#000000", position: 100 }], position: { x: 0, y: 0 }, dimensions: { width: 100, height: 100 } }]);
+    expect(png.at(50, 50)[0]).toBeGreaterThan(240);
+    expect(png.at(2, 2)[0]).toBeLessThan(20);
+  });
+});
+
+describe("text", () => {
+  const text = (overrides: Record<string, unknown> = {}) => ({
+    index: 0,
+    type: "text",
+    text: "Hello Lamina",
+    font_name: "Inter",
+    font_size_in_px: 20,
+    text_color: "#000000",
+    ...box,
+    ...overrides,
+  });
+
+  it("puts ink inside its box and none outside", async () => {
+    const png = await render(100, 60, [text()]);
+    expect(png.ink(20, 10, 80, 50)).toBeGreaterThan(50);
+    expect(png.ink(0, 0, 100, 60) - png.ink(20, 10, 80, 50)).toBe(0);
+  });
+
+  it("wraps lines inside the box width, or not with is_splitting_lines false", async () => {
+    const wrapped = await render(100, 60, [text({ text: "wrap wrap wrap wrap", font_size_in_px: 14 })]);
+    const lines = (png: Png) => {
+      let runs = 0;
+      let inInk = false;
+      for (let y = 10; y < 50; y++) {
+        const has = png.ink(20, y, 80, y + 1) > 0;
+        runs += has && !inInk ? 1 : 0;
+        inInk = has;
+      }
+      return runs;
+    };
+    expect(lines(wrapped)).toBeGreaterThanOrEqual(2);
+    const single = await render(100, 60, [text({ text: "wrap wrap wrap wrap", font_size_in_px: 14, is_splitting_lines: false })]);
+    expect(lines(single)).toBe(1);
+  });
+
+  it("aligns right and bottom", async () => {
+    const png = await render(100, 60, [text({ text: "Hi", text_align: "right", vertical_align: "bottom" })]);
+    expect(png.ink(20, 10, 50, 50)).toBe(0);
+    expect(png.ink(50, 10, 80, 25)).toBe(0);
+    expect(png.ink(50, 25, 80, 50)).toBeGreaterThan(10);
+  });
+
+  it("renders **bold** with more ink than the same words in regular", async () => {
+    const regular = await render(200, 60, [text({ text: "Bold words", position: { x: 0, y: 0 }, dimensions: { width: 200, height: 60 } })]);
+    const bold = await render(200, 60, [text({ text: "**Bold words**", position: { x: 0, y: 0 }, dimensions: { width: 200, height: 60 } })]);
+    expect(bold.ink(0, 0, 200, 60)).toBeGreaterThan(regular.ink(0, 0, 200, 60) * 1.15);
+  });
+
+  it("uses the text colour", async () => {
+    const png = await render(100, 60, [text({ text: "■■■■", text_color: "#FF0000", font_size_in_px: 30 })]);
+    const red = [...Array(40).keys()].some((dy) => [...Array(60).keys()].some((dx) => close(png.at(20 + dx, 10 + dy), [255, 0, 0, 255], 2)));
+    expect(red).toBe(true);
+  });
+
+  it("shrinks text with should_auto_scale until it fits", async () => {
+    const long = { text: "A fairly long sentence that cannot fit at this size", font_size_in_px: 40 };
+    const scaled = await render(100, 60, [text({ ...long, should_auto_scale: true })]);
+    const clipped = await render(100, 60, [text(long)]);
+    const firstLineHeight = (png: Png) => {
+      let y = 10;
+      while (y < 50 && png.ink(20, y, 80, y + 1) === 0) y++;
+      const start = y;
+      while (y < 50 && png.ink(20, y, 80, y + 1) > 0) y++;
+      return y - start;
+    };
+    expect(firstLineHeight(scaled)).toBeLessThan(firstLineHeight(clipped));
+    expect(scaled.ink(0, 0, 100, 60) - scaled.ink(20, 10, 80, 50)).toBe(0);
+  });
+
+  it("falls back to Inter for an unknown font instead of failing, and renders every bundled family", async () => {
+    for (const font_name of ["No Such Font", "Roboto", "Open Sans", "OpenSans", "Montserrat", "Lato", "Poppins", "Plus Jakarta Sans", "Outfit", "Playfair Display", "Lora", "Noto Sans", "Merriweather"]) {
+      const png = await render(100, 60, [text({ font_name, text: "*Italic* and **bold**" })]);
+      expect(png.ink(20, 10, 80, 50), font_name).toBeGreaterThan(30);
+    }
+  });
+});
+
+describe("image", () => {
+  const redPng = btoa(String.fromCharCode(...encode({ width: 4, height: 4, data: new Uint8Array(64).map((_, i) => (i % 4 === 0 || i % 4 === 3 ? 255 : 0)), channels: 4 })));
+
+  it("cover-fits a base64 image into its box", async () => {
+    const png = await render(100, 60, [{ index: 0, type: "image", file: { type: "base64", base64: redPng }, ...box }]);
+    expect(png.at(50, 30)).toEqual([255, 0, 0, 255]);
+    expect(png.at(21, 11)).toEqual([255, 0, 0, 255]);
+    expect(png.at(10, 5)[3]).toBe(0);
+  });
+
+  it("accepts the legacy buffer field and fills the canvas without a box", async () => {
+    const png = await render(30, 20, [{ index: 0, type: "static-image", buffer: redPng }]);
+    expect(png.at(0, 0)).toEqual([255, 0, 0, 255]);
+    expect(png.at(29, 19)).toEqual([255, 0, 0, 255]);
+  });
+
+  it("fetches an https image URL", async () => {
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      expect(String(input instanceof Request ? input.url : input)).toBe("https://images.example.com/red.png");
+      return new Response(Uint8Array.from(atob(redPng), (c) => c.charCodeAt(0)), { headers: { "Content-Type": "image/png" } });
+    });
+    const png = await render(100, 60, [{ index: 0, type: "image", file: { type: "url", url: "https://images.example.com/red.png" }, ...box }]);
+    fetchSpy.mockRestore();
+    expect(png.at(50, 30)).toEqual([255, 0, 0, 255]);
+  });
+
+  it("refuses an image URL on a private host with 422 and refunds", async () => {
+    const account = await createAccount(10);
+    const res = await callJson(PATH, { key: account.apiKey, body: { dimensions: { width_in_px: 10, height_in_px: 10 }, layers: [{ index: 0, type: "image", file: { type: "url", url: "https://printer.local/a.png" } }] } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toContain("layers.0 (image): the file URL cannot be fetched");
+    expect(await balanceOf(account.accountId)).toBe(10);
+  });
+});
+
+describe("qr-code and barcode", () => {
+  it("draws a QR code that decodes back to its value", async () => {
+    const png = await render(200, 200, [{ index: 0, type: "qr-code", value: "https://lamina.example/q?id=42", foreground_hex_color: "#000000", background_hex_color: "#FFFFFF", position: { x: 0, y: 0 }, dimensions: { width: 200, height: 200 } }]);
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).toBe("https://lamina.example/q?id=42");
+  });
+
+  it.each([
+    ["code128", "LAMINA-128"],
+    ["ean13", "590123412345"],
+    ["ean8", "9638507"],
+    ["code39", "LAMINA39"],
+    ["itf", "12345678"],
+    ["codabar", "A123456B"],
+  ])("draws %s bars that alternate across the middle row", async (format, value) => {
+    const png = await render(300, 100, [{ index: 0, type: "barcode", value, format, foreground_hex_color: "#000000", background_hex_color: "#FFFFFF", position: { x: 0, y: 0 }, dimensions: { width: 300, height: 100 } }]);
+    let transitions = 0;
+    let dark = false;
+    for (let x = 0; x < 300; x++) {
+      const isDark = png.at(x, 50)[0]! < 128;
+      transitions += isDark !== dark ? 1 : 0;
+      dark = isDark;
+    }
+    expect(transitions).toBeGreaterThan(20);
+    expect(png.at(0, 0)).toEqual([255, 255, 255, 255]);
+  });
+});
+
+describe("layout", () => {
+  const child = (hex_color: string, width: number, height: number) => ({ type: "solid-color", hex_color, dimensions: { width, height } });
+
+  it("places children in a row with gap and padding, and its background behind them", async () => {
+    const png = await render(100, 40, [
+      { index: 0, type: "layout", direction: "horizontal", gap: 10, padding: 5, background_color: "#FFFFFF", position: { x: 0, y: 0 }, dimensions: { width: 100, height: 40 }, layers: [child("#FF0000", 20, 20), child("#0000FF", 20, 20)] },
+    ]);
+    expect(png.at(2, 2)).toEqual([255, 255, 255, 255]);
+    expect(png.at(6, 6)).toEqual([255, 0, 0, 255]);
+    expect(png.at(30, 6)).toEqual([255, 255, 255, 255]); // the gap
+    expect(png.at(36, 6)).toEqual([0, 0, 255, 255]);
+  });
+
+  it("stacks children vertically and centres them", async () => {
+    const png = await render(100, 100, [
+      { index: 0, type: "layout", direction: "vertical", horizontal_alignment: "center", vertical_alignment: "center", position: { x: 0, y: 0 }, dimensions: { width: 100, height: 100 }, layers: [child("#FF0000", 20, 20), child("#0000FF", 20, 20)] },
+    ]);
+    expect(png.at(50, 35)).toEqual([255, 0, 0, 255]);
+    expect(png.at(50, 55)).toEqual([0, 0, 255, 255]);
+    expect(png.at(10, 50)[3]).toBe(0);
+  });
+
+  it("nests layouts and draws background layers behind children", async () => {
+    const png = await render(60, 60, [
+      {
+        index: 0,
+        type: "layout",
+        position: { x: 0, y: 0 },
+        dimensions: { width: 60, height: 60 },
+        background_layers: [{ type: "solid-color", hex_color: "#00FF00" }],
+        layers: [{ type: "layout", padding: 10, layers: [child("#FF0000", 10, 10)] }],
+      },
+    ]);
+    expect(png.at(2, 2)).toEqual([0, 255, 0, 255]);
+    expect(png.at(12, 12)).toEqual([255, 0, 0, 255]);
+  });
+});
