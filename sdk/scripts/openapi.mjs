@@ -15,8 +15,9 @@ export async function serverOpenApi() {
   try {
     const bundle = join(dir, "app.mjs");
     await build({ entryPoints: [join(ROOT, "src/app.ts")], bundle: true, format: "esm", platform: "neutral", outfile: bundle, logLevel: "error", mainFields: ["module", "main"],
-      // Only the OpenAPI document is wanted: encoders, loaded lazily by requests, never run here.
-      loader: { ".wasm": "empty" } });
+      // Only the OpenAPI document is wanted: the renderer's wasm and fonts, loaded lazily by requests, never run here.
+      conditions: ["workerd", "worker", "browser"],
+      loader: { ".wasm": "empty", ".ttf": "empty" } });
     const { createApp } = await import(pathToFileURL(bundle).href);
     const response = await createApp().request("/openapi.json", {}, {});
     return `${JSON.stringify(await response.json(), null, 2)}\n`;
