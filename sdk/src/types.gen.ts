@@ -74,7 +74,7 @@ export type Layer =
         position: number;
       }[];
       angle_in_degrees?: number;
-      position: Position;
+      position?: Position;
       dimensions: LayerDimensions;
     }
   | {
@@ -89,7 +89,7 @@ export type Layer =
       font_name: string;
       font_size_in_px: number;
       text_color: string;
-      position: Position;
+      position?: Position;
       dimensions: LayerDimensions;
       font_weight?:
         "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
@@ -130,7 +130,7 @@ export type Layer =
       value: string;
       foreground_hex_color: string;
       background_hex_color: string;
-      position: Position;
+      position?: Position;
       dimensions: LayerDimensions;
     }
   | {
@@ -145,7 +145,7 @@ export type Layer =
       format: "code128" | "ean13" | "ean8" | "code39" | "itf" | "codabar";
       foreground_hex_color: string;
       background_hex_color: string;
-      position: Position;
+      position?: Position;
       dimensions: LayerDimensions;
     }
   | {

@@ -270,3 +270,20 @@ describe("layout", () => {
     expect(png.at(12, 12)).toEqual([255, 0, 0, 255]);
   });
 });
+
+describe("layout clipping", () => {
+  it("clips text that overflows a fixed-size layout instead of failing", async () => {
+    const png = await render(100, 100, [
+      {
+        index: 0,
+        type: "layout",
+        direction: "vertical",
+        position: { x: 0, y: 0 },
+        dimensions: { width: 50, height: 50 },
+        layers: [{ type: "text", text: "long long long text that overflows the layout a lot", font_name: "Inter", font_size_in_px: 30, text_color: "#000000", dimensions: { width: "auto", height: "auto" } }],
+      },
+    ]);
+    expect(png.ink(0, 0, 50, 50)).toBeGreaterThan(50);
+    expect(png.ink(0, 0, 100, 100) - png.ink(0, 0, 50, 50)).toBe(0);
+  });
+});

@@ -76,18 +76,22 @@ export async function renderLayers(input: GenerateImageRequest, deps: ProcessDep
       ctx.fontSizes.set(layer, await fitFontSize(layer, ctx, measure));
     }
   }
-  // A text box is rendered on its own and embedded as an SVG image, whose viewport clips overflowing text.
-  // (Clipping it in the main tree makes satori emit nested masks that resvg cannot render when much of the
-  // text lies outside them.)
-  for (const layer of all) {
-    const boxWidth = layer.type === "text" ? size(layer.dimensions.width_in_px) : undefined;
-    const boxHeight = layer.type === "text" ? size(layer.dimensions.height_in_px) : undefined;
-    if (layer.type === "text" && boxWidth !== undefined && boxHeight !== undefined) {
-      const element = textElement(layer, { display: "flex", width: boxWidth, height: boxHeight }, ctx);
-      element.props.style = { ...element.props.style, overflow: "visible" };
-      const svg = await satori(element as never, { width: boxWidth, height: boxHeight, fonts: fonts.fonts as never });
-      ctx.images.set(layer, svgDataUri(svg));
+  // Text boxes and fixed-size layouts are rendered on their own and embedded as SVG images, whose viewport
+  // clips what overflows. (Clipping in the main tree makes satori emit nested masks that resvg cannot render
+  // when much of the content lies outside them.) Children come before their layout: reverse pre-order.
+  for (const layer of [...all].reverse()) {
+    if (layer.type !== "text" && layer.type !== "layout") {
+      continue;
     }
+    const boxWidth = size(layer.dimensions?.width_in_px);
+    const boxHeight = size(layer.dimensions?.height_in_px);
+    if (boxWidth === undefined || boxHeight === undefined) {
+      continue;
+    }
+    const own = { display: "flex", width: boxWidth, height: boxHeight };
+    const element = layer.type === "text" ? textElement(layer, own, ctx) : layoutElement(layer, own, ctx, { width: boxWidth, height: boxHeight });
+    const svg = await satori(element as never, { width: boxWidth, height: boxHeight, fonts: fonts.fonts as never });
+    ctx.images.set(layer, svgDataUri(svg));
   }
 
   const root: Element = {
@@ -226,16 +230,8 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
           : `radial-gradient(circle at center, ${stops})`;
       return { type: "div", props: { style: { ...base, ...radii(layer), backgroundImage: image } } };
     }
-    case "text": {
-      const prerendered = ctx.images.get(layer);
-      if (!prerendered) {
-        return textElement(layer, base, ctx);
-      }
-      return {
-        type: "div",
-        props: { style: base, children: { type: "img", props: { src: prerendered, width, height, style: { width: "100%", height: "100%" } } } },
-      };
-    }
+    case "text":
+      return prerenderedElement(ctx.images.get(layer), base, width, height) ?? textElement(layer, base, ctx);
     case "image":
       return {
         type: "div",
@@ -259,8 +255,16 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
       return codeElement(base, layer.background_hex_color, svg, width, height);
     }
     case "layout":
-      return layoutElement(layer, base, ctx, { width, height });
+      return prerenderedElement(ctx.images.get(layer), base, width, height) ?? layoutElement(layer, base, ctx, { width, height });
   }
+}
+
+/** A pre-rendered box (text or layout) placed like the layer itself. */
+function prerenderedElement(src: string | undefined, base: Record<string, unknown>, width?: number, height?: number): Element | null {
+  if (!src) {
+    return null;
+  }
+  return { type: "div", props: { style: base, children: { type: "img", props: { src, width, height, style: { width: "100%", height: "100%" } } } } };
 }
 
 function codeElement(base: Record<string, unknown>, background: string, svg: string, width?: number, height?: number): Element {
@@ -310,7 +314,6 @@ function layoutElement(layer: LayoutLayer, base: Record<string, unknown>, ctx: B
         gap: layer.gap,
         justifyContent: ALIGN[row ? layer.horizontal_alignment : layer.vertical_alignment],
         alignItems: ALIGN[row ? layer.vertical_alignment : layer.horizontal_alignment],
-        overflow: box.width !== undefined || box.height !== undefined ? "hidden" : "visible",
         ...(layer.background_color ? { backgroundColor: cssColor(layer.background_color) } : {}),
       },
       children: [...background, ...children],
@@ -379,7 +382,6 @@ function textElement(layer: TextLayer, base: Record<string, unknown>, ctx: Build
         ...base,
         flexDirection: "column",
         justifyContent: { top: "flex-start", center: "center", bottom: "flex-end" }[layer.vertical_align],
-        overflow: "hidden",
         color: cssColor(layer.text_color),
         fontFamily: ctx.family(layer.font_name),
         fontSize,
@@ -400,7 +402,6 @@ async function fitFontSize(layer: TextLayer, ctx: BuildContext, measure: (elemen
   }
   for (let step = 0; step < 30 && fontSize > 4; step++) {
     const element = textElement(layer, { display: "flex", width: boxWidth }, ctx, fontSize);
-    element.props.style = { ...element.props.style, overflow: "visible" };
     if ((await measure(element, boxWidth)) <= boxHeight) {
       return fontSize;
     }

@@ -90,7 +90,8 @@ const GradientLayerSchema = z.object({
   gradient_type: z.enum(["linear", "radial"]),
   colors: z.array(z.object({ hex_color: HexColorSchema, position: z.number().min(0).max(100) })).min(2).max(32),
   angle_in_degrees: z.number().min(-360).max(360).optional(),
-  position: PositionSchema,
+  // Optional: top-level layers default to the canvas origin, and layouts place the children that omit it.
+  position: PositionSchema.optional(),
   dimensions: LayerDimensionsSchema,
 });
 
@@ -102,7 +103,8 @@ const TextLayerSchema = z.object({
   font_name: z.string().min(1).max(200),
   font_size_in_px: z.number().gt(0).max(2000),
   text_color: HexColorSchema,
-  position: PositionSchema,
+  // Optional: top-level layers default to the canvas origin, and layouts place the children that omit it.
+  position: PositionSchema.optional(),
   dimensions: LayerDimensionsSchema,
   font_weight: FontWeightSchema.default("regular"),
   font_style: FontStyleSchema.default("normal"),
@@ -132,7 +134,8 @@ const QrCodeLayerSchema = z.object({
   value: z.string().min(1, "must not be empty").max(2953),
   foreground_hex_color: HexColorSchema,
   background_hex_color: HexColorSchema,
-  position: PositionSchema,
+  // Optional: top-level layers default to the canvas origin, and layouts place the children that omit it.
+  position: PositionSchema.optional(),
   dimensions: LayerDimensionsSchema,
 });
 
@@ -157,7 +160,8 @@ const BarcodeLayerSchema = z
     format: z.enum(BARCODE_FORMATS),
     foreground_hex_color: HexColorSchema,
     background_hex_color: HexColorSchema,
-    position: PositionSchema,
+    // Optional: top-level layers default to the canvas origin, and layouts place the children that omit it.
+  position: PositionSchema.optional(),
     dimensions: LayerDimensionsSchema,
   })
   .superRefine((layer, ctx) => {

@@ -1,1 +1,0 @@
-declare module "*.ttf" { const data: ArrayBuffer; export default data; }
