@@ -48,14 +48,26 @@ const WEIGHTS: Record<string, number> = {
 };
 
 export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RenderedImage> {
+  const svg = await layersToSvg(input, deps);
+  const { Resvg } = await import("@cf-wasm/resvg");
+  let rendered: { width: number; height: number; pixels: Uint8Array };
+  try {
+    rendered = (await Resvg.async(svg, { font: { loadSystemFonts: false } })).render();
+  } catch (err) {
+    throw new ApiError(422, `The layers could not be rendered: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { width: rendered.width, height: rendered.height, pixels: unpremultiply(rendered.pixels) };
+}
+
+/** The request as one SVG document (every glyph a path), before rasterising. */
+export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps): Promise<string> {
   const { width_in_px: width, height_in_px: height } = input.dimensions;
   const paths = new Map<Layer, string>();
   walk(input.layers, "layers", paths);
   const all = [...paths.keys()];
 
-  const [{ satori }, { Resvg }, fonts, barcodes] = await Promise.all([
+  const [{ satori }, fonts, barcodes] = await Promise.all([
     import("@cf-wasm/satori"),
-    import("@cf-wasm/resvg"),
     loadFonts(input, all, deps),
     all.some((layer) => layer.type === "barcode") ? loadBarcodeEncoder() : Promise.resolve(null),
   ]);
@@ -66,9 +78,17 @@ export async function renderLayers(input: GenerateImageRequest, deps: ProcessDep
       .map(async (layer) => images.set(layer, await loadImageDataUri(layer, paths.get(layer)!, deps))),
   );
   const ctx: BuildContext = { paths, images, fontSizes: new Map(), family: fonts.family, barcodes };
+  // Satori fails on what it cannot lay out (a custom font it cannot parse, say): the input's fault, a 422.
+  const layout = async (element: Element, options: { width: number; height?: number }) => {
+    try {
+      return await satori(element as never, { ...options, fonts: fonts.fonts as never });
+    } catch (err) {
+      throw new ApiError(422, `The layers could not be laid out: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
 
   const measure = async (element: Element, boxWidth: number) => {
-    const svg = await satori(element as never, { width: boxWidth, fonts: fonts.fonts as never });
+    const svg = await layout(element, { width: boxWidth });
     return Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
   };
   for (const layer of all) {
@@ -90,8 +110,7 @@ export async function renderLayers(input: GenerateImageRequest, deps: ProcessDep
     }
     const own = { display: "flex", width: boxWidth, height: boxHeight };
     const element = layer.type === "text" ? textElement(layer, own, ctx) : layoutElement(layer, own, ctx, { width: boxWidth, height: boxHeight });
-    const svg = await satori(element as never, { width: boxWidth, height: boxHeight, fonts: fonts.fonts as never });
-    ctx.images.set(layer, svgDataUri(svg));
+    ctx.images.set(layer, svgDataUri(await layout(element, { width: boxWidth, height: boxHeight })));
   }
 
   const root: Element = {
@@ -101,19 +120,7 @@ export async function renderLayers(input: GenerateImageRequest, deps: ProcessDep
       children: byIndex(input.layers).map((layer) => layerElement(layer, ctx, { absolute: true, canvas: { width, height } })),
     },
   };
-  let svg: string;
-  try {
-    svg = await satori(root as never, { width, height, fonts: fonts.fonts as never });
-  } catch (err) {
-    throw new ApiError(422, `The layers could not be laid out: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  let rendered: { width: number; height: number; pixels: Uint8Array };
-  try {
-    rendered = (await Resvg.async(svg, { font: { loadSystemFonts: false } })).render();
-  } catch (err) {
-    throw new ApiError(422, `The layers could not be rendered: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { width: rendered.width, height: rendered.height, pixels: unpremultiply(rendered.pixels) };
+  return layout(root, { width, height });
 }
 
 function walk(layers: readonly Layer[], prefix: string, paths: Map<Layer, string>): void {
