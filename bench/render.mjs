@@ -1,0 +1,149 @@
+// `npm run bench:render`: time per render of a fixed set of specs inside workerd (sync requests to `wrangler dev`
+// on 127.0.0.1), and, in the same run, of the same specs in Node with a native peer: the same SVG (built by the
+// Worker's own layer → SVG code, bundled for Node) rasterised by @resvg/resvg-js (native Rust) instead of
+// resvg compiled to wasm. Prints the time per render of each and their ratio. Not part of `npm test`.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Resvg as NativeResvg } from "@resvg/resvg-js";
+import { build } from "esbuild";
+import { ROOT, startStack } from "../scripts/lib/stack.mjs";
+
+const RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 20);
+
+const text = (value, x, y, width, height, extra = {}) => ({
+  type: "text",
+  text: value,
+  font_name: "Inter",
+  font_size_in_px: 40,
+  text_color: "#111827",
+  position: { x_in_px: x, y_in_px: y },
+  dimensions: { width_in_px: width, height_in_px: height },
+  ...extra,
+});
+
+const SPECS = {
+  "solid 800×600 (seed)": {
+    dimensions: { width_in_px: 800, height_in_px: 600 },
+    layers: [{ index: 0, type: "solid-color", hex_color: "#FFFFFF" }],
+  },
+  "og card 1200×630 (gradient + text)": {
+    dimensions: { width_in_px: 1200, height_in_px: 630 },
+    layers: [
+      { index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: 35, colors: [{ hex_color: "#0F172A", position: 0 }, { hex_color: "#1E3A8A", position: 100 }], position: { x_in_px: 0, y_in_px: 0 }, dimensions: { width_in_px: 1200, height_in_px: 630 } },
+      { index: 1, ...text("How we deliver **every** webhook exactly once, even when receivers fail", 90, 150, 1020, 300, { font_name: "Playfair Display", font_weight: "bold", font_size_in_px: 64, text_color: "#F8FAFC" }) },
+      { index: 2, ...text("lamina.example/blog · 8 min read", 90, 520, 1020, 40, { font_size_in_px: 28, text_color: "#94A3B8" }) },
+    ],
+  },
+  "card 800×1000 (layout + QR + barcode)": {
+    dimensions: { width_in_px: 800, height_in_px: 1000 },
+    layers: [
+      { index: 0, type: "solid-color", hex_color: "#FFFFFF", border_radius: 32 },
+      {
+        index: 1,
+        type: "layout",
+        direction: "vertical",
+        gap: 16,
+        padding: 40,
+        position: { x_in_px: 0, y_in_px: 0 },
+        dimensions: { width_in_px: 800, height_in_px: 600 },
+        layers: [
+          { type: "text", text: "Trail Runner 3", font_name: "Montserrat", font_weight: "bold", font_size_in_px: 56, text_color: "#111827", dimensions: { width_in_px: "auto", height_in_px: "auto" } },
+          { type: "text", text: "Lightweight, grippy and ready for *any* weather.", font_name: "Inter", font_size_in_px: 28, text_color: "#4B5563", dimensions: { width_in_px: 700, height_in_px: 80 } },
+        ],
+      },
+      { index: 2, type: "qr-code", value: "https://shop.example/p/trail-runner-3", foreground_hex_color: "#111827", background_hex_color: "#FFFFFF", position: { x_in_px: 40, y_in_px: 640 }, dimensions: { width_in_px: 300, height_in_px: 300 } },
+      { index: 3, type: "barcode", value: "590123412345", format: "ean13", foreground_hex_color: "#111827", background_hex_color: "#FFFFFF", position: { x_in_px: 400, y_in_px: 700 }, dimensions: { width_in_px: 360, height_in_px: 180 } },
+    ],
+  },
+};
+
+/** The Worker's request schema and layer → SVG code, bundled for Node (fonts inlined as ArrayBuffers). */
+async function loadWorkerRenderer(dir) {
+  const entry = join(dir, "entry.ts");
+  const outfile = join(dir, "renderer.mjs");
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(
+    entry,
+    `export { imageGeneration } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/index.ts"))};\n` +
+      `export { layersToSvg } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/render.ts"))};\n`,
+  );
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    outfile,
+    logLevel: "error",
+    loader: { ".wasm": "empty" },
+    banner: { js: "import { createRequire as benchCreateRequire } from 'node:module'; const require = benchCreateRequire(import.meta.url);" },
+    plugins: [
+      {
+        name: "ttf-as-arraybuffer",
+        setup(b) {
+          b.onLoad({ filter: /\.ttf$/ }, (args) => ({
+            contents: `const b = Buffer.from(${JSON.stringify(readFileSync(args.path).toString("base64"))}, "base64"); export default b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);`,
+            loader: "js",
+          }));
+        },
+      },
+    ],
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+function timePerRun(runs, fn) {
+  return async () => {
+    await fn();
+    await fn();
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) {
+      await fn();
+    }
+    return (performance.now() - started) / runs;
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "lamina-bench-render-"));
+const stack = await startStack({ log: (message) => console.log(`[bench:render] ${message}`) });
+const rows = [];
+try {
+  const { imageGeneration, layersToSvg } = await loadWorkerRenderer(dir);
+  const { apiKey } = await stack.createAccount(1_000_000, "bench-render");
+  for (const [name, spec] of Object.entries(SPECS)) {
+    const body = JSON.stringify(spec);
+    const workerd = await timePerRun(RUNS, async () => {
+      const res = await fetch(`${stack.base}/image-generation/v1/generate`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+        body,
+      });
+      if (res.status !== 200) {
+        throw new Error(`${name}: ${res.status} ${await res.text()}`);
+      }
+      await res.arrayBuffer();
+    })();
+    const input = imageGeneration.request.parse(spec);
+    let svg = "";
+    const satoriMs = await timePerRun(RUNS, async () => {
+      svg = await layersToSvg(input, { fetch });
+    })();
+    const nativeMs = await timePerRun(RUNS, async () => {
+      new NativeResvg(svg, { font: { loadSystemFonts: false } }).render().asPng();
+    })();
+    rows.push({ name, workerd_ms: workerd, node_satori_ms: satoriMs, node_native_resvg_ms: nativeMs, node_total_ms: satoriMs + nativeMs });
+  }
+} finally {
+  await stack.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`\nTime per render, ${RUNS} runs each after 2 warm-ups (workerd: a sync request through wrangler dev, HTTP and charging included)`);
+console.log(`  ${"spec".padEnd(40)} ${"workerd".padStart(10)} ${"node: satori".padStart(13)} ${"+ native resvg".padStart(15)} ${"= node total".padStart(13)} ${"ratio".padStart(7)}`);
+for (const row of rows) {
+  console.log(
+    `  ${row.name.padEnd(40)} ${`${row.workerd_ms.toFixed(1)} ms`.padStart(10)} ${`${row.node_satori_ms.toFixed(1)} ms`.padStart(13)} ${`${row.node_native_resvg_ms.toFixed(1)} ms`.padStart(15)} ${`${row.node_total_ms.toFixed(1)} ms`.padStart(13)} ${`${(row.workerd_ms / row.node_total_ms).toFixed(2)}×`.padStart(7)}`,
+  );
+}
+process.exit(0);
