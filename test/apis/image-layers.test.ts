@@ -287,3 +287,36 @@ describe("layout clipping", () => {
     expect(png.ink(0, 0, 100, 100) - png.ink(0, 0, 50, 50)).toBe(0);
   });
 });
+
+describe("image inputs and custom fonts", () => {
+  it("renders an SVG image input", async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#0000FF"/></svg>';
+    const png = await render(100, 60, [{ index: 0, type: "image", file: { type: "base64", base64: btoa(svg), name: "logo.svg" }, ...box }]);
+    expect(png.at(50, 30)).toEqual([0, 0, 255, 255]);
+  });
+
+  it("renders a JPEG image input", async () => {
+    const jpegJs = await import("jpeg-js");
+    const raw = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 1 || i % 4 === 3 ? 255 : 0)) };
+    const jpegBytes = jpegJs.default.encode(raw as never, 95).data;
+    const png = await render(100, 60, [{ index: 0, type: "image", file: { type: "base64", base64: btoa(String.fromCharCode(...jpegBytes)) }, ...box }]);
+    expect(close(png.at(50, 30), [0, 255, 0, 255], 8)).toBe(true);
+  });
+
+  it("uses a custom TTF from the request's fonts, matched by name", async () => {
+    const { default: lora } = await import("@expo-google-fonts/lora/700Bold/Lora_700Bold.ttf");
+    const bytes = new Uint8Array(lora as ArrayBuffer);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
+    const layer = { index: 0, type: "text", text: "Brand type", font_size_in_px: 30, text_color: "#000000", position: { x: 0, y: 0 }, dimensions: { width: 300, height: 60 } };
+    const custom = await render(300, 60, [{ ...layer, font_name: "My Brand", font_weight: "bold" }], {
+      fonts: [{ name: "My Brand", weight: "bold", style: "normal", file: { type: "base64", base64: btoa(binary), name: "brand.ttf" } }],
+    });
+    const fallback = await render(300, 60, [{ ...layer, font_name: "My Brand", font_weight: "bold" }]);
+    expect(custom.ink(0, 0, 300, 60)).toBeGreaterThan(100);
+    // The same text in Inter (the fallback) puts its ink elsewhere.
+    expect(custom.data.some((byte, i) => byte !== fallback.data[i])).toBe(true);
+  });
+});
