@@ -3,7 +3,7 @@
  */
 import qrcode from "qrcode-generator";
 import { ApiError } from "../../errors";
-import { cssColor } from "./render";
+import { cssColor } from "./colors";
 import type { Layer } from "./schema";
 
 /** The quiet zone around a QR code, in modules: readers need it. */

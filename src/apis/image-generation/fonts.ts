@@ -15,7 +15,7 @@ export interface SatoriFont {
 }
 
 const FALLBACK_FAMILY = "Inter";
-const WEIGHTS: Record<string, number> = {
+export const FONT_WEIGHTS: Record<string, number> = {
   thin: 100,
   extralight: 200,
   light: 300,
@@ -54,7 +54,7 @@ export async function loadFonts(
         throw new ApiError(422, `fonts.${i} (${font.name}): not a TTF, OTF or WOFF file`);
       }
       const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      return { name: font.name, data, weight: WEIGHTS[font.weight] ?? 400, style: font.style };
+      return { name: font.name, data, weight: FONT_WEIGHTS[font.weight] ?? 400, style: font.style };
     }),
   );
   const customNames = new Map(custom.map((font) => [key(font.name), font.name]));

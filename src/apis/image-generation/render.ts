@@ -7,7 +7,8 @@
 import type { ProcessDeps } from "../define";
 import { svgDataUri } from "../../base64";
 import { ApiError } from "../../errors";
-import { loadFonts, type SatoriFont } from "./fonts";
+import { cssColor } from "./colors";
+import { FONT_WEIGHTS, loadFonts } from "./fonts";
 import { loadImageDataUri } from "./images";
 import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "./codes";
 import type { GenerateImageRequest, Layer, LayoutLayer } from "./schema";
@@ -34,18 +35,6 @@ interface BuildContext {
   family: (name: string) => string;
   barcodes: BarcodeEncoder | null;
 }
-
-const WEIGHTS: Record<string, number> = {
-  thin: 100,
-  extralight: 200,
-  light: 300,
-  regular: 400,
-  medium: 500,
-  semibold: 600,
-  bold: 700,
-  extrabold: 800,
-  black: 900,
-};
 
 export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RenderedImage> {
   const svg = await layersToSvg(input, deps);
@@ -139,13 +128,6 @@ function byIndex(layers: readonly Layer[]): Layer[] {
     .map((layer, position) => ({ layer, position }))
     .sort((a, b) => (a.layer.index ?? 0) - (b.layer.index ?? 0) || a.position - b.position)
     .map(({ layer }) => layer);
-}
-
-export function cssColor(hex: string): string {
-  const digits = hex.startsWith("#") ? hex.slice(1) : hex;
-  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(digits.slice(i, i + 2), 16));
-  const a = digits.length === 8 ? Number.parseInt(digits.slice(6, 8), 16) / 255 : 1;
-  return `rgba(${r}, ${g}, ${b}, ${Number(a.toFixed(4))})`;
 }
 
 function size(value: number | "auto" | undefined): number | undefined {
@@ -349,7 +331,7 @@ export function parseInlineMarkdown(text: string): { text: string; bold: boolean
 }
 
 function textElement(layer: TextLayer, base: Record<string, unknown>, ctx: BuildContext, fontSize = ctx.fontSizes.get(layer) ?? layer.font_size_in_px): Element {
-  const weight = WEIGHTS[layer.font_weight] ?? 400;
+  const weight = FONT_WEIGHTS[layer.font_weight] ?? 400;
   const justify = { left: "flex-start", center: "center", right: "flex-end" }[layer.text_align];
   const paragraphs = layer.text.split(/\r?\n/).map((line, i): Element => {
     // One span per word (with its trailing space): flex-wrap then breaks lines between words.
@@ -435,5 +417,3 @@ function unpremultiply(pixels: Uint8Array): Uint8Array {
   }
   return out;
 }
-
-export type { SatoriFont };
