@@ -108,22 +108,31 @@ async function main() {
     // Polled through the API, as a customer would: D1 is read directly only once the server has stopped.
     const keyOf = new Map(accepted.map((r) => [r.body.job_id, r.item.account.apiKey]));
     const pending = new Set(keyOf.keys());
+    let lastReport = 0;
     await waitFor(
       "every job final",
       async () => {
+        const states = {};
         await runPool(
           [...pending].map((id) => async () => {
             const res = await fetch(`${stack.base}/v1/jobs/${id}`, { headers: { Authorization: `Bearer ${keyOf.get(id)}` } });
             const { data } = await res.json();
             if (["succeeded", "failed"].includes(data.status) && ["delivered", "exhausted"].includes(data.delivery_status)) {
               pending.delete(id);
+            } else {
+              const state = `${data.status}/${data.delivery_status}`;
+              states[state] = (states[state] ?? 0) + 1;
             }
           }),
           CONCURRENCY,
         );
+        if (performance.now() - lastReport > 30_000) {
+          lastReport = performance.now();
+          log(`${pending.size} not final yet ${JSON.stringify(states)}; ${stack.receiver.deliveries.length} deliveries so far`);
+        }
         return pending.size === 0;
       },
-      10 * 60_000,
+      15 * 60_000,
       3000,
     );
     const drainedAfter = (performance.now() - started) / 1000;
