@@ -271,6 +271,18 @@ describe("layout", () => {
   });
 });
 
+describe("layout background layers", () => {
+  it("fill a shrink-wrapped layout, padding included", async () => {
+    const png = await render(60, 60, [
+      { index: 0, type: "layout", padding: 10, position: { x: 5, y: 5 }, background_layers: [{ type: "solid-color", hex_color: "#00FF00" }], layers: [{ type: "solid-color", hex_color: "#FF0000", dimensions: { width: 10, height: 10 } }] },
+    ]);
+    expect(png.at(6, 6)).toEqual([0, 255, 0, 255]); // the padding shows the background
+    expect(png.at(20, 20)).toEqual([255, 0, 0, 255]); // the child
+    expect(png.at(34, 34)).toEqual([0, 255, 0, 255]); // the far padding corner: 5 + 10 + 10 + 10 = 35
+    expect(png.at(40, 40)[3]).toBe(0); // outside the layout
+  });
+});
+
 describe("layout clipping", () => {
   it("clips text that overflows a fixed-size layout instead of failing", async () => {
     const png = await render(100, 100, [

@@ -180,8 +180,13 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
   const x = layer.position?.x_in_px ?? 0;
   const y = layer.position?.y_in_px ?? 0;
   const fills = layer.type === "solid-color" || layer.type === "image";
-  const width = size(layer.dimensions?.width_in_px) ?? (fills && positioned ? placement.canvas.width - x : undefined);
-  const height = size(layer.dimensions?.height_in_px) ?? (fills && positioned ? placement.canvas.height - y : undefined);
+  // A fill without dimensions covers the rest of its box; inside a shrink-wrapped layout (size unknown) all of it.
+  const fill = (extent: number, offset: number) => (extent > 0 ? extent - offset : "100%");
+  const width = size(layer.dimensions?.width_in_px) ?? (fills && positioned ? fill(placement.canvas.width, x) : undefined);
+  const height = size(layer.dimensions?.height_in_px) ?? (fills && positioned ? fill(placement.canvas.height, y) : undefined);
+  // Pixel sizes where known (clip polygons, image attributes and pre-rendered boxes need numbers).
+  const pxWidth = typeof width === "number" ? width : undefined;
+  const pxHeight = typeof height === "number" ? height : undefined;
   const base: Record<string, unknown> = {
     display: "flex",
     flexShrink: 0,
@@ -201,8 +206,8 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
             ...base,
             ...radii(layer),
             backgroundColor: cssColor(layer.hex_color),
-            ...(layer.angled_edges?.length && width !== undefined && height !== undefined
-              ? { clipPath: angledEdgesClip(layer.angled_edges, width, height) }
+            ...(layer.angled_edges?.length && pxWidth !== undefined && pxHeight !== undefined
+              ? { clipPath: angledEdgesClip(layer.angled_edges, pxWidth, pxHeight) }
               : {}),
           },
         },
@@ -220,7 +225,7 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
       return { type: "div", props: { style: { ...base, ...radii(layer), backgroundImage: image } } };
     }
     case "text":
-      return prerenderedElement(ctx.images.get(layer), base, width, height) ?? textElement(layer, base, ctx);
+      return prerenderedElement(ctx.images.get(layer), base, pxWidth, pxHeight) ?? textElement(layer, base, ctx);
     case "image":
       return {
         type: "div",
@@ -230,21 +235,21 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
             type: "img",
             props: {
               src: ctx.images.get(layer)!,
-              ...(width !== undefined ? { width } : {}),
-              ...(height !== undefined ? { height } : {}),
+              ...(pxWidth !== undefined ? { width: pxWidth } : {}),
+              ...(pxHeight !== undefined ? { height: pxHeight } : {}),
               style: { width: "100%", height: "100%", objectFit: "cover" },
             },
           },
         },
       };
     case "qr-code":
-      return codeElement(base, layer.background_hex_color, qrCodeSvg(layer.value, layer.foreground_hex_color, layer.background_hex_color), width, height);
+      return codeElement(base, layer.background_hex_color, qrCodeSvg(layer.value, layer.foreground_hex_color, layer.background_hex_color), pxWidth, pxHeight);
     case "barcode": {
       const svg = barcodeSvg(ctx.barcodes!, layer, ctx.paths.get(layer)!);
-      return codeElement(base, layer.background_hex_color, svg, width, height);
+      return codeElement(base, layer.background_hex_color, svg, pxWidth, pxHeight);
     }
     case "layout":
-      return prerenderedElement(ctx.images.get(layer), base, width, height) ?? layoutElement(layer, base, ctx, { width, height });
+      return prerenderedElement(ctx.images.get(layer), base, pxWidth, pxHeight) ?? layoutElement(layer, base, ctx, { width: pxWidth, height: pxHeight });
   }
 }
 
