@@ -13,14 +13,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   switch (batch.queue) {
     case QUEUE_NAMES.processing:
       // max_retries = 0: if runJob throws (or the isolate dies) the message goes to the processing DLQ.
-      for (const message of batch.messages) {
-        const body = parse(batch.queue, message, ProcessMessageSchema);
-        if (body) {
-          await runJob(env, body.jobId, createProcessDeps());
-          message.ack();
-        }
-      }
-      return;
+      return eachInTurn(batch, ProcessMessageSchema, (jobId) => runJob(env, jobId, createProcessDeps()));
     case QUEUE_NAMES.delivery:
       await Promise.all(
         batch.messages.map(async (message) => {
@@ -45,23 +38,27 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       );
       return;
     case QUEUE_NAMES.processingDeadLetter:
+      return eachInTurn(batch, ProcessMessageSchema, (jobId) => handleDeadProcessingMessage(env, jobId));
     case QUEUE_NAMES.deliveryDeadLetter:
-      for (const message of batch.messages) {
-        const schema = batch.queue === QUEUE_NAMES.processingDeadLetter ? ProcessMessageSchema : DeliverMessageSchema;
-        const body = parse(batch.queue, message, schema);
-        if (body) {
-          if (batch.queue === QUEUE_NAMES.processingDeadLetter) {
-            await handleDeadProcessingMessage(env, body.jobId);
-          } else {
-            await handleDeadDeliveryMessage(env, body.jobId);
-          }
-          message.ack();
-        }
-      }
-      return;
+      return eachInTurn(batch, DeliverMessageSchema, (jobId) => handleDeadDeliveryMessage(env, jobId));
     default:
       logEvent({ event: "queue_unknown", queue: batch.queue });
       batch.ackAll();
+  }
+}
+
+/** One message at a time: parse, handle, ack. A throw leaves the rest of the batch to the queue's retry. */
+async function eachInTurn(
+  batch: MessageBatch<unknown>,
+  schema: typeof ProcessMessageSchema | typeof DeliverMessageSchema,
+  handle: (jobId: string) => Promise<void>,
+): Promise<void> {
+  for (const message of batch.messages) {
+    const body = parse(batch.queue, message, schema);
+    if (body) {
+      await handle(body.jobId);
+      message.ack();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 /** Each account's webhook signing secret, and the previous one while a rotation's grace period runs. */
 export interface WebhookSecrets {
   secret: string;
+  /** The secret before the last rotation, only while its grace period runs (null once it has expired). */
   previousSecret: string | null;
   previousExpiresAt: string | null;
 }
@@ -11,13 +12,18 @@ interface WebhookSecretRow {
   previous_expires_at: string | null;
 }
 
-function rowToSecrets(row: WebhookSecretRow): WebhookSecrets {
-  return { secret: row.secret, previousSecret: row.previous_secret, previousExpiresAt: row.previous_expires_at };
+function rowToSecrets(row: WebhookSecretRow, now: string): WebhookSecrets {
+  const live = row.previous_secret !== null && row.previous_expires_at !== null && row.previous_expires_at > now;
+  return {
+    secret: row.secret,
+    previousSecret: live ? row.previous_secret : null,
+    previousExpiresAt: live ? row.previous_expires_at : null,
+  };
 }
 
 /**
- * The account's secrets, creating the secret with `candidate` on first use (the first writer wins). Read
- * first: every delivery asks, and only the first one ever needs to write.
+ * The account's secrets as of `now`, creating the secret with `candidate` on first use (the first writer wins).
+ * Read first: every delivery asks, and only the first one ever needs to write.
  */
 export async function getOrCreateWebhookSecrets(
   db: D1Database,
@@ -30,7 +36,7 @@ export async function getOrCreateWebhookSecrets(
     .bind(accountId)
     .first<WebhookSecretRow>();
   if (existing) {
-    return rowToSecrets(existing);
+    return rowToSecrets(existing, now);
   }
   const [, select] = await db.batch([
     db
@@ -38,7 +44,7 @@ export async function getOrCreateWebhookSecrets(
       .bind(accountId, candidate, now),
     db.prepare("SELECT secret, previous_secret, previous_expires_at FROM webhook_secrets WHERE account_id = ?1").bind(accountId),
   ]);
-  return rowToSecrets(select!.results[0] as WebhookSecretRow);
+  return rowToSecrets(select!.results[0] as WebhookSecretRow, now);
 }
 
 /** Replaces the secret; the old one stays valid for signing until `previousExpiresAt`. */

@@ -43,20 +43,7 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
   try {
     result = await api.process(input, ctx.deps);
   } catch (err) {
-    const userError = toUserError(err);
-    await failJobAndRefund(ctx.env.DB, jobId, {
-      error: userError.message,
-      now: new Date().toISOString(),
-      fromStatuses: ["processing"],
-    });
-    logEvent({
-      event: "job_failed",
-      ...base,
-      outcome: userError.status === 500 ? "internal_error" : "unprocessable",
-      duration_ms: Date.now() - started,
-      ...(userError.status === 500 ? { cause: String(err) } : {}),
-    });
-    throw userError;
+    throw await failProcessing(ctx.env.DB, jobId, err, { ...base, duration_ms: Date.now() - started });
   }
   await markJobSucceeded(ctx.env.DB, jobId, {
     resultKey: null,
@@ -67,22 +54,16 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
   return result;
 }
 
-export interface AsyncAcceptance {
-  jobId: string;
-  /** True when an Idempotency-Key matched an earlier request: nothing new was charged or created. */
-  replayed: boolean;
-}
-
 /**
- * Charges and queues an async job. With an Idempotency-Key, a repeat of the same request within 24 h
- * answers the first job; the same key with another body is a 409.
+ * Charges and queues an async job and answers its id. With an Idempotency-Key, a repeat of the same request
+ * within 24 h answers the first job's id (nothing charged or created); the same key with another body is a 409.
  */
 export async function acceptAsyncJob(
   ctx: AcceptContext,
   api: ApiDefinition,
   input: unknown,
   options: { webhookUrl: string; idempotencyKey: string | undefined },
-): Promise<AsyncAcceptance> {
+): Promise<string> {
   const { DB, FILES, PROCESSING_QUEUE } = ctx.env;
   const { webhookUrl, idempotencyKey } = options;
   const rejection = checkWebhookUrl(webhookUrl, parseDevHosts(ctx.env.WEBHOOK_DEV_HOSTS));
@@ -149,14 +130,14 @@ export async function acceptAsyncJob(
     throw new ApiError(503, "The job could not be queued; nothing was charged. Please retry.");
   }
   logEvent({ event: "job_queued", job_id: jobId, api: api.id, account_id: ctx.accountId, mode: "async", outcome: "queued" });
-  return { jobId, replayed: false };
+  return jobId;
 }
 
 async function findIdempotent(
   db: D1Database,
   accountId: string,
   idempotency: { key: string; requestHash: string; expiredBefore: string },
-): Promise<AsyncAcceptance | null> {
+): Promise<string | null> {
   const earlier = await findIdempotencyKey(db, accountId, idempotency.key, idempotency.expiredBefore);
   if (!earlier) {
     return null;
@@ -164,14 +145,36 @@ async function findIdempotent(
   if (earlier.requestHash !== idempotency.requestHash) {
     throw new ApiError(409, "Idempotency-Key was already used with a different request");
   }
-  return { jobId: earlier.jobId, replayed: true };
+  return earlier.jobId;
+}
+
+/**
+ * Records that `process()` threw: the job (still `processing`) fails and is refunded, one log line says why,
+ * and the error a caller may see comes back.
+ */
+export async function failProcessing(
+  db: D1Database,
+  jobId: string,
+  err: unknown,
+  log: { job_id: string; api: string; account_id: string; mode: string; duration_ms: number },
+): Promise<ApiError> {
+  const userError = toUserError(err);
+  await failJobAndRefund(db, jobId, { error: userError.message, now: new Date().toISOString(), fromStatuses: ["processing"] });
+  const internal = userError.status === 500;
+  logEvent({
+    event: "job_failed",
+    ...log,
+    outcome: internal ? "internal_error" : "unprocessable",
+    ...(internal ? { cause: String(err) } : {}),
+  });
+  return userError;
 }
 
 /**
  * What a caller may see of a processing failure: our ApiErrors below 500 as they are (they are written
  * for users); anything else becomes a generic message, its details only in the log.
  */
-export function toUserError(err: unknown): ApiError {
+function toUserError(err: unknown): ApiError {
   if (err instanceof ApiError && err.status < 500) {
     return err;
   }

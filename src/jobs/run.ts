@@ -7,23 +7,20 @@ import type { ProcessDeps } from "../apis/define";
 import { findApi } from "../apis";
 import { failJobAndRefund } from "../db/credits";
 import { claimJob, getJobById, markJobSucceeded } from "../db/jobs";
-import { INTERNAL_ERROR_MESSAGE } from "../errors";
 import { deleteJobFiles, getJobInput, inputKey, putJobResult } from "../files";
 import { logEvent } from "../log";
 import { sendDeliverMessage } from "../queues";
-import { toUserError } from "./accept";
-
-export type RunOutcome = "succeeded" | "failed" | "duplicate";
+import { failProcessing } from "./accept";
 
 export const CRASHED_JOB_MESSAGE =
   "Processing stopped unexpectedly (the worker crashed or ran out of time or memory); the credits were refunded";
 
-export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promise<RunOutcome> {
+export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promise<void> {
   const job = await claimJob(env.DB, jobId, new Date().toISOString());
   if (!job) {
     // Queues deliver at least once; someone else has (or had) this job.
     logEvent({ event: "job_duplicate_message", job_id: jobId, outcome: "skipped" });
-    return "duplicate";
+    return;
   }
   const started = Date.now();
   const log = { job_id: jobId, api: job.api, account_id: job.accountId, mode: "async" };
@@ -31,7 +28,6 @@ export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promis
 
   const api = findApi(job.api);
   const input = await getJobInput(env.FILES, jobId);
-  let outcome: RunOutcome;
   try {
     if (!api || input === null) {
       throw new Error(api ? "job input missing from R2" : `unknown api ${job.api}`);
@@ -39,23 +35,12 @@ export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promis
     const result = await api.process(input, deps);
     const stored = await putJobResult(env.FILES, jobId, result);
     await markJobSucceeded(env.DB, jobId, { resultKey: stored.key, resultMimeType: stored.mimeType, now: new Date().toISOString() });
-    outcome = "succeeded";
-    logEvent({ event: "job_succeeded", ...log, outcome, duration_ms: Date.now() - started });
+    logEvent({ event: "job_succeeded", ...log, outcome: "succeeded", duration_ms: Date.now() - started });
   } catch (err) {
-    const userError = toUserError(err);
-    await failJobAndRefund(env.DB, jobId, { error: userError.message, now: new Date().toISOString(), fromStatuses: ["processing"] });
-    outcome = "failed";
-    logEvent({
-      event: "job_failed",
-      ...log,
-      outcome: userError.message === INTERNAL_ERROR_MESSAGE ? "internal_error" : "unprocessable",
-      duration_ms: Date.now() - started,
-      ...(userError.message === INTERNAL_ERROR_MESSAGE ? { cause: String(err) } : {}),
-    });
+    await failProcessing(env.DB, jobId, err, { ...log, duration_ms: Date.now() - started });
   }
   await deleteJobFiles(env.FILES, [inputKey(jobId)]);
   await sendDeliverMessage(env.DELIVERY_QUEUE, jobId);
-  return outcome;
 }
 
 /**

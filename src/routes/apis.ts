@@ -65,7 +65,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
           const result = await runSyncJob(ctx, api, input);
           return c.json({ success: true as const, data: resultToWireData(result) }, 200);
         }
-        const { jobId } = await acceptAsyncJob(ctx, api, input, { webhookUrl: input.webhook_url, idempotencyKey });
+        const jobId = await acceptAsyncJob(ctx, api, input, { webhookUrl: input.webhook_url, idempotencyKey });
         c.header("Location", `/v1/jobs/${jobId}`);
         return c.json({ success: true as const, async: true as const, message: ASYNC_ACCEPTED_MESSAGE, job_id: jobId }, 201);
       });

@@ -40,8 +40,7 @@ webhookSecretRoutes.openapi(
   async (c) => {
     const now = new Date().toISOString();
     const secrets = await getOrCreateWebhookSecrets(c.env.DB, c.get("account").id, generateWebhookSecret(), now);
-    const previousLive = secrets.previousExpiresAt && secrets.previousExpiresAt > now ? secrets.previousExpiresAt : null;
-    return c.json({ success: true as const, data: { secret: secrets.secret, previous_secret_expires_at: previousLive } }, 200);
+    return c.json({ success: true as const, data: { secret: secrets.secret, previous_secret_expires_at: secrets.previousExpiresAt } }, 200);
   },
 );
 

@@ -58,10 +58,7 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
 
   const now = new Date();
   const secrets = await getOrCreateWebhookSecrets(env.DB, job.accountId, generateWebhookSecret(), now.toISOString());
-  const signingSecrets = [secrets.secret];
-  if (secrets.previousSecret && secrets.previousExpiresAt && secrets.previousExpiresAt > now.toISOString()) {
-    signingSecrets.push(secrets.previousSecret);
-  }
+  const signingSecrets = secrets.previousSecret ? [secrets.secret, secrets.previousSecret] : [secrets.secret];
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers = {
     "Content-Type": "application/json",
