@@ -13,7 +13,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   switch (batch.queue) {
     case QUEUE_NAMES.processing:
       // max_retries = 0: if runJob throws (or the isolate dies) the message goes to the processing DLQ.
-      return eachInTurn(batch, ProcessMessageSchema, (jobId) => runJob(env, jobId, createProcessDeps()));
+      return eachInTurn(batch, ProcessMessageSchema, (jobId) => runJob(env, jobId, createProcessDeps(env)));
     case QUEUE_NAMES.delivery:
       await Promise.all(
         batch.messages.map(async (message) => {

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { encodeBase64 } from "../base64";
 import { WebhookUrlSchema } from "../webhooks/url-guard";
+import type { ExtractionAi } from "./document-extraction/extract/ai";
 
 /** What `process()` returns: bytes with a MIME type (images, documents) or a JSON-able value. */
 export type ProcessResult =
@@ -15,6 +16,12 @@ export type ProcessResult =
 export interface ProcessDeps {
   /** For URL inputs; callers pass a guarded fetch. */
   fetch: typeof fetch;
+  /** The Workers AI binding, when the deployment has one (document extraction then uses it). */
+  ai?: ExtractionAi;
+  /** The model document extraction asks (EXTRACTION_AI_MODEL). */
+  aiModel?: string;
+  /** The clock, for date rules such as allow_future_dates. */
+  now?: () => Date;
 }
 
 interface ApiSpec<Shape extends z.ZodRawShape> {
@@ -33,7 +40,8 @@ interface ApiSpec<Shape extends z.ZodRawShape> {
   refine?: (input: z.output<z.ZodObject<Shape>>, ctx: z.RefinementCtx) => void;
   /** The `data` of a sync success, for the OpenAPI document. */
   response: z.ZodType;
-  cost(input: z.output<z.ZodObject<Shape>>): number;
+  /** Credits to charge; may read the input (page counts) and throw a 400 ApiError for input it cannot read. */
+  cost(input: z.output<z.ZodObject<Shape>>): number | Promise<number>;
   process(input: z.output<z.ZodObject<Shape>>, deps: ProcessDeps): Promise<ProcessResult>;
 }
 
@@ -47,7 +55,7 @@ export interface ApiDefinition<Input = any> {
   /** The full body schema: the API's fields plus the optional `webhook_url`. */
   request: z.ZodType<Input & { webhook_url?: string }>;
   response: z.ZodType;
-  cost(input: Input): number;
+  cost(input: Input): number | Promise<number>;
   process(input: Input, deps: ProcessDeps): Promise<ProcessResult>;
 }
 

@@ -1,8 +1,9 @@
 import type { ApiDefinition } from "./define";
+import { documentExtraction } from "./document-extraction";
 import { imageGeneration } from "./image-generation";
 
 /** Every API the service offers. The router mounts each; the processing consumer looks them up by id. */
-export const apis: readonly ApiDefinition[] = [imageGeneration];
+export const apis: readonly ApiDefinition[] = [imageGeneration, documentExtraction];
 
 export function findApi(id: string): ApiDefinition | undefined {
   return apis.find((api) => api.id === id);

@@ -26,12 +26,13 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: unknown): Promise<ProcessResult> {
   const jobId = crypto.randomUUID();
   const started = Date.now();
+  const cost = await api.cost(input);
   const charged = await chargeAndCreateJob(ctx.env.DB, {
     id: jobId,
     accountId: ctx.accountId,
     api: api.id,
     mode: "sync",
-    cost: api.cost(input),
+    cost,
     webhookUrl: null,
     now: new Date().toISOString(),
   });
@@ -88,6 +89,7 @@ export async function acceptAsyncJob(
   }
 
   const jobId = crypto.randomUUID();
+  const cost = await api.cost(input);
   let charged: boolean;
   try {
     charged = await chargeAndCreateJob(DB, {
@@ -95,7 +97,7 @@ export async function acceptAsyncJob(
       accountId: ctx.accountId,
       api: api.id,
       mode: "async",
-      cost: api.cost(input),
+      cost,
       webhookUrl,
       now: now.toISOString(),
       idempotency,

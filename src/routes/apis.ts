@@ -56,7 +56,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
       });
       app.openapi(route, async (c) => {
         const input = c.req.valid("json");
-        const ctx = { env: c.env, accountId: c.get("account").id, deps: createProcessDeps() };
+        const ctx = { env: c.env, accountId: c.get("account").id, deps: createProcessDeps(c.env) };
         const idempotencyKey = c.req.header("Idempotency-Key");
         if (input.webhook_url === undefined) {
           if (idempotencyKey !== undefined) {

@@ -1,0 +1,368 @@
+/**
+ * The built-in engine: finds every field by its label in the documents' lines and cells, in the layouts
+ * documents use (`Label: value`, label and value in neighbouring cells, a table header over its column,
+ * label above value, a label that prefixes the value), then types the value with the shared parsers.
+ * ARRAY fields read the tables whose headers name their item fields. Without any label, a few types fall back
+ * to the value's own pattern (an IBAN, an e-mail address, a currency sign, a document's only date).
+ *
+ * Confidence: 0.2 + 0.78 × label score (1 exact label, less for a partial match) × layout factor (1 for
+ * `Label: value` and key/value cells, 0.97 table column, 0.93 label above value, 0.9 label prefix) × 0.85 when
+ * the value had to be picked out of longer text. Pattern-only values get 0.45.
+ */
+import type { Line, ParsedDocument } from "../document";
+import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
+import { parseAddress } from "./address";
+import { labelScore, labelTokens, labelVariants, SUMMARY_ROW, type LabelVariant } from "./labels";
+import { findDates, parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from "./parse";
+import { foldText } from "./reference-data";
+import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
+
+const MIN_LABEL_SCORE = 0.78;
+const PATTERN_ONLY_CONFIDENCE = 0.45;
+
+type Layout = "inline" | "cells" | "column" | "below" | "prefix";
+const LAYOUT_FACTOR: Record<Layout, number> = { inline: 1, cells: 1, column: 0.97, below: 0.93, prefix: 0.9 };
+
+interface Candidate {
+  label: string;
+  tokens: string[];
+  layout: Layout;
+  /** The value text, and for addresses the lines that may follow it. */
+  value: string;
+  following: string[];
+  citation: string;
+  /** Position in the document, for stable ordering. */
+  order: number;
+  /** Lowers the confidence of weak layouts further (a column of many rows read for one value). */
+  factor?: number;
+}
+
+interface PreparedDocument {
+  document: ParsedDocument;
+  candidates: Candidate[];
+  /** Every cell, for prefix labels and pattern fallbacks. */
+  cells: { text: string; order: number }[];
+  tables: Line[][];
+  context: ParseContext;
+}
+
+const LABEL_MAX_WORDS = 7;
+
+function looksLikeLabel(text: string): boolean {
+  const stripped = text.replace(/[:\s]+$/, "");
+  if (!stripped || stripped.split(/\s+/).length > LABEL_MAX_WORDS) return false;
+  // Mostly letters: `Invoice No.`, `Qty`, `MwSt. 19 %` — not `2024-01-01` or `1.234,00 €`.
+  const letters = stripped.replace(/[^\p{L}]/gu, "").length;
+  return letters >= 2 && letters >= stripped.replace(/\s/g, "").length * 0.5;
+}
+
+/** `Label: value` split at the first colon that is not inside a time or URL. */
+function splitInline(text: string): { label: string; value: string } | undefined {
+  const match = /^([^:]{1,80}?)\s*[:：]\s*(?!\/\/)(?!\d{2}\b)(.*)$/.exec(text) ?? /^([^:]{1,80}?)\s*[:：]\s*(.*)$/.exec(text);
+  if (!match || !looksLikeLabel(match[1]!)) return undefined;
+  if (/\d$/.test(match[1]!) && /^\d{2}/.test(match[2]!)) return undefined; // a time like 14:30
+  return { label: match[1]!, value: match[2]!.trim() };
+}
+
+function overlaps(p: [number, number], q: [number, number]): number {
+  return Math.min(p[1], q[1]) - Math.max(p[0], q[0]);
+}
+
+/** The cell of `line` that sits under `span` (by overlap, else the nearest), or the first cell without spans. */
+function cellUnder(line: Line, span: [number, number] | undefined, index: number): string | undefined {
+  if (span && line.spans) {
+    let best: { score: number; text: string } | undefined;
+    line.spans.forEach((other, position) => {
+      const score = overlaps(span, other);
+      if (score > (best?.score ?? 0)) best = { score, text: line.cells[position]! };
+    });
+    return best?.text;
+  }
+  return line.cells.length === 1 ? line.cells[0] : line.cells[index];
+}
+
+function prepare(document: ParsedDocument, today: string): PreparedDocument {
+  const { lines } = document;
+  const candidates: Candidate[] = [];
+  const cells: { text: string; order: number }[] = [];
+  const tables = new Map<number, Line[]>();
+  let order = 0;
+  const allText = lines.map((line) => line.cells.join("  ")).join("\n");
+
+  lines.forEach((line, lineIndex) => {
+    if (line.table !== undefined) {
+      const rows = tables.get(line.table) ?? [];
+      rows.push(line);
+      tables.set(line.table, rows);
+    }
+    const isHeader = line.table !== undefined && tables.get(line.table)!.length === 1;
+    line.cells.forEach((text, cellIndex) => {
+      order++;
+      cells.push({ text, order });
+      if (!text) return;
+      const span = line.spans?.[cellIndex];
+      const following = (from: number, initial: string[]): string[] => {
+        const collected = [...initial];
+        for (let next = from; next < lines.length && collected.length < 6; next++) {
+          const below = cellUnder(lines[next]!, span, cellIndex);
+          if (!below || splitInline(below) || (lines[next]!.cells.length > 1 && !span)) break;
+          collected.push(below);
+        }
+        return collected;
+      };
+      const inline = splitInline(text);
+      if (inline && inline.value) {
+        candidates.push({ label: inline.label, tokens: labelTokens(inline.label), layout: "inline", value: inline.value, following: following(lineIndex + 1, [inline.value]), citation: text, order });
+        return;
+      }
+      const label = inline?.label ?? text;
+      if (!looksLikeLabel(label)) return;
+      const tokens = labelTokens(label);
+      const right = line.cells.slice(cellIndex + 1).find((cell) => cell !== "");
+      if (right !== undefined && !(isHeader && line.cells.length > 2)) {
+        candidates.push({ label, tokens, layout: "cells", value: right, following: [right], citation: `${text} ${right}`, order });
+      }
+      if (isHeader) {
+        const rows = lines.slice(lineIndex + 1).filter((other) => other.table === line.table);
+        const first = rows[0] ? cellUnder(rows[0], span, cellIndex) : undefined;
+        if (first) {
+          // A column of many rows is a poor source for one value.
+          candidates.push({ label, tokens, layout: "column", value: first, following: [first], citation: `${text} ${first}`, order, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
+        }
+      }
+      const next = lines[lineIndex + 1];
+      if (next && (inline || line.cells.length === 1 || span)) {
+        const below = cellUnder(next, span, cellIndex);
+        if (below && !splitInline(below)) {
+          candidates.push({ label, tokens, layout: "below", value: below, following: following(lineIndex + 1, []), citation: `${text} ${below}`, order });
+        }
+      }
+    });
+  });
+  return {
+    document,
+    candidates,
+    cells,
+    tables: [...tables.values()].filter((rows) => rows.length >= 2),
+    context: { slashDateOrder: slashDateOrderOf(allText), today },
+  };
+}
+
+function confidence(score: number, layout: Layout, exact: boolean): number {
+  return roundConfidence(0.2 + 0.78 * score * LAYOUT_FACTOR[layout] * (exact ? 1 : 0.85));
+}
+
+interface Found {
+  result: FieldResult;
+  order: number;
+}
+
+function better(found: Found | undefined, result: FieldResult, order: number): Found {
+  return !found || result.confidence > found.result.confidence ? { result, order } : found;
+}
+
+function parseFor(field: ScalarField | AddressField, candidate: Candidate, context: ParseContext): Parsed | undefined {
+  if (field.type === "ADDRESS") {
+    const address = parseAddress(candidate.following.length > 0 ? candidate.following : [candidate.value]);
+    if (!address) return undefined;
+    if (field.allowed_country_codes && (address.country === null || !field.allowed_country_codes.includes(address.country))) return undefined;
+    return { value: address, exact: true };
+  }
+  return parseScalar(field, candidate.value, context);
+}
+
+function findScalar(field: ScalarField | AddressField, documents: PreparedDocument[]): FieldResult | undefined {
+  const variants = labelVariants(field);
+  let found: Found | undefined;
+  for (const prepared of documents) {
+    for (const candidate of prepared.candidates) {
+      const score = labelScore(candidate.tokens, variants);
+      if (score < MIN_LABEL_SCORE) continue;
+      const parsed = parseFor(field, candidate, prepared.context);
+      if (!parsed) continue;
+      const citation = field.type === "ADDRESS" ? [candidate.label, ...candidate.following].join("\n") : candidate.citation;
+      found = better(found, {
+        type: field.type,
+        value: parsed.value,
+        confidence: confidence(score * (candidate.factor ?? 1), candidate.layout, parsed.exact),
+        citations: [citation],
+        source: prepared.document.name,
+      }, candidate.order);
+    }
+    if (field.type !== "ADDRESS") {
+      found = findByPrefix(field, variants, prepared, found);
+    }
+  }
+  if (found) return found.result;
+  return findByPattern(field, documents);
+}
+
+/** `Invoice Number INV-1` (no colon): a cell that starts with a label phrase and continues with a value. */
+function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: PreparedDocument, found: Found | undefined): Found | undefined {
+  for (const cell of prepared.cells) {
+    const words = cell.text.split(/\s+/);
+    for (let count = Math.min(5, words.length - 1); count >= 1; count--) {
+      const label = words.slice(0, count).join(" ");
+      const score = labelScore(labelTokens(label), variants);
+      if (score < MIN_LABEL_SCORE) continue;
+      const parsed = parseScalar(field, words.slice(count).join(" "), prepared.context);
+      if (parsed) {
+        found = better(found, {
+          type: field.type,
+          value: parsed.value,
+          confidence: confidence(score, "prefix", parsed.exact),
+          citations: [cell.text],
+          source: prepared.document.name,
+        }, cell.order);
+      }
+      break;
+    }
+  }
+  return found;
+}
+
+function findByPattern(field: ScalarField | AddressField, documents: PreparedDocument[]): FieldResult | undefined {
+  if (!["IBAN", "EMAIL", "CURRENCY_CODE", "DATE"].includes(field.type)) return undefined;
+  for (const prepared of documents) {
+    if (field.type === "DATE") {
+      const all = prepared.cells.flatMap((cell) => findDates(cell.text, prepared.context).map((date) => ({ date, cell })));
+      const distinct = new Set(all.map((entry) => entry.date.date));
+      if (distinct.size === 1) {
+        const parsed = parseScalar(field, all[0]!.cell.text, prepared.context);
+        if (parsed) return { type: field.type, value: parsed.value, confidence: PATTERN_ONLY_CONFIDENCE, citations: [all[0]!.cell.text], source: prepared.document.name };
+      }
+      continue;
+    }
+    for (const cell of prepared.cells) {
+      const parsed = parseScalar(field as ScalarField, cell.text, prepared.context);
+      if (parsed) {
+        return { type: field.type, value: parsed.value, confidence: PATTERN_ONLY_CONFIDENCE, citations: [cell.text], source: prepared.document.name };
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---------- ARRAY ----------
+
+interface ColumnMatch {
+  field: FieldConfig;
+  column: number;
+  score: number;
+}
+
+function matchHeader(header: Line, fields: FieldConfig[]): ColumnMatch[] {
+  const options: ColumnMatch[] = [];
+  for (const field of fields) {
+    if (field.type === "CALCULATED" || field.type === "ARRAY") continue;
+    const variants = labelVariants(field);
+    header.cells.forEach((cell, column) => {
+      const score = labelScore(labelTokens(cell), variants);
+      if (score >= MIN_LABEL_SCORE) options.push({ field, column, score });
+    });
+  }
+  options.sort((p, q) => q.score - p.score);
+  const used = new Set<number>();
+  const assigned = new Set<string>();
+  const matches: ColumnMatch[] = [];
+  for (const option of options) {
+    if (used.has(option.column) || assigned.has(option.field.name)) continue;
+    used.add(option.column);
+    assigned.add(option.field.name);
+    matches.push(option);
+  }
+  return matches;
+}
+
+/** The row's cells placed under the header's columns (by position when both have spans). */
+function alignRow(row: Line, header: Line): string[] {
+  if (!row.spans || !header.spans) return header.cells.map((_, index) => row.cells[index] ?? "");
+  const aligned = header.cells.map(() => "");
+  row.cells.forEach((text, index) => {
+    const span = row.spans![index]!;
+    let best = -1;
+    let bestScore = -Infinity;
+    header.spans!.forEach((headerSpan, column) => {
+      const overlap = overlaps(span, headerSpan);
+      const distance = -Math.abs((span[0] + span[1]) / 2 - (headerSpan[0] + headerSpan[1]) / 2);
+      const score = overlap > 0 ? 1e6 + overlap : distance;
+      if (score > bestScore) {
+        bestScore = score;
+        best = column;
+      }
+    });
+    aligned[best] = aligned[best] ? `${aligned[best]} ${text}` : text;
+  });
+  return aligned;
+}
+
+function findArray(field: ArrayField, documents: PreparedDocument[]): FieldResult | undefined {
+  const itemFields = field.fields.filter((item) => item.type !== "CALCULATED" && item.type !== "ARRAY");
+  const needed = Math.min(2, itemFields.length);
+  const items: Record<string, FieldResult>[] = [];
+  let citation = "";
+  let source = "";
+  let headerScore = 0;
+  for (const prepared of documents) {
+    for (const rows of prepared.tables) {
+      // The header is the first row naming enough item fields (a CSV may open with key/value rows).
+      const headerIndex = rows.findIndex((row) => matchHeader(row, field.fields).length >= needed);
+      if (headerIndex < 0) continue;
+      const header = rows[headerIndex]!;
+      const matches = matchHeader(header, field.fields);
+      if (!citation) {
+        citation = header.cells.join(" | ");
+        source = prepared.document.name;
+        headerScore = matches.reduce((sum, match) => sum + match.score, 0) / matches.length;
+      }
+      for (const row of rows.slice(headerIndex + 1)) {
+        const cells = alignRow(row, header);
+        const firstCell = foldText(cells.find((cell) => cell.trim()) ?? "");
+        if (SUMMARY_ROW.test(firstCell) || matchHeader(row, field.fields).length >= needed) continue;
+        const item: Record<string, FieldResult> = {};
+        for (const match of matches) {
+          const text = cells[match.column]?.trim();
+          if (!text) continue;
+          const parsed =
+            match.field.type === "ADDRESS"
+              ? (() => {
+                  const address = parseAddress([text]);
+                  return address ? { value: address, exact: true } : undefined;
+                })()
+              : parseScalar(match.field as ScalarField, text, prepared.context);
+          if (!parsed) continue;
+          item[match.field.name] = {
+            type: match.field.type,
+            value: parsed.value,
+            confidence: confidence(match.score, "column", parsed.exact),
+            citations: [text],
+            source: prepared.document.name,
+          };
+        }
+        if (Object.keys(item).length >= Math.max(1, Math.ceil(matches.length / 2))) items.push(item);
+      }
+    }
+    if (items.length > 0) break;
+  }
+  if (items.length === 0) return undefined;
+  const itemConfidence = items.map((item) => Math.min(...Object.values(item).map((result) => result.confidence)));
+  return {
+    type: "ARRAY",
+    value: items,
+    confidence: roundConfidence(Math.min(headerScore, itemConfidence.reduce((sum, value) => sum + value, 0) / itemConfidence.length)),
+    citations: [citation],
+    source,
+  };
+}
+
+/** Runs the built-in engine over parsed documents: every non-CALCULATED field, found or left out. */
+export function extractBuiltIn(documents: ParsedDocument[], fields: FieldConfig[], today: string): ExtractionData {
+  const prepared = documents.map((document) => prepare(document, today));
+  const data: ExtractionData = {};
+  for (const field of fields) {
+    if (field.type === "CALCULATED") continue;
+    const result = field.type === "ARRAY" ? findArray(field, prepared) : findScalar(field, prepared);
+    if (result) data[field.name] = result;
+  }
+  return data;
+}

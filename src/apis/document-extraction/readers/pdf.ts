@@ -1,0 +1,100 @@
+/**
+ * PDF: the text layer through unpdf (PDF.js built for serverless runtimes). Glyph runs are grouped into lines
+ * by their baseline and into cells where the horizontal gap is wider than about a character, so columns
+ * and tables survive with their x positions. A PDF with pages but (almost) no text is a scan: it needs OCR.
+ */
+import { getDocumentProxy } from "unpdf";
+import { ApiError } from "../../../errors";
+import { LineBuilder, type ParsedDocument } from "../document";
+
+interface Glyphs {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+}
+
+type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+async function openPdf(bytes: Uint8Array, name: string): Promise<PdfProxy> {
+  try {
+    // PDF.js takes ownership of the buffer it is given (and refuses Node Buffers): hand it a plain copy.
+    return await getDocumentProxy(new Uint8Array(bytes), { useSystemFonts: false, verbosity: 0 });
+  } catch (err) {
+    const encrypted = err instanceof Error && err.name === "PasswordException";
+    throw new ApiError(422, `${name}: ${encrypted ? "the PDF is password-protected" : "the file is not a readable PDF"}`);
+  }
+}
+
+/** The page count, for billing at accept time. Throws ApiError(422) naming the file when it is not a PDF. */
+export async function countPdfPages(bytes: Uint8Array, name: string): Promise<number> {
+  const pdf = await openPdf(bytes, name);
+  try {
+    return pdf.numPages;
+  } finally {
+    await pdf.loadingTask.destroy();
+  }
+}
+
+export async function readPdf(bytes: Uint8Array, name: string): Promise<ParsedDocument> {
+  const pdf = await openPdf(bytes, name);
+  const builder = new LineBuilder();
+  let characters = 0;
+  try {
+    for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
+      const page = await pdf.getPage(pageNumber);
+      const content = await page.getTextContent();
+      const glyphs: Glyphs[] = [];
+      for (const item of content.items) {
+        if (!("str" in item) || item.str.trim() === "") {
+          continue;
+        }
+        const [a, b, , , x, y] = item.transform as number[];
+        glyphs.push({ text: item.str, x: x!, y: y!, width: item.width, size: Math.hypot(a!, b!) || item.height || 10 });
+        characters += item.str.trim().length;
+      }
+      for (const line of groupIntoLines(glyphs)) {
+        builder.row(
+          line.map((cell) => cell.text),
+          undefined,
+          line.map((cell) => [cell.x, cell.x + cell.width]),
+        );
+      }
+      page.cleanup();
+    }
+    return { name, pages: pdf.numPages, lines: builder.groupLooseRows(), needsOcr: characters < 8 };
+  } finally {
+    await pdf.loadingTask.destroy();
+  }
+}
+
+/** Glyph runs → lines (top to bottom) → cells (left to right, merged across narrow gaps). */
+function groupIntoLines(glyphs: Glyphs[]): Glyphs[][] {
+  const sorted = [...glyphs].sort((p, q) => q.y - p.y || p.x - q.x);
+  const lines: Glyphs[][] = [];
+  for (const glyph of sorted) {
+    const current = lines.at(-1);
+    if (current && Math.abs(current[0]!.y - glyph.y) <= Math.max(2, glyph.size * 0.4)) {
+      current.push(glyph);
+    } else {
+      lines.push([glyph]);
+    }
+  }
+  return lines.map((line) => {
+    line.sort((p, q) => p.x - q.x);
+    const cells: Glyphs[] = [];
+    for (const glyph of line) {
+      const previous = cells.at(-1);
+      const gap = previous ? glyph.x - (previous.x + previous.width) : Infinity;
+      if (previous && gap < glyph.size * 0.9) {
+        const joiner = gap > glyph.size * 0.1 && !previous.text.endsWith(" ") && !glyph.text.startsWith(" ") ? " " : "";
+        previous.text += joiner + glyph.text;
+        previous.width = glyph.x + glyph.width - previous.x;
+      } else {
+        cells.push({ ...glyph });
+      }
+    }
+    return cells.map((cell) => ({ ...cell, text: cell.text.trim() }));
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * JSON, YAML and XML: the data is flattened into label/value rows, the label being the key path in words
+ * (`{"vendor": {"name": "ACME"}}` → `vendor name | ACME`), and arrays of objects become tables whose headers
+ * are the keys, so ARRAY fields read them like any other table.
+ */
+import { parse as parseYaml } from "yaml";
+import { ApiError } from "../../../errors";
+import { LineBuilder, type ParsedDocument } from "../document";
+import { walkXml } from "./ooxml";
+
+function humanize(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_\-.@:]+/g, " ")
+    .trim();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function scalarText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function flatten(value: unknown, path: string[], builder: LineBuilder): void {
+  if (Array.isArray(value)) {
+    if (value.length > 0 && value.every(isRecord)) {
+      const headers = [...new Set(value.flatMap((item) => Object.keys(item)))];
+      const table = builder.startTable();
+      if (path.length > 0) builder.text(path.join(" "));
+      builder.row(headers.map(humanize), table);
+      for (const item of value) {
+        builder.row(headers.map((header) => scalarText(item[header])), table);
+      }
+      return;
+    }
+    if (value.every((item) => !isRecord(item) && !Array.isArray(item))) {
+      builder.row([path.join(" "), value.map(scalarText).join(", ")]);
+      return;
+    }
+    value.forEach((item) => flatten(item, path, builder));
+    return;
+  }
+  if (isRecord(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      flatten(child, [...path, humanize(key)], builder);
+    }
+    return;
+  }
+  const text = scalarText(value);
+  if (path.length === 0) builder.text(text);
+  else builder.row([path.join(" "), text]);
+}
+
+function fromData(data: unknown, name: string): ParsedDocument {
+  const builder = new LineBuilder();
+  flatten(data, [], builder);
+  return { name, pages: 1, lines: builder.lines, needsOcr: false };
+}
+
+export function readJson(text: string, name: string): ParsedDocument {
+  try {
+    return fromData(JSON.parse(text.replace(/^\uFEFF/, "")), name);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new ApiError(422, `${name}: the file is not valid JSON`);
+    throw err;
+  }
+}
+
+export function readYaml(text: string, name: string): ParsedDocument {
+  let data: unknown;
+  try {
+    data = parseYaml(text, { maxAliasCount: 100 });
+  } catch {
+    throw new ApiError(422, `${name}: the file is not valid YAML`);
+  }
+  return fromData(data, name);
+}
+
+/** XML → plain data: elements are keys, repeated siblings arrays, attributes keys of their element. */
+export function xmlToData(xml: string): unknown {
+  interface Node {
+    tag: string;
+    attributes: Record<string, string>;
+    children: Node[];
+    text: string;
+  }
+  const root: Node = { tag: "", attributes: {}, children: [], text: "" };
+  const stack: Node[] = [root];
+  walkXml(xml, {
+    open(tag, attributes) {
+      const node: Node = { tag: tag.replace(/^[\w-]+:/, ""), attributes, children: [], text: "" };
+      stack.at(-1)!.children.push(node);
+      stack.push(node);
+    },
+    text(text) {
+      stack.at(-1)!.text += text;
+    },
+    close() {
+      if (stack.length > 1) stack.pop();
+    },
+  });
+  const toData = (node: Node): unknown => {
+    const attributes = Object.entries(node.attributes).filter(([key]) => !key.startsWith("xmlns"));
+    if (node.children.length === 0 && attributes.length === 0) {
+      return node.text.trim();
+    }
+    const data: Record<string, unknown> = Object.fromEntries(attributes);
+    for (const child of node.children) {
+      const value = toData(child);
+      const siblings = node.children.filter((other) => other.tag === child.tag).length;
+      if (siblings > 1) {
+        ((data[child.tag] ??= []) as unknown[]).push(value);
+      } else {
+        data[child.tag] = value;
+      }
+    }
+    if (node.text.trim() && node.children.length === 0) {
+      data.value = node.text.trim();
+    }
+    return data;
+  };
+  const top = root.children.filter((child) => child.tag !== "?xml");
+  return top.length === 1 ? toData(top[0]!) : toData(root);
+}
+
+export function readXml(text: string, name: string): ParsedDocument {
+  return fromData(xmlToData(text), name);
+}

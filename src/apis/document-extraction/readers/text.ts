@@ -1,0 +1,69 @@
+/**
+ * Plain text, Markdown and delimited files. Text keeps fixed-width columns (tabs or two or more spaces split
+ * cells, with their character spans); Markdown drops its markup and reads pipe tables as tables; CSV and TSV
+ * are one table each, parsed by Papa Parse (quotes, embedded separators and newlines).
+ */
+import Papa from "papaparse";
+import { LineBuilder, splitColumns, type ParsedDocument } from "../document";
+
+export function readPlainText(text: string, name: string): ParsedDocument {
+  const builder = new LineBuilder();
+  for (const raw of text.split(/\r?\n/)) {
+    const { cells, spans } = splitColumns(raw);
+    if (cells.length > 0) {
+      builder.row(cells, undefined, spans);
+    }
+  }
+  return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
+}
+
+const PIPE_ROW = /^\s*\|(.*)\|\s*$/;
+const PIPE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+
+/** Markdown emphasis, links, headings, list markers and code ticks → their text. */
+function stripMarkdown(line: string): string {
+  return line
+    .replace(/^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+(\[[ xX]\]\s+)?|\d+[.)]\s+)/, (marker) => (/\[[xX]\]/.test(marker) ? "[x] " : /\[ \]/.test(marker) ? "[ ] " : ""))
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/(\*\*|__)(.+?)\1/g, "$2")
+    .replace(/(\*|_)(\S(?:.*?\S)?)\1/g, "$2")
+    .replace(/`([^`]*)`/g, "$1");
+}
+
+export function readMarkdown(text: string, name: string): ParsedDocument {
+  const builder = new LineBuilder();
+  let table: number | undefined;
+  let inFence = false;
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*(```|~~~)/.test(raw)) {
+      inFence = !inFence;
+      continue;
+    }
+    const pipe = inFence ? null : PIPE_ROW.exec(raw);
+    if (pipe) {
+      if (PIPE_SEPARATOR.test(raw)) {
+        continue;
+      }
+      table ??= builder.startTable();
+      builder.row(pipe[1]!.split(/(?<!\\)\|/).map((cell) => stripMarkdown(cell.trim())), table);
+      continue;
+    }
+    table = undefined;
+    const line = inFence ? raw : stripMarkdown(raw);
+    const { cells, spans } = splitColumns(line);
+    if (cells.length > 0) {
+      builder.row(cells, undefined, spans);
+    }
+  }
+  return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
+}
+
+export function readDelimited(text: string, name: string, delimiter?: string): ParsedDocument {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { delimiter: delimiter ?? "", skipEmptyLines: "greedy" });
+  const builder = new LineBuilder();
+  const table = builder.startTable();
+  for (const row of parsed.data) {
+    builder.row(row, table);
+  }
+  return { name, pages: 1, lines: builder.lines, needsOcr: false };
+}
