@@ -82,6 +82,11 @@ export function parseAddress(lines: string[]): Address | undefined {
   if (!locality) {
     return undefined;
   }
+  // A country line may also follow the locality line directly (with more lines after it).
+  const after = parts[localityIndex + 1];
+  if (country === null && after !== undefined && countryCode(after)) {
+    country = countryCode(after)!;
+  }
   const before = parts.slice(0, localityIndex);
   const streetLines = before.filter((line) => STREET.test(line));
   const street = streetLines.length > 0 ? streetLines.join(", ") : (before.at(-1) ?? null);

@@ -105,7 +105,8 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
         const collected = [...initial];
         for (let next = from; next < lines.length && collected.length < 6; next++) {
           const below = cellUnder(lines[next]!, span, cellIndex);
-          if (!below || splitInline(below) || (lines[next]!.cells.length > 1 && !span)) break;
+          // A block ends at a label, at a row of several cells (unless columns are known), or where a table starts or ends.
+          if (!below || splitInline(below) || (lines[next]!.cells.length > 1 && !span) || lines[next]!.table !== line.table) break;
           collected.push(below);
         }
         return collected;

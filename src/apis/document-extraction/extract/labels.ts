@@ -34,7 +34,7 @@ const GROUPS: string[][] = [
   ["tax amount", "tax", "vat", "vat amount", "sales tax", "mwst", "ust", "umsatzsteuer", "mehrwertsteuer", "mwst betrag", "tva", "montant tva", "iva", "tax total"],
   ["tax rate", "vat rate", "vat %", "tax %", "mwst satz", "steuersatz", "taux tva", "tipo iva"],
   ["currency", "currency code", "wahrung", "waehrung", "devise", "moneda"],
-  ["vendor name", "vendor", "supplier", "seller", "from", "company", "issued by", "bill from", "lieferant", "verkaufer", "absender", "fournisseur", "proveedor", "merchant", "store", "shop", "payee name"],
+  ["vendor name", "vendor", "supplier", "seller", "from", "company", "issued by", "bill from", "lieferant", "verkaufer", "absender", "fournisseur", "proveedor", "merchant", "store", "shop", "filiale", "magasin", "geschaft", "tienda", "store name", "payee name"],
   ["vendor address", "supplier address", "seller address", "from", "bill from", "remit to", "company address", "absender", "lieferant", "adresse fournisseur", "merchant address", "store address"],
   ["customer name", "customer", "client", "bill to", "billed to", "sold to", "invoice to", "buyer", "kunde", "rechnungsempfanger", "client name", "cliente", "recipient name", "attention"],
   ["customer address", "billing address", "bill to", "billed to", "sold to", "invoice to", "client address", "rechnungsadresse", "kundenadresse", "adresse de facturation", "direccion de facturacion"],
@@ -55,7 +55,7 @@ const GROUPS: string[][] = [
   ["transfer amount", "amount", "betrag", "montant", "importe", "payment amount", "transfer amount", "sum"],
   ["execution date", "value date", "transfer date", "payment date", "ausfuhrungsdatum", "ausfuehrungsdatum", "valuta", "date d execution", "fecha de ejecucion", "date of payment", "paid on"],
   ["receipt number", "receipt no", "receipt #", "bon nr", "belegnummer", "ticket number", "transaction number", "transaction id", "trans #", "beleg nr"],
-  ["payment method", "paid by", "payment type", "zahlungsart", "zahlart", "mode de paiement", "forma de pago", "tender", "payment"],
+  ["payment method", "paid by", "payment type", "zahlungsart", "zahlart", "mode de paiement", "paiement", "forma de pago", "tender", "payment"],
   ["description", "item", "item description", "product", "service", "details", "particulars", "bezeichnung", "beschreibung", "artikel", "leistung", "designation", "descripcion", "concepto", "article", "product description"],
   ["quantity", "qty", "units", "menge", "anzahl", "quantite", "cantidad", "qte", "pcs", "count", "stuck"],
   ["unit price", "price", "rate", "unit cost", "price per unit", "einzelpreis", "preis", "e preis", "prix unitaire", "precio unitario", "each", "ep"],
@@ -74,6 +74,8 @@ const GROUPS: string[][] = [
   ["phone", "phone number", "telephone", "tel", "telefon", "mobile", "telefono"],
   ["time", "uhrzeit", "heure", "hora"],
   ["paid", "is paid", "payment received", "bezahlt", "paye", "pagado", "payment status", "status"],
+  ["auto renewal", "automatic renewal", "renews automatically", "automatic extension", "automatische verlangerung", "tacite reconduction", "renovacion automatica"],
+  ["urgent", "urgent transfer", "same day", "express transfer", "eiluberweisung", "eilig", "virement urgent", "urgente"],
   ["vat id", "vat number", "tax id", "ust id", "ust idnr", "steuernummer", "vat reg no", "numero de tva", "nif", "cif", "tax number"],
 ];
 
@@ -88,7 +90,8 @@ function canonicalTokens(text: string): string[] {
   const tokens: string[] = [];
   for (const raw of folded.split(/\s+/)) {
     const token = raw.replace(/^[.]+|[.]+$/g, "");
-    if (!token) continue;
+    // Rates and numbers inside labels (`MwSt. 19 %`, `VAT 20%`) do not name anything.
+    if (!token || /^[\d.,]+%?$|^%$/.test(token)) continue;
     const mapped = WORD_SYNONYMS[token] ?? WORD_SYNONYMS[raw] ?? token;
     if (mapped) tokens.push(mapped);
   }
@@ -112,7 +115,8 @@ const GROUP_KEYS: { keys: Set<string>; members: string[][] }[] = GROUPS.map((gro
 
 /** The field name in words: `invoice_number`, `invoiceNumber` → `invoice number`. */
 export function nameInWords(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.]+/g, " ").trim();
+  // `is_paid`, `has_discount`: the flag's prefix is not part of any label.
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.]+/g, " ").trim().replace(/^(is|has|was|should be) (?=\S)/i, "");
 }
 
 export function labelVariants(field: Pick<FieldConfig, "name" | "description">): LabelVariant[] {

@@ -189,7 +189,11 @@ export function findDates(text: string, context: ParseContext = DEFAULT_PARSE_CO
   return found.sort((p, q) => p.start - q.start);
 }
 
-/** What a document's unambiguous slash dates say about the ambiguous ones. */
+/**
+ * How to read a document's ambiguous slash dates (`03/04/2025`): as its unambiguous slash dates are written;
+ * without any, day first when the document uses European conventions (euro or pound amounts, decimal
+ * commas like `1.234,56`), else month first (US).
+ */
 export function slashDateOrderOf(text: string): "dmy" | "mdy" {
   let dmy = 0;
   let mdy = 0;
@@ -197,7 +201,8 @@ export function slashDateOrderOf(text: string): "dmy" | "mdy" {
     if (Number(match[1]) > 12 && Number(match[2]) <= 12) dmy++;
     if (Number(match[2]) > 12 && Number(match[1]) <= 12) mdy++;
   }
-  return dmy > mdy ? "dmy" : "mdy";
+  if (dmy !== mdy) return dmy > mdy ? "dmy" : "mdy";
+  return /[€£]|\b(EUR|GBP|CHF)\b|\d[.\s]\d{3},\d{2}\b|\b\d+,\d{2}\b/.test(text) ? "dmy" : "mdy";
 }
 
 function dateAllowed(date: string, field: { allow_future_dates?: boolean; allow_past_dates?: boolean }, context: ParseContext): boolean {
@@ -318,11 +323,14 @@ function parseIban(text: string): Parsed<string> | undefined {
 function parseCountry(text: string): Parsed<string> | undefined {
   const whole = countryCode(text);
   if (whole) return { value: whole, exact: true };
-  // The last part of an address line, or a word inside longer text.
-  const parts = text.split(/[,;\n/()|-]+/).map((part) => part.trim()).filter(Boolean).reverse();
-  for (const part of parts) {
-    const code = countryCode(part);
-    if (code) return { value: code, exact: false };
+  // A country named inside longer text (`the laws of England`, `Berlin, Germany`): the longest run of up to
+  // four words that is a country, nearest the end first.
+  const words = text.split(/[\s,;/()|]+/).filter(Boolean);
+  for (let size = Math.min(4, words.length); size >= 1; size--) {
+    for (let start = words.length - size; start >= 0; start--) {
+      const code = countryCode(words.slice(start, start + size).join(" "));
+      if (code) return { value: code, exact: false };
+    }
   }
   return undefined;
 }

@@ -66,7 +66,7 @@ export function countryCode(text: string): string | undefined {
     const code = countries.alpha3ToAlpha2(trimmed);
     if (code) return code;
   }
-  return COUNTRY_NAMES.get(foldText(trimmed));
+  return foldText(trimmed) ? COUNTRY_NAMES.get(foldText(trimmed)) : undefined;
 }
 
 interface CurrencyEntry {
@@ -96,7 +96,8 @@ for (const entry of currencyData as CurrencyEntry[]) {
 }
 for (const [word, code] of Object.entries(CURRENCY_WORDS)) {
   CURRENCY_NAMES.set(word, code);
-  CURRENCY_NAMES.set(foldText(word), code);
+  // Symbols fold to nothing; an empty key would match every blank or punctuation-only text.
+  if (foldText(word)) CURRENCY_NAMES.set(foldText(word), code);
 }
 
 export function isCurrencyCode(code: string): boolean {
@@ -109,7 +110,8 @@ export function currencyCode(text: string): string | undefined {
   if (/^[A-Za-z]{3}$/.test(trimmed) && CURRENCY_SET.has(trimmed.toUpperCase())) {
     return trimmed.toUpperCase();
   }
-  return CURRENCY_NAMES.get(trimmed.toLowerCase()) ?? CURRENCY_NAMES.get(foldText(trimmed));
+  if (!trimmed) return undefined;
+  return CURRENCY_NAMES.get(trimmed.toLowerCase()) ?? (foldText(trimmed) ? CURRENCY_NAMES.get(foldText(trimmed)) : undefined);
 }
 
 /** Finds a currency mentioned anywhere in `text` (a code, a symbol), e.g. in `Total: € 1.234,50`. */

@@ -6,9 +6,13 @@
 import Papa from "papaparse";
 import { LineBuilder, splitColumns, type ParsedDocument } from "../document";
 
+/** `-----`, `=====`, `+----+----+`: rules drawn with characters, not content. */
+const RULE_LINE = /^[\s\-=_+|*~.]{3,}$/;
+
 export function readPlainText(text: string, name: string): ParsedDocument {
   const builder = new LineBuilder();
   for (const raw of text.split(/\r?\n/)) {
+    if (RULE_LINE.test(raw)) continue;
     const { cells, spans } = splitColumns(raw);
     if (cells.length > 0) {
       builder.row(cells, undefined, spans);
@@ -49,6 +53,7 @@ export function readMarkdown(text: string, name: string): ParsedDocument {
       continue;
     }
     table = undefined;
+    if (!inFence && RULE_LINE.test(raw)) continue;
     const line = inFence ? raw : stripMarkdown(raw);
     const { cells, spans } = splitColumns(line);
     if (cells.length > 0) {
