@@ -1,0 +1,172 @@
+import { strToU8, zipSync } from "fflate";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { describe, expect, it } from "vitest";
+import { detectFormat, readDocuments } from "../../../src/apis/document-extraction/readers";
+import { countPdfPages } from "../../../src/apis/document-extraction/readers/pdf";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const cells = async (text: string | Uint8Array, name: string) =>
+  (await readDocuments(typeof text === "string" ? bytes(text) : text, name))[0]!.lines.map((line) => line.cells);
+const tables = async (text: string | Uint8Array, name: string) => {
+  const groups = new Map<number, string[][]>();
+  for (const line of (await readDocuments(typeof text === "string" ? bytes(text) : text, name))[0]!.lines) {
+    if (line.table !== undefined) groups.set(line.table, [...(groups.get(line.table) ?? []), line.cells]);
+  }
+  return [...groups.values()];
+};
+
+describe("format detection", () => {
+  it("trusts the extension, then sniffs the bytes", () => {
+    expect(detectFormat(bytes("a,b"), "x.csv")).toBe("csv");
+    expect(detectFormat(bytes("%PDF-1.7"), "upload")).toBe("pdf");
+    expect(detectFormat(bytes('{"a": 1}'), "upload")).toBe("json");
+    expect(detectFormat(bytes("<!DOCTYPE html><html></html>"), "upload")).toBe("html");
+    expect(detectFormat(bytes('<?xml version="1.0"?><a/>'), "upload")).toBe("xml");
+    expect(detectFormat(bytes("From: a@b.c\nSubject: hi\n\nbody"), "upload")).toBe("eml");
+    expect(detectFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), "upload")).toBe("image");
+    expect(detectFormat(bytes("just words"), "upload")).toBe("text");
+    expect(() => detectFormat(bytes("x"), "slides.pptx")).toThrow(/\.pptx files are not supported/);
+  });
+});
+
+describe("text formats", () => {
+  it("plain text keeps fixed-width columns as table rows and drops rule lines", async () => {
+    const text = "Invoice: 1\n\nItem        Qty   Price\n-----------------------\nPen           2    1.50\nPaper        10    4.00\n";
+    expect(await tables(text, "a.txt")).toEqual([[["Item", "Qty", "Price"], ["Pen", "2", "1.50"], ["Paper", "10", "4.00"]]]);
+    expect((await cells(text, "a.txt"))[0]).toEqual(["Invoice: 1"]);
+  });
+
+  it("Markdown drops markup and reads pipe tables", async () => {
+    const md = "# Title\n\n**Total:** 12 €\n\n| SKU | Qty |\n|---|---:|\n| A-1 | 2 |\n| B-2 | 3 |\n\n- [x] Paid\n";
+    expect(await cells(md, "a.md")).toEqual([["Title"], ["Total: 12 €"], ["SKU", "Qty"], ["A-1", "2"], ["B-2", "3"], ["[x] Paid"]]);
+    expect((await tables(md, "a.md")).length).toBe(1);
+  });
+
+  it("CSV and TSV are tables, with quotes, embedded separators and a BOM", async () => {
+    expect(await tables('\uFEFFname,amount\n"Smith, J.","1,234.50"\n', "a.csv")).toEqual([[["name", "amount"], ["Smith, J.", "1,234.50"]]]);
+    expect(await tables("a\tb\n1\t2\n", "a.tsv")).toEqual([[["a", "b"], ["1", "2"]]]);
+  });
+
+  it("reads Latin-1 text that is not UTF-8", async () => {
+    expect(await cells(new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), "a.txt")).toEqual([["Müller"]]);
+  });
+});
+
+describe("HTML", () => {
+  it("ends lines at blocks and <br>, keeps tables, skips scripts and styles, reads checkboxes", async () => {
+    const html =
+      "<html><head><title>T</title><style>p{}</style></head><body><script>var x = 1;</script>" +
+      "<h1>Invoice</h1><p>Number: <b>INV-1</b><br>Date: 2024-01-02</p>" +
+      "<table><tr><th>Item</th><th>Price</th></tr><tr><td>Pen <i>blue</i></td><td>1.50</td></tr></table>" +
+      "<dl><dt>Due</dt><dd>2024-02-01</dd></dl><label><input type=checkbox checked> Paid</label></body></html>";
+    expect(await cells(html, "a.html")).toEqual([["Invoice"], ["Number: INV-1"], ["Date: 2024-01-02"], ["Item", "Price"], ["Pen blue", "1.50"], ["Due"], ["2024-02-01"], ["[x] Paid"]]);
+  });
+});
+
+describe("structured data", () => {
+  it("JSON: key paths become labels, arrays of objects tables", async () => {
+    const json = JSON.stringify({ invoice: { number: "A-1", total: 12.5 }, vendorName: "ACME", items: [{ sku: "X", qty: 2 }, { sku: "Y", qty: 1 }], tags: ["a", "b"] });
+    expect(await cells(json, "a.json")).toEqual([["invoice number", "A-1"], ["invoice total", "12.5"], ["vendor Name", "ACME"], ["items"], ["sku", "qty"], ["X", "2"], ["Y", "1"], ["tags", "a, b"]]);
+  });
+
+  it("YAML and XML read like JSON", async () => {
+    expect(await cells("order:\n  po_number: PO-1\n  date: 2024-05-06\n", "a.yaml")).toEqual([["order po number", "PO-1"], ["order date", "2024-05-06"]]);
+    const xml = '<?xml version="1.0"?><Invoice currency="EUR"><ID>7</ID><Line><Qty>1</Qty></Line><Line><Qty>2</Qty></Line></Invoice>';
+    expect(await cells(xml, "a.xml")).toEqual([["currency", "EUR"], ["ID", "7"], ["Line"], ["Qty"], ["1"], ["2"]]);
+  });
+
+  it("answers 422 naming the file for invalid JSON", async () => {
+    await expect(readDocuments(bytes("{oops"), "bad.json")).rejects.toMatchObject({ status: 422, message: "bad.json: the file is not valid JSON" });
+  });
+});
+
+describe("e-mail", () => {
+  it("reads headers and body, and attachments as documents of their own", async () => {
+    const eml = [
+      "From: Jane Doe <jane@shop.example>",
+      "To: ap@buyer.example",
+      "Subject: Invoice INV-9",
+      "Date: Tue, 01 Apr 2025 10:00:00 +0000",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Please find the invoice attached. Total: 99.00 EUR",
+      "--b",
+      'Content-Type: text/csv; name="lines.csv"',
+      'Content-Disposition: attachment; filename="lines.csv"',
+      "Content-Transfer-Encoding: base64",
+      "",
+      btoa("sku,qty\nA,1\n"),
+      "--b--",
+      "",
+    ].join("\r\n");
+    const documents = await readDocuments(bytes(eml), "mail.eml");
+    expect(documents.map((doc) => doc.name)).toEqual(["mail.eml", "mail.eml/lines.csv"]);
+    expect(documents[0]!.lines.map((line) => line.cells)).toEqual([
+      ["From:", "Jane Doe <jane@shop.example>"],
+      ["To:", "<ap@buyer.example>"],
+      ["Subject:", "Invoice INV-9"],
+      ["Date:", "2025-04-01T10:00:00.000Z"],
+      ["Please find the invoice attached. Total: 99.00 EUR"],
+    ]);
+    expect(documents[1]!.lines.map((line) => line.cells)).toEqual([["sku", "qty"], ["A", "1"]]);
+  });
+});
+
+describe("Office documents", () => {
+  it("XLSX: every sheet is a table, shared strings and numbers in their columns", async () => {
+    const xlsx = zipSync({
+      "xl/workbook.xml": strToU8("<workbook/>"),
+      "xl/sharedStrings.xml": strToU8('<sst><si><t>SKU</t></si><si><t>Qty</t></si><si><r><t>A-</t></r><r><t>1</t></r></si></sst>'),
+      "xl/worksheets/sheet1.xml": strToU8(
+        '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>' +
+          '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="C2"><v>12</v></c></row><row r="3"><c r="B3" t="inlineStr"><is><t>note</t></is></c><c r="C3" t="b"><v>1</v></c></row></sheetData></worksheet>',
+      ),
+    });
+    expect(await tables(xlsx, "book.xlsx")).toEqual([[["SKU", "", "Qty"], ["A-1", "", "12"], ["", "note", "TRUE"]]]);
+  });
+
+  it("DOCX: tabs split cells, nested tables are read as cell text", async () => {
+    const p = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
+    const cell = (content: string) => `<w:tc>${content}</w:tc>`;
+    const xml =
+      `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Total</w:t><w:tab/><w:t>12.00</w:t></w:r></w:p>` +
+      `<w:tbl><w:tr>${cell(p("A"))}${cell(`<w:tbl><w:tr>${cell(p("x"))}${cell(p("y"))}</w:tr></w:tbl>`)}</w:tr></w:tbl></w:body></w:document>`;
+    const docx = zipSync({ "word/document.xml": strToU8(xml) });
+    expect(await cells(docx, "a.docx")).toEqual([["Total", "12.00"], ["A", "x y"]]);
+  });
+
+  it("answers 422 for an archive that is not readable", async () => {
+    await expect(readDocuments(bytes("PK\u0003\u0004 broken"), "a.docx")).rejects.toMatchObject({ status: 422 });
+  });
+});
+
+describe("PDF", () => {
+  it("groups glyph runs into lines and cells by position, and counts pages", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([595, 842]);
+    page.drawText("Invoice Number:", { x: 50, y: 800, size: 10, font });
+    page.drawText("INV-7", { x: 140, y: 800, size: 10, font });
+    // Runs closer than about a character are one cell (a word split by the PDF producer).
+    page.drawText("Due", { x: 50, y: 780, size: 10, font });
+    page.drawText("Date", { x: 50 + font.widthOfTextAtSize("Due ", 10), y: 780, size: 10, font });
+    page.drawText("Item", { x: 50, y: 760, size: 10, font });
+    page.drawText("Amount", { x: 300, y: 760, size: 10, font });
+    page.drawText("Pen", { x: 50, y: 745, size: 10, font });
+    page.drawText("1.50", { x: 310, y: 745, size: 10, font });
+    pdf.addPage([595, 842]).drawText("Page two", { x: 50, y: 800, size: 10, font });
+    const data = await pdf.save();
+    const [document] = await readDocuments(data, "a.pdf");
+    expect(document!.pages).toBe(2);
+    expect(document!.needsOcr).toBe(false);
+    expect(document!.lines.map((line) => line.cells)).toEqual([["Invoice Number:", "INV-7"], ["Due Date"], ["Item", "Amount"], ["Pen", "1.50"], ["Page two"]]);
+    expect(document!.lines[2]!.table).toBeDefined();
+    expect(document!.lines[2]!.table).toBe(document!.lines[3]!.table);
+    expect(document!.lines[3]!.spans![1]![0]).toBeCloseTo(310, 0);
+    expect(await countPdfPages(data, "a.pdf")).toBe(2);
+  });
+});
