@@ -17,7 +17,9 @@ export async function serverOpenApi() {
     await build({ entryPoints: [join(ROOT, "src/app.ts")], bundle: true, format: "esm", platform: "neutral", outfile: bundle, logLevel: "error", mainFields: ["module", "main"],
       // Only the OpenAPI document is wanted: the renderer's wasm and fonts, loaded lazily by requests, never run here.
       conditions: ["workerd", "worker", "browser"],
-      loader: { ".wasm": "empty", ".ttf": "empty" } });
+      loader: { ".wasm": "empty", ".ttf": "empty" },
+      // Papa Parse's Node-only streaming code requires `stream`; nothing here calls it (Wrangler uses its browser build).
+      external: ["stream"] });
     const { createApp } = await import(pathToFileURL(bundle).href);
     const response = await createApp().request("/openapi.json", {}, {});
     return `${JSON.stringify(await response.json(), null, 2)}\n`;

@@ -6,6 +6,8 @@
 import {
   API_PATHS,
   type AsyncAccepted,
+  type DocumentExtractionData,
+  type DocumentExtractionRequest,
   type ImageGenerationData,
   type ImageGenerationRequest,
   type Job,
@@ -84,6 +86,19 @@ export class Lamina {
   /** Accepts an image job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
   async generateImageAsync(request: Async<ImageGenerationRequest>): Promise<AsyncAccepted> {
     return this.#post<AsyncAccepted>(API_PATHS.ImageGeneration, request);
+  }
+
+  /**
+   * Extracts the schema's fields from the files: each found field comes back as `{type, value, confidence,
+   * citations, source}` under its name; fields not found (and without a default) are absent.
+   */
+  async extractDocument(request: Sync<DocumentExtractionRequest>): Promise<DocumentExtractionData> {
+    return (await this.#post<{ data: DocumentExtractionData }>(API_PATHS.DocumentExtraction, request)).data;
+  }
+
+  /** Accepts an extraction job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
+  async extractDocumentAsync(request: Async<DocumentExtractionRequest>): Promise<AsyncAccepted> {
+    return this.#post<AsyncAccepted>(API_PATHS.DocumentExtraction, request);
   }
 
   /** An async job's status, delivery status and delivery attempts. */

@@ -15,8 +15,14 @@ export type WebhookPayload =
       data: BinaryResult;
     }
   | {
+      success: true;
+      api: "document_extraction";
+      job_id: string;
+      data: ExtractionResult;
+    }
+  | {
       success: false;
-      api: "image_generation";
+      api: "image_generation" | "document_extraction";
       job_id: string;
       error: {
         message: string;
@@ -201,10 +207,340 @@ export type FileInput =
       name?: string;
       fetch_options?: FetchOptions;
     };
+/**
+ * One field to extract. ARRAY items also accept the legacy `item_schema: {fields}`.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "ExtractionField".
+ */
+export type ExtractionField =
+  | {
+      type: "TEXT";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      max_length?: number;
+      default_value?: string;
+    }
+  | {
+      type: "TEXTAREA";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      max_length?: number;
+      default_value?: string;
+    }
+  | {
+      type: "INTEGER";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      min?: number;
+      max?: number;
+      unit?: string;
+      default_value?: number;
+    }
+  | {
+      type: "DECIMAL";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      min?: number;
+      max?: number;
+      decimal_points?: number;
+      unit?: string;
+      default_value?: number;
+    }
+  | {
+      type: "DATE";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      allow_future_dates?: boolean;
+      allow_past_dates?: boolean;
+      default_value?: string;
+    }
+  | {
+      type: "DATETIME";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      allow_future_dates?: boolean;
+      allow_past_dates?: boolean;
+      default_value?: string;
+    }
+  | {
+      type: "TIME";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      default_value?: string;
+    }
+  | {
+      type: "ENUM";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      /**
+       * @minItems 1
+       * @maxItems 500
+       */
+      values: string[];
+      min_selected?: number;
+      max_selected?: number;
+      default_value?: string[];
+    }
+  | {
+      type: "BOOLEAN";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      default_value?: boolean;
+    }
+  | {
+      type: "EMAIL";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      default_value?: string;
+    }
+  | {
+      type: "IBAN";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      default_value?: string;
+    }
+  | {
+      type: "COUNTRY";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      /**
+       * An ISO 3166-1 alpha-2 code, e.g. DE
+       */
+      default_value?: string;
+    }
+  | {
+      type: "CURRENCY_CODE";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      /**
+       * An ISO 4217 code, e.g. EUR
+       */
+      default_value?: string;
+    }
+  | {
+      type: "CURRENCY_AMOUNT";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      min?: number;
+      max?: number;
+      decimal_points?: number;
+      default_value?: number;
+    }
+  | {
+      type: "ADDRESS";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      /**
+       * @maxItems 300
+       */
+      allowed_country_codes?: string[];
+      default_value?: {
+        street?: string | null;
+        city?: string | null;
+        region?: string | null;
+        postal_code?: string | null;
+        country?: string | null;
+      };
+    }
+  | {
+      type: "ARRAY";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      /**
+       * @minItems 1
+       * @maxItems 100
+       */
+      fields: ExtractionField[];
+    }
+  | {
+      type: "CALCULATED";
+      /**
+       * Unique among its siblings; the key of the field in `data`.
+       */
+      name: string;
+      /**
+       * What the field is; the built-in engine also reads it for labels.
+       */
+      description: string;
+      /**
+       * When true and the field is neither found nor defaulted: 422, credits refunded.
+       */
+      is_required?: boolean;
+      operation: "sum" | "subtract" | "multiply" | "divide";
+      /**
+       * @minItems 1
+       * @maxItems 100
+       */
+      source_field_names: string[];
+      unit?: string;
+    };
 
 export interface LaminaSchemas {
   WebhookPayload?: WebhookPayload;
   BinaryResult?: BinaryResult;
+  ExtractionResult?: ExtractionResult;
+  ExtractionFieldResult?: ExtractionFieldResult;
   AsyncAccepted?: AsyncAccepted;
   ErrorResponse?: ErrorResponse;
   CanvasDimensions?: CanvasDimensions;
@@ -214,10 +550,13 @@ export interface LaminaSchemas {
   FileInput?: FileInput;
   FetchOptions?: FetchOptions;
   FontDefinition?: FontDefinition;
+  ExtractionSchema?: ExtractionSchema;
+  ExtractionField?: ExtractionField;
   Me?: Me;
   Job?: Job;
   WebhookSecret?: WebhookSecret;
   ImageGenerationRequest?: ImageGenerationRequest;
+  DocumentExtractionRequest?: DocumentExtractionRequest;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -229,6 +568,52 @@ export interface BinaryResult {
    */
   buffer: string;
   mime_type: string;
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "ExtractionResult".
+ */
+export interface ExtractionResult {
+  [k: string]: ExtractionFieldResult;
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "ExtractionFieldResult".
+ */
+export interface ExtractionFieldResult {
+  type:
+    | "TEXT"
+    | "TEXTAREA"
+    | "INTEGER"
+    | "DECIMAL"
+    | "DATE"
+    | "DATETIME"
+    | "TIME"
+    | "ENUM"
+    | "BOOLEAN"
+    | "EMAIL"
+    | "IBAN"
+    | "COUNTRY"
+    | "CURRENCY_CODE"
+    | "CURRENCY_AMOUNT"
+    | "ADDRESS"
+    | "ARRAY"
+    | "CALCULATED";
+  /**
+   * TEXT/TEXTAREA/EMAIL/IBAN/COUNTRY/CURRENCY_CODE: string; INTEGER/DECIMAL/CURRENCY_AMOUNT/CALCULATED: number; DATE `YYYY-MM-DD`, DATETIME ISO 8601, TIME `HH:MM:SS`; ENUM: string[]; BOOLEAN; ADDRESS: `{street, city, region, postal_code, country}`; ARRAY: objects of these results keyed by item field name.
+   */
+  value?: {
+    [k: string]: unknown;
+  };
+  confidence: number;
+  /**
+   * The verbatim text the value was read from.
+   */
+  citations: string[];
+  /**
+   * The file the value came from; empty for defaults.
+   */
+  source: string;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -317,6 +702,17 @@ export interface FontDefinition {
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "ExtractionSchema".
+ */
+export interface ExtractionSchema {
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  fields: ExtractionField[];
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
  * via the `definition` "Me".
  */
 export interface Me {
@@ -380,10 +776,28 @@ export interface ImageGenerationRequest {
    */
   webhook_url?: string;
 }
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "DocumentExtractionRequest".
+ */
+export interface DocumentExtractionRequest {
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  files: FileInput[];
+  schema: ExtractionSchema;
+  /**
+   * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
+   */
+  webhook_url?: string;
+}
 
 export type ImageGenerationData = BinaryResult;
+export type DocumentExtractionData = ExtractionResult;
 
 /** The path of each API's route, by type name. */
 export const API_PATHS = {
   ImageGeneration: "/image-generation/v1/generate",
+  DocumentExtraction: "/document-extraction/v1/extract",
 } as const;

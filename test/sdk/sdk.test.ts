@@ -12,10 +12,12 @@ import {
   LaminaError,
   verifyWebhook,
   WebhookVerificationError,
+  type DocumentExtractionRequest,
   type ImageGenerationRequest,
   type WebhookPayload,
 } from "../../sdk/src/index";
 import { apis } from "../../src/apis";
+import type { ExtractDocumentRequest } from "../../src/apis/document-extraction/schema";
 import type { GenerateImageRequest } from "../../src/apis/image-generation/schema";
 import { signatureHeader } from "../../src/webhooks/sign";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
@@ -37,7 +39,10 @@ describe("generated from the server's schemas", () => {
 
   it("has a method for every API the server has", () => {
     const methods = Object.getOwnPropertyNames(Lamina.prototype);
-    const expected: Record<string, string[]> = { image_generation: ["generateImage", "generateImageAsync"] };
+    const expected: Record<string, string[]> = {
+      image_generation: ["generateImage", "generateImageAsync"],
+      document_extraction: ["extractDocument", "extractDocumentAsync"],
+    };
     for (const api of apis) {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
       for (const method of expected[api.id]!) {
@@ -48,6 +53,9 @@ describe("generated from the server's schemas", () => {
 
   it("accepts every request the server's schema produces (checked by the type checker)", () => {
     expectTypeOf<GenerateImageRequest>().toExtend<ImageGenerationRequest>();
+    // expectTypeOf cannot compare these discriminated unions member by member; an assignment can.
+    const fits = (request: ExtractDocumentRequest): DocumentExtractionRequest => request;
+    expect(fits).toBeTypeOf("function");
   });
 });
 
@@ -89,6 +97,30 @@ describe("methods", () => {
     expect(image.mime_type).toBe("image/png");
     expect(image.buffer).toBeInstanceOf(Uint8Array);
     expect(Array.from(image.buffer.slice(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(await balanceOf(account.accountId)).toBe(8);
+  });
+
+  it("extractDocument answers the typed fields; extractDocumentAsync delivers them by webhook", async () => {
+    const account = await createAccount(10);
+    const sdk = client(account.apiKey);
+    const request = {
+      files: [{ type: "base64" as const, name: "invoice.txt", base64: btoa("Invoice Number: INV-7\nTotal: 1.234,50 EUR") }],
+      schema: {
+        fields: [
+          { name: "invoice_number", type: "TEXT" as const, description: "Invoice number" },
+          { name: "total", type: "CURRENCY_AMOUNT" as const, description: "Total" },
+        ],
+      },
+    };
+    const data = await sdk.extractDocument(request);
+    expect(data.invoice_number).toMatchObject({ type: "TEXT", value: "INV-7", source: "invoice.txt" });
+    expect(data.total!.value).toBe(1234.5);
+    const receiver = createReceiver();
+    const accepted = await sdk.extractDocumentAsync({ ...request, webhook_url: receiver.url });
+    await waitForJob(accepted.job_id, (job) => job.deliveryStatus === "delivered");
+    const { secret } = await sdk.getWebhookSecret();
+    const payload = await verifyWebhook(receiver.deliveries[0]!.body, receiver.deliveries[0]!.request.headers, secret);
+    expect(payload).toMatchObject({ success: true, api: "document_extraction", data: { invoice_number: { value: "INV-7" } } });
     expect(await balanceOf(account.accountId)).toBe(8);
   });
 

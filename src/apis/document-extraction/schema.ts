@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { FileInputSchema, isPlainObject } from "../common-schemas";
 import { IBAN_SHAPE, ibanChecksumValid } from "./extract/parse";
-import { COUNTRY_CODES, CURRENCY_CODES, isCountryCode } from "./extract/reference-data";
+import { isCountryCode, isCurrencyCode } from "./extract/reference-data";
 
 export const MAX_FILES = 20;
 export const MAX_FIELDS_PER_LEVEL = 100;
@@ -73,12 +73,20 @@ const IbanFieldSchema = z.object({
 const CountryFieldSchema = z.object({
   type: z.literal("COUNTRY"),
   ...base,
-  default_value: z.enum(COUNTRY_CODES as [string, ...string[]], "must be an ISO 3166-1 alpha-2 country code").optional(),
+  default_value: z
+    .string()
+    .refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code")
+    .optional()
+    .openapi({ description: "An ISO 3166-1 alpha-2 code, e.g. DE", example: "DE" }),
 });
 const CurrencyCodeFieldSchema = z.object({
   type: z.literal("CURRENCY_CODE"),
   ...base,
-  default_value: z.enum(CURRENCY_CODES as [string, ...string[]], "must be an ISO 4217 currency code").optional(),
+  default_value: z
+    .string()
+    .refine(isCurrencyCode, "must be an ISO 4217 currency code")
+    .optional()
+    .openapi({ description: "An ISO 4217 code, e.g. EUR", example: "EUR" }),
 });
 const CurrencyAmountFieldSchema = z.object({ type: z.literal("CURRENCY_AMOUNT"), ...base, ...numberRange, ...decimals, default_value: z.number().optional() });
 const AddressValueSchema = z.object({

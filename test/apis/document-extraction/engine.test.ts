@@ -39,7 +39,7 @@ describe("built-in engine: layouts", () => {
       { name: "due_date", type: "DATE", description: "Due date" },
     ]);
     expect(data.invoice_number).toMatchObject({ value: "A-17", confidence: 0.96 });
-    expect(data.due_date.value).toBe("2025-03-31");
+    expect(data.due_date!.value).toBe("2025-03-31");
   });
 
   it("recognizes synonyms and other languages' labels", async () => {

@@ -208,6 +208,50 @@ describe("POST /document-extraction/v1/extract (sync)", () => {
   });
 });
 
+describe("POST /document-extraction/v1/extract with URL files", () => {
+  it("fetches an https file at processing time and names it after the URL's last segment", async () => {
+    const account = await createAccount(5);
+    const server = createReceiver(() => new Response("Invoice Number: U-1\nTotal: 9.99 EUR", { headers: { "Content-Type": "text/plain" } }));
+    const res = await callJson(PATH, {
+      body: { files: [{ type: "url", url: server.url }], schema: { fields: [
+        { name: "invoice_number", type: "TEXT", description: "x" },
+        { name: "total", type: "CURRENCY_AMOUNT", description: "x" },
+      ] } },
+      key: account.apiKey,
+    });
+    expect(res.status).toBe(200);
+    expect(server.deliveries).toHaveLength(1);
+    expect(server.deliveries[0]!.request.method).toBe("GET");
+    const name = server.url.split("/").at(-1);
+    expect(res.body.data.invoice_number).toMatchObject({ value: "U-1", source: name });
+    expect(res.body.data.total.value).toBe(9.99);
+    expect(await balanceOf(account.accountId)).toBe(4);
+  });
+
+  it("answers 422 naming the file when the URL cannot be fetched, and refunds", async () => {
+    const account = await createAccount(5);
+    const server = createReceiver(() => new Response("gone", { status: 404 }));
+    const res = await callJson(PATH, {
+      body: { files: [{ type: "url", url: server.url, name: "remote.pdf" }], schema: { fields: [{ name: "total", type: "DECIMAL", description: "x" }] } },
+      key: account.apiKey,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe(`files.0 (remote.pdf): fetching ${server.url} answered HTTP 404`);
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("refuses URLs of private hosts before fetching", async () => {
+    const account = await createAccount(5);
+    const res = await callJson(PATH, {
+      body: { files: [{ type: "url", url: "https://127.0.0.1/a.txt" }], schema: { fields: [{ name: "total", type: "DECIMAL", description: "x" }] } },
+      key: account.apiKey,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/^files\.0 \(a\.txt\): the file URL cannot be fetched/);
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+});
+
 describe("POST /document-extraction/v1/extract: bad requests are 400s that name the field and charge nothing", () => {
   const field = (extra: Record<string, unknown>) => ({ name: "f", type: "TEXT", description: "d", ...extra });
   const cases: [string, Record<string, unknown>, string][] = [
