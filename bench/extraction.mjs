@@ -9,7 +9,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { scoreDocument, summarize } from "./extraction-score.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CORPUS = join(ROOT, "test/fixtures/extraction");
+const corpusOption = process.argv.indexOf("--corpus");
+// `--corpus DIR`: another corpus laid out the same way (generate.mjs --seed N --out DIR makes a held-out one).
+const CORPUS = corpusOption > 0 ? process.argv[corpusOption + 1] : join(ROOT, "test/fixtures/extraction");
+const writeResults = corpusOption < 0;
 const verbose = process.argv.includes("--verbose");
 // The corpus's dates lie in 2025 and 2026; "today" is fixed so date rules give the same answer every day.
 const TODAY = "2026-11-30";
@@ -65,4 +68,4 @@ const p95 = timings[Math.min(timings.length - 1, Math.floor(timings.length * 0.9
 console.log(`\nTime per page (read + extract, Node ${process.version}): mean ${mean.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
 const worst = [...perDocument].sort((p, q) => q.misses - p.misses).slice(0, 5).filter((doc) => doc.misses > 0);
 if (worst.length > 0) console.log(`Most misses: ${worst.map((doc) => `${doc.file} (${doc.misses})`).join(", ")}`);
-writeFileSync(join(ROOT, "bench/extraction-results.json"), `${JSON.stringify({ documents: corpus.length, pages, overall, byType, msPerPage: { mean, p95 } }, null, 2)}\n`);
+if (writeResults) writeFileSync(join(ROOT, "bench/extraction-results.json"), `${JSON.stringify({ documents: corpus.length, pages, overall, byType, msPerPage: { mean, p95 } }, null, 2)}\n`);

@@ -1,9 +1,16 @@
 // `npm run test:e2e`: the async path for real. Starts `wrangler dev` with its own local state and an HTTPS
 // webhook receiver on localhost (scripts/lib/stack.mjs), sends the README's seed request with a webhook_url,
-// and checks the delivered payload and its signature. Bounded in time; stops every process it started.
+// and checks the delivered payload and its signature; then document extraction of one corpus document per
+// format (PDF, DOCX, HTML, text, CSV, Markdown) in sync mode, scored against the corpus's expected values, and one
+// in async mode through the webhook. Bounded in time; stops every process it started.
+import { readFileSync } from "node:fs";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
+import { scoreDocument } from "../bench/extraction-score.mjs";
 import { SEED_REQUEST, startStack, waitFor } from "./lib/stack.mjs";
+
+const CORPUS_DIR = new URL("../test/fixtures/extraction/", import.meta.url);
+const corpus = JSON.parse(readFileSync(new URL("corpus.json", CORPUS_DIR), "utf8"));
 
 const DEADLINE_MS = 150_000;
 const started = Date.now();
@@ -21,7 +28,7 @@ function check(condition, message) {
 
 async function main(stack) {
   const { base, receiver } = stack;
-  const { apiKey } = await stack.createAccount(10, "e2e");
+  const { apiKey } = await stack.createAccount(20, "e2e");
   const auth = { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" };
   const secret = (await fetch(`${base}/v1/webhook-secret`, { headers: auth }).then((res) => res.json())).data.secret;
 
@@ -63,7 +70,44 @@ async function main(stack) {
   );
   check(job.status === "succeeded" && job.attempts.length === 1 && job.attempts[0].status_code === 200, "job status");
   const me = await fetch(`${base}/v1/me`, { headers: auth }).then((res) => res.json());
-  check(me.data.credits === 8, "2 credits charged");
+  check(me.data.credits === 18, "2 credits charged");
+
+  await extraction(stack, auth, secret);
+}
+
+function extractionBody(entry) {
+  const base64 = readFileSync(new URL(`docs/${entry.file}`, CORPUS_DIR)).toString("base64");
+  return { files: [{ type: "base64", name: entry.file, base64 }], schema: entry.schema };
+}
+
+async function extraction({ base, receiver }, auth, secret) {
+  for (const format of ["pdf", "docx", "html", "txt", "csv", "md"]) {
+    const entry = corpus.find((candidate) => candidate.format === format);
+    const response = await fetch(`${base}/document-extraction/v1/extract`, { method: "POST", headers: auth, body: JSON.stringify(extractionBody(entry)) });
+    const body = await response.json();
+    check(response.status === 200, `extraction of ${entry.file}: 200${response.status === 200 ? "" : ` (got ${response.status} ${JSON.stringify(body)})`}`);
+    const misses = scoreDocument(entry.schema.fields, entry.expected, body.data, {});
+    check(misses.length === 0, `${entry.file}: every expected value${misses.length ? ` (misses: ${misses.join("; ")})` : ""}`);
+  }
+  const entry = corpus.find((candidate) => candidate.format === "pdf" && candidate.kind === "purchase-order");
+  const accepted = await fetch(`${base}/document-extraction/v1/extract`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ ...extractionBody(entry), webhook_url: receiver.url("/extraction") }),
+  });
+  const acceptedBody = await accepted.json();
+  check(accepted.status === 201, `async extraction accepted (got ${accepted.status})`);
+  const delivery = await waitFor("the extraction webhook", async () => receiver.deliveries.find((item) => item.path === "/extraction"), 60_000);
+  const payload = new Webhook(secret).verify(delivery.body, {
+    "webhook-id": delivery.headers["webhook-id"],
+    "webhook-timestamp": delivery.headers["webhook-timestamp"],
+    "webhook-signature": delivery.headers["webhook-signature"],
+  });
+  check(payload.success === true && payload.api === "document_extraction" && payload.job_id === acceptedBody.job_id, "signed extraction payload");
+  const misses = scoreDocument(entry.schema.fields, entry.expected, payload.data, {});
+  check(misses.length === 0, `${entry.file} by webhook: every expected value${misses.length ? ` (misses: ${misses.join("; ")})` : ""}`);
+  const me = await fetch(`${base}/v1/me`, { headers: auth }).then((res) => res.json());
+  check(me.data.credits === 11, "1 credit per page for the 7 one-page documents");
 }
 
 let stack;

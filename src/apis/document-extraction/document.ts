@@ -83,7 +83,9 @@ export function splitColumns(line: string): { cells: string[]; spans: [number, n
   const cells: string[] = [];
   const spans: [number, number][] = [];
   const pattern = /[^\t ]+(?: [^\t ]+)*/g;
-  for (const match of line.replace(/\u00a0/g, " ").matchAll(pattern)) {
+  // Dot leaders (`Carrier ........ DHL`) separate columns like spaces do; the length is kept for the spans.
+  const spaced = line.replace(/\u00a0/g, " ").replace(/ ?\.{3,} ?|…+/g, (leader) => " ".repeat(leader.length));
+  for (const match of spaced.matchAll(pattern)) {
     cells.push(match[0]);
     spans.push([match.index, match.index + match[0].length]);
   }

@@ -96,6 +96,57 @@ describe("built-in engine: layouts", () => {
     ]);
   });
 
+  it("reads dot leaders, `#` signs and abbreviations with dots as label punctuation", async () => {
+    const data = await extract("Carrier ........ DHL Express\nAWB ............ 4921 8830 12\nP.O. #\n4410-B\nInvoice #10234", [
+      { name: "carrier", type: "TEXT", description: "x" },
+      { name: "tracking_number", type: "TEXT", description: "x" },
+      { name: "po_number", type: "TEXT", description: "x" },
+      { name: "invoice_number", type: "TEXT", description: "x" },
+    ]);
+    expect([data.carrier?.value, data.tracking_number?.value, data.po_number?.value, data.invoice_number?.value]).toEqual(["DHL Express", "4921 8830 12", "4410-B", "10234"]);
+  });
+
+  it("does not take a line that names the field again as its value", async () => {
+    const data = await extract("Purchase Order\nP.O. #\n4410-B", [{ name: "po_number", type: "TEXT", description: "x" }]);
+    expect(data.po_number!.value).toBe("4410-B");
+  });
+
+  it("takes a document's only date for a plain date field, never for a due date", async () => {
+    const data = await extract("Thank you for your order of 2025-03-04.", [
+      { name: "date", type: "DATE", description: "x" },
+      { name: "due_date", type: "DATE", description: "x" },
+    ]);
+    expect(data.date).toMatchObject({ value: "2025-03-04", confidence: 0.45 });
+    expect(data.due_date).toBeUndefined();
+  });
+
+  it("takes the letterhead's company name as the vendor when no label names it", async () => {
+    const data = await extract("INVOICE 77\nHansen Elektrotechnik GmbH · Am Stadtpark 9 · 50667 Köln\nBill to: Wolf Inc.", [
+      { name: "vendor_name", type: "TEXT", description: "x" },
+    ]);
+    expect(data.vendor_name).toMatchObject({ value: "Hansen Elektrotechnik GmbH", confidence: 0.45 });
+  });
+
+  it("matches table headers that qualify a field's word, and skips short summary rows", async () => {
+    const html =
+      "<table><tr><th>Part #</th><th>Qty Ordered</th><th>Unit Cost</th></tr><tr><td>A-1</td><td>12</td><td>$3.50</td></tr>" +
+      "<tr><td>Order total</td><td></td><td>$42.00</td></tr></table>";
+    const data = await extract(html, [
+      { name: "items", type: "ARRAY", description: "x", fields: [
+        { name: "sku", type: "TEXT", description: "x" },
+        { name: "quantity", type: "INTEGER", description: "x" },
+        { name: "unit_price", type: "CURRENCY_AMOUNT", description: "x" },
+      ] },
+    ], "order.html");
+    expect((data.items!.value as any[]).map((item) => [item.sku?.value, item.quantity?.value, item.unit_price?.value])).toEqual([["A-1", 12, 3.5]]);
+  });
+
+  it("reads an address object of JSON as an address", async () => {
+    const json = JSON.stringify({ shippingAddress: { line1: "Bahnhofstrasse 21", city: "Zürich", postalCode: "8001", country: "CH" } });
+    const data = await extract(json, [{ name: "shipping_address", type: "ADDRESS", description: "x" }], "order.json");
+    expect(data.shipping_address!.value).toEqual({ street: "Bahnhofstrasse 21", city: "Zürich", region: null, postal_code: "8001", country: "CH" });
+  });
+
   it("cites the source file of each value across several files", async () => {
     const schema = fields([
       { name: "invoice_number", type: "TEXT", description: "x" },

@@ -3,7 +3,8 @@
  * documents use (`Label: value`, label and value in neighbouring cells, a table header over its column,
  * label above value, a label that prefixes the value), then types the value with the shared parsers.
  * ARRAY fields read the tables whose headers name their item fields. Without any label, a few types fall back
- * to the value's own pattern (an IBAN, an e-mail address, a currency sign, a document's only date).
+ * to the value's own pattern (an IBAN, an e-mail address, a currency sign, a document's only date or time,
+ * a vendor's company name in the letterhead).
  *
  * Confidence: 0.2 + 0.78 × label score (1 exact label, less for a partial match) × layout factor (1 for
  * `Label: value` and key/value cells, 0.97 table column, 0.93 label above value, 0.9 label prefix) × 0.85 when
@@ -12,8 +13,8 @@
 import type { Line, ParsedDocument } from "../document";
 import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
 import { parseAddress } from "./address";
-import { labelScore, labelTokens, labelVariants, SUMMARY_ROW, type LabelVariant } from "./labels";
-import { findDates, parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from "./parse";
+import { acceptsBareLabel, headerContains, isSummaryCell, labelScore, labelTokens, labelVariants, type LabelVariant } from "./labels";
+import { findDates, findTime, parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from "./parse";
 import { foldText } from "./reference-data";
 import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
 
@@ -52,7 +53,10 @@ function looksLikeLabel(text: string): boolean {
   const stripped = text.replace(/[:\s]+$/, "");
   if (!stripped || stripped.split(/\s+/).length > LABEL_MAX_WORDS) return false;
   // Mostly letters: `Invoice No.`, `Qty`, `MwSt. 19 %` — not `2024-01-01` or `1.234,00 €`.
-  const letters = stripped.replace(/[^\p{L}]/gu, "").length;
+  // Letters and `#` (`P.O. #`) are label characters.
+  const letters = stripped.replace(/[^\p{L}#]/gu, "").length;
+  // `Beleg-Nr. 88213`: a word with three or more digits is a value, not part of a label.
+  if (/\d{3}/.test(stripped.split(/\s+/).at(-1) ?? "") && stripped.includes(" ")) return false;
   return letters >= 2 && letters >= stripped.replace(/\s/g, "").length * 0.5;
 }
 
@@ -132,7 +136,9 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
         }
       }
       const next = lines[lineIndex + 1];
-      if (next && (inline || line.cells.length === 1 || span)) {
+      // Within one table, the cell below a cell is the column's business (above), with its own confidence.
+      const sameTable = line.table !== undefined && next?.table === line.table;
+      if (next && !sameTable && (inline || line.cells.length === 1 || span)) {
         const below = cellUnder(next, span, cellIndex);
         if (below && !splitInline(below)) {
           candidates.push({ label, tokens, layout: "below", value: below, following: following(lineIndex + 1, []), citation: `${text} ${below}`, order });
@@ -179,6 +185,8 @@ function findScalar(field: ScalarField | AddressField, documents: PreparedDocume
     for (const candidate of prepared.candidates) {
       const score = labelScore(candidate.tokens, variants);
       if (score < MIN_LABEL_SCORE) continue;
+      // `Purchase Order` above `P.O. #`: a line that names the field again is its label, not its value.
+      if (candidate.layout !== "inline" && labelScore(labelTokens(candidate.value), variants) >= MIN_LABEL_SCORE) continue;
       const parsed = parseFor(field, candidate, prepared.context);
       if (!parsed) continue;
       const citation = field.type === "ADDRESS" ? [candidate.label, ...candidate.following].join("\n") : candidate.citation;
@@ -201,8 +209,10 @@ function findScalar(field: ScalarField | AddressField, documents: PreparedDocume
 /** `Invoice Number INV-1` (no colon): a cell that starts with a label phrase and continues with a value. */
 function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: PreparedDocument, found: Found | undefined): Found | undefined {
   for (const cell of prepared.cells) {
-    const words = cell.text.split(/\s+/);
+    // `Invoice #10234`: the sign is a word of the label.
+    const words = cell.text.replace(/#(?=\S)/g, "# ").split(/\s+/);
     for (let count = Math.min(5, words.length - 1); count >= 1; count--) {
+      if (/\d/.test(words[count - 1]!)) continue;
       const label = words.slice(0, count).join(" ");
       const score = labelScore(labelTokens(label), variants);
       if (score < MIN_LABEL_SCORE) continue;
@@ -215,16 +225,46 @@ function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: Pr
           citations: [cell.text],
           source: prepared.document.name,
         }, cell.order);
+        break;
       }
-      break;
     }
   }
   return found;
 }
 
-function findByPattern(field: ScalarField | AddressField, documents: PreparedDocument[]): FieldResult | undefined {
-  if (!["IBAN", "EMAIL", "CURRENCY_CODE", "DATE"].includes(field.type)) return undefined;
+/** A company name by its legal form: `ACME Inc.`, `Müller GmbH`, `Atelier SARL`. */
+const COMPANY = /^[\p{L}\d][\p{L}\d&'’.,\- ]{1,80}?[ ,]+(GmbH(?: & Co\.? KG)?|AG|KG|OHG|e\.K\.|UG(?: \(haftungsbeschränkt\))?|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|plc|Corp\.?|Corporation|Co\.|SARL|SAS|SA|S\.A\.|S\.L\.|S\.p\.A\.|B\.V\.|N\.V\.|AB|A\/S|Oy|Pty Ltd)$/u;
+
+/** The vendor's name is often the letterhead, unlabeled: the first company name in the document. */
+function findLetterhead(field: ScalarField, documents: PreparedDocument[]): FieldResult | undefined {
+  const variants = labelVariants(field);
+  if (field.type !== "TEXT" || !acceptsBareLabel(variants, "vendor")) return undefined;
   for (const prepared of documents) {
+    for (const cell of prepared.cells.slice(0, 12)) {
+      const part = cell.text.split(/\s+[·|•–]\s+/).find((segment) => COMPANY.test(segment.trim()));
+      if (part) {
+        return { type: field.type, value: part.trim(), confidence: PATTERN_ONLY_CONFIDENCE, citations: [cell.text], source: prepared.document.name };
+      }
+    }
+  }
+  return undefined;
+}
+
+function findByPattern(field: ScalarField | AddressField, documents: PreparedDocument[]): FieldResult | undefined {
+  if (field.type === "TEXT") return findLetterhead(field, documents);
+  if (!["IBAN", "EMAIL", "CURRENCY_CODE", "DATE", "TIME"].includes(field.type)) return undefined;
+  // A document's only date (or time) is taken only for a field that a bare `Date` (`Time`) label would name:
+  // a due date is not the one date of a document.
+  if ((field.type === "DATE" || field.type === "TIME") && !acceptsBareLabel(labelVariants(field), field.type.toLowerCase())) return undefined;
+  for (const prepared of documents) {
+    if (field.type === "TIME") {
+      const times = [...new Set(prepared.cells.map((cell) => findTime(cell.text)?.time).filter((time) => time !== undefined))];
+      const cell = prepared.cells.find((candidate) => findTime(candidate.text));
+      if (times.length === 1 && cell) {
+        return { type: field.type, value: times[0], confidence: PATTERN_ONLY_CONFIDENCE, citations: [cell.text], source: prepared.document.name };
+      }
+      continue;
+    }
     if (field.type === "DATE") {
       const all = prepared.cells.flatMap((cell) => findDates(cell.text, prepared.context).map((date) => ({ date, cell })));
       const distinct = new Set(all.map((entry) => entry.date.date));
@@ -258,7 +298,8 @@ function matchHeader(header: Line, fields: FieldConfig[]): ColumnMatch[] {
     if (field.type === "CALCULATED" || field.type === "ARRAY") continue;
     const variants = labelVariants(field);
     header.cells.forEach((cell, column) => {
-      const score = labelScore(labelTokens(cell), variants);
+      const tokens = labelTokens(cell);
+      const score = Math.max(labelScore(tokens, variants), headerContains(tokens, variants));
       if (score >= MIN_LABEL_SCORE) options.push({ field, column, score });
     });
   }
@@ -319,7 +360,7 @@ function findArray(field: ArrayField, documents: PreparedDocument[]): FieldResul
       for (const row of rows.slice(headerIndex + 1)) {
         const cells = alignRow(row, header);
         const firstCell = foldText(cells.find((cell) => cell.trim()) ?? "");
-        if (SUMMARY_ROW.test(firstCell) || matchHeader(row, field.fields).length >= needed) continue;
+        if (isSummaryCell(firstCell) || matchHeader(row, field.fields).length >= needed) continue;
         const item: Record<string, FieldResult> = {};
         for (const match of matches) {
           const text = cells[match.column]?.trim();

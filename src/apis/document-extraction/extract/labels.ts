@@ -31,22 +31,22 @@ const GROUPS: string[][] = [
   ["due date", "payment due", "due", "pay by", "payment due date", "due on", "zahlbar bis", "fallig am", "faellig am", "falligkeitsdatum", "faelligkeitsdatum", "fallig", "date d echeance", "echeance", "fecha de vencimiento", "vencimiento"],
   ["total", "total amount", "grand total", "amount due", "total due", "balance due", "invoice total", "total to pay", "amount payable", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "gesamtsumme", "total ttc", "montant total", "total a payer", "importe total", "total a pagar", "total incl vat", "total inkl mwst", "bruttobetrag", "total gross", "amount"],
   ["subtotal", "sub total", "net amount", "net total", "total net", "zwischensumme", "nettobetrag", "netto", "summe netto", "total ht", "montant ht", "base imponible", "subtotal excl vat", "total excl vat"],
-  ["tax amount", "tax", "vat", "vat amount", "sales tax", "mwst", "ust", "umsatzsteuer", "mehrwertsteuer", "mwst betrag", "tva", "montant tva", "iva", "tax total"],
+  ["tax amount", "tax", "vat", "vat amount", "sales tax", "mwst", "ust", "zzgl ust", "zzgl mwst", "plus vat", "add vat", "umsatzsteuer", "mehrwertsteuer", "mwst betrag", "tva", "montant tva", "iva", "tax total"],
   ["tax rate", "vat rate", "vat %", "tax %", "mwst satz", "steuersatz", "taux tva", "tipo iva"],
   ["currency", "currency code", "wahrung", "waehrung", "devise", "moneda"],
   ["vendor name", "vendor", "supplier", "seller", "from", "company", "issued by", "bill from", "lieferant", "verkaufer", "absender", "fournisseur", "proveedor", "merchant", "store", "shop", "filiale", "magasin", "geschaft", "tienda", "store name", "payee name"],
   ["vendor address", "supplier address", "seller address", "from", "bill from", "remit to", "company address", "absender", "lieferant", "adresse fournisseur", "merchant address", "store address"],
   ["customer name", "customer", "client", "bill to", "billed to", "sold to", "invoice to", "buyer", "kunde", "rechnungsempfanger", "client name", "cliente", "recipient name", "attention"],
-  ["customer address", "billing address", "bill to", "billed to", "sold to", "invoice to", "client address", "rechnungsadresse", "kundenadresse", "adresse de facturation", "direccion de facturacion"],
-  ["shipping address", "ship to", "deliver to", "delivery address", "shipping to", "lieferadresse", "lieferanschrift", "adresse de livraison", "direccion de envio", "consignee address"],
+  ["customer address", "billing address", "bill to", "billed to", "sold to", "invoice to", "client address", "customer", "client", "kunde", "rechnungsempfanger", "rechnungsadresse", "kundenadresse", "adresse de facturation", "direccion de facturacion"],
+  ["shipping address", "ship to", "deliver to", "delivery address", "shipping to", "lieferadresse", "lieferanschrift", "adresse de livraison", "direccion de envio", "consignee address", "consignee", "recipient address", "empfanger"],
   ["customer email", "client email", "bill to email", "customer e mail"],
   ["vendor email", "supplier email", "seller email", "contact email", "email", "e mail"],
   ["email", "e mail", "email address", "mail"],
   ["iban", "iban number", "bank account", "account iban", "kontonummer iban", "beneficiary iban", "recipient iban", "payee iban"],
   ["bic", "swift", "bic swift", "swift code", "bic code", "swift bic"],
   ["purchase order number", "po number", "po #", "po no", "purchase order", "order number", "order no", "order #", "bestellnummer", "bestell nr", "auftragsnummer", "numero de commande", "numero de pedido", "pedido n"],
-  ["order date", "po date", "purchase order date", "bestelldatum", "date de commande", "fecha de pedido", "date ordered"],
-  ["delivery date", "ship date", "shipping date", "dispatch date", "lieferdatum", "versanddatum", "date de livraison", "fecha de entrega", "delivered on", "expected delivery"],
+  ["order date", "po date", "purchase order date", "bestelldatum", "date de commande", "fecha de pedido", "date ordered", "ordered on", "order placed", "placed at", "placed on"],
+  ["delivery date", "ship date", "shipping date", "dispatch date", "shipped", "shipped on", "date shipped", "dispatched", "versandt am", "lieferdatum", "versanddatum", "date de livraison", "fecha de entrega", "delivered on", "expected delivery", "required by", "need by", "deliver by", "requested delivery date", "liefertermin", "wunschtermin"],
   ["tracking number", "tracking no", "tracking #", "tracking id", "sendungsnummer", "sendungsverfolgung", "numero de suivi", "waybill", "awb"],
   ["carrier", "shipping carrier", "courier", "spediteur", "versanddienstleister", "transporteur", "shipped via", "ship via"],
   ["payment reference", "reference", "remittance information", "verwendungszweck", "purpose", "payment purpose", "reference de paiement", "concepto", "memo", "transfer reference"],
@@ -56,10 +56,10 @@ const GROUPS: string[][] = [
   ["execution date", "value date", "transfer date", "payment date", "ausfuhrungsdatum", "ausfuehrungsdatum", "valuta", "date d execution", "fecha de ejecucion", "date of payment", "paid on"],
   ["receipt number", "receipt no", "receipt #", "bon nr", "belegnummer", "ticket number", "transaction number", "transaction id", "trans #", "beleg nr"],
   ["payment method", "paid by", "payment type", "zahlungsart", "zahlart", "mode de paiement", "paiement", "forma de pago", "tender", "payment"],
-  ["description", "item", "item description", "product", "service", "details", "particulars", "bezeichnung", "beschreibung", "artikel", "leistung", "designation", "descripcion", "concepto", "article", "product description"],
+  ["description", "item", "item description", "product", "service", "details", "particulars", "bezeichnung", "beschreibung", "artikel", "leistung", "designation", "descripcion", "concepto", "article", "product description", "title", "item name", "product name"],
   ["quantity", "qty", "units", "menge", "anzahl", "quantite", "cantidad", "qte", "pcs", "count", "stuck"],
-  ["unit price", "price", "rate", "unit cost", "price per unit", "einzelpreis", "preis", "e preis", "prix unitaire", "precio unitario", "each", "ep"],
-  ["line total", "amount", "total", "line amount", "gesamtpreis", "gesamt", "betrag", "montant", "importe", "total price", "ext price", "extended price", "gp"],
+  ["unit price", "price", "rate", "unit cost", "price per unit", "einzelpreis", "preis", "e preis", "prix unitaire", "precio unitario", "each", "ep", "pu", "pu ht", "prix unitaire ht", "unit cost", "cost"],
+  ["line total", "amount", "total", "line amount", "gesamtpreis", "gesamt", "betrag", "montant", "importe", "total price", "ext price", "extended price", "gp", "ext cost", "extended cost", "total ht", "montant ht", "line total"],
   ["sku", "item number", "item no", "article number", "artikelnummer", "art nr", "part number", "product code", "code", "reference", "ref"],
   ["weight", "gross weight", "net weight", "gewicht", "poids", "peso"],
   ["contract number", "contract no", "agreement number", "vertragsnummer", "numero de contrat", "numero de contrato"],
@@ -79,6 +79,8 @@ const GROUPS: string[][] = [
   ["vat id", "vat number", "tax id", "ust id", "ust idnr", "steuernummer", "vat reg no", "numero de tva", "nif", "cif", "tax number"],
 ];
 
+const LABEL_CURRENCIES = new Set(["eur", "usd", "gbp", "chf", "jpy", "cad", "aud", "sek", "nok", "dkk", "pln", "czk", "huf"]);
+
 const STOP_WORDS = new Set(["the", "a", "an", "of", "this", "that", "on", "in", "for", "to", "is", "as", "document", "documents", "field", "value", "der", "die", "das", "le", "la", "el", "its", "their"]);
 
 function canonicalTokens(text: string): string[] {
@@ -89,9 +91,10 @@ function canonicalTokens(text: string): string[] {
     .replace(/#/g, " # ");
   const tokens: string[] = [];
   for (const raw of folded.split(/\s+/)) {
-    const token = raw.replace(/^[.]+|[.]+$/g, "");
-    // Rates and numbers inside labels (`MwSt. 19 %`, `VAT 20%`) do not name anything.
-    if (!token || /^[\d.,]+%?$|^%$/.test(token)) continue;
+    // `P.O.` → `po`; `no.` keeps its meaning through WORD_SYNONYMS first.
+    const token = WORD_SYNONYMS[raw] !== undefined ? raw : raw.replace(/^[.]+|[.]+$/g, "").replace(/(?<=[a-z])\.(?=[a-z])/g, "");
+    // Rates, numbers and currency codes inside labels (`MwSt. 19 %`, `Total (EUR)`, `SUMME EUR`) name nothing.
+    if (!token || /^[\d.,]+%?$|^%$/.test(token) || LABEL_CURRENCIES.has(token)) continue;
     const mapped = WORD_SYNONYMS[token] ?? WORD_SYNONYMS[raw] ?? token;
     if (mapped) tokens.push(mapped);
   }
@@ -129,10 +132,14 @@ export function labelVariants(field: Pick<FieldConfig, "name" | "description">):
   add(nameTokens, 1);
   const description = canonicalTokens(field.description).filter((token) => !STOP_WORDS.has(token));
   if (description.length > 0 && description.length <= 6) add(description, 0.9);
-  for (const group of GROUP_KEYS) {
-    if (group.keys.has(key(nameTokens))) {
-      for (const member of group.members) add(member, 1);
-    } else if (description.length > 0 && group.keys.has(key(description))) {
+  // The groups whose first phrase is the field's name; only when there is none, every group that lists the
+  // name (`total` takes the invoice total's synonyms, not a line total's; `merchant` takes the vendor's).
+  const canonical = GROUP_KEYS.filter((group) => key(group.members[0]!) === key(nameTokens));
+  for (const group of canonical.length > 0 ? canonical : GROUP_KEYS.filter((candidate) => candidate.keys.has(key(nameTokens)))) {
+    for (const member of group.members) add(member, 1);
+  }
+  if (description.length > 0) {
+    for (const group of GROUP_KEYS.filter((candidate) => key(candidate.members[0]!) === key(description))) {
       for (const member of group.members) add(member, 0.9);
     }
   }
@@ -167,5 +174,21 @@ export function labelScore(tokens: string[], variants: LabelVariant[]): number {
   return best;
 }
 
-/** Words that open a summary row rather than an item row of a table. */
-export const SUMMARY_ROW = /^(sub ?total|total|grand total|summe|zwischensumme|gesamt|gesamtbetrag|tax|vat|mwst|ust|net|netto|brutto|balance|amount due|shipping|discount|rabatt|versand|tva|iva|total ht|total ttc)\b/;
+/** Words that make a short first cell a summary row (`Order total`, `Summe`) rather than an item row. */
+const SUMMARY_WORDS = /\b(sub ?total|total|grand total|summe|zwischensumme|gesamt|gesamtbetrag|tax|vat|mwst|ust|net|netto|brutto|balance|amount due|shipping|discount|rabatt|versand|tva|iva|total ht|total ttc)\b/;
+
+export function isSummaryCell(folded: string): boolean {
+  return folded.split(" ").length <= 3 && SUMMARY_WORDS.test(folded);
+}
+
+/** The header cell names the field when it holds every word of one of its variants (`Qty ordered`). */
+export function headerContains(tokens: string[], variants: LabelVariant[]): number {
+  if (tokens.length === 0 || tokens.length > 3) return 0;
+  const header = new Set(tokens);
+  return variants.some((variant) => variant.weight === 1 && variant.tokens.every((token) => header.has(token))) ? 0.8 : 0;
+}
+
+/** True when the field's labels include the bare word (`date`, `time`): a document's only date may be it. */
+export function acceptsBareLabel(variants: LabelVariant[], word: string): boolean {
+  return variants.some((variant) => variant.tokens.length === 1 && variant.tokens[0] === word);
+}

@@ -225,7 +225,7 @@ function parseDate(text: string, field: { allow_future_dates?: boolean; allow_pa
   return undefined;
 }
 
-const TIME_PATTERN = /(?<![\d:])(\d{1,2})(?:[:.h](\d{2}))(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?![\d])|(?<![\d:])(\d{1,2})\s*(a\.?m\.?|p\.?m\.?)/i;
+const TIME_PATTERN = /(?<![\d:.])(\d{1,2})(?:[:.h](\d{2}))(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?![\d]|\.\d)|(?<![\d:])(\d{1,2})\s*(a\.?m\.?|p\.?m\.?)/i;
 
 /** `14:30`, `2:30 PM`, `14.30 Uhr`, `14h30`, `9 am` → `HH:MM:SS`. */
 export function findTime(text: string): { time: string; start: number; end: number } | undefined {

@@ -46,6 +46,10 @@ function flatten(value: unknown, path: string[], builder: LineBuilder): void {
     return;
   }
   if (isRecord(value)) {
+    const address = addressLine(value);
+    if (address && path.length > 0) {
+      builder.row([path.join(" "), address]);
+    }
     for (const [key, child] of Object.entries(value)) {
       flatten(child, [...path, humanize(key)], builder);
     }
@@ -54,6 +58,31 @@ function flatten(value: unknown, path: string[], builder: LineBuilder): void {
   const text = scalarText(value);
   if (path.length === 0) builder.text(text);
   else builder.row([path.join(" "), text]);
+}
+
+const STREET_KEYS = /^(street|street ?address|address ?line ?1|line ?1|address1|address|strasse|rue)$/i;
+const CITY_KEYS = /^(city|town|locality|ort|stadt|ville)$/i;
+const POSTAL_KEYS = /^(postal ?code|post ?code|zip|zip ?code|postcode|plz)$/i;
+const REGION_KEYS = /^(region|state|province|county)$/i;
+const COUNTRY_KEYS = /^(country|country ?code|land|pays)$/i;
+
+/**
+ * An object that is an address (`{line1, city, postalCode, country}`) also becomes one line in the usual
+ * written order (`Bahnhofstrasse 21, 8001 Zürich, CH`), so ADDRESS fields can read it like a printed one.
+ */
+function addressLine(value: Record<string, unknown>): string | undefined {
+  const find = (pattern: RegExp) => {
+    const entry = Object.entries(value).find(([key, item]) => pattern.test(humanize(key)) && typeof item === "string" && item.trim());
+    return entry ? String(entry[1]).trim() : undefined;
+  };
+  const street = find(STREET_KEYS);
+  const city = find(CITY_KEYS);
+  if (!street || !city) return undefined;
+  const postal = find(POSTAL_KEYS);
+  const region = find(REGION_KEYS);
+  const country = find(COUNTRY_KEYS);
+  const locality = region && postal ? `${city}, ${region} ${postal}` : postal ? `${postal} ${city}` : city;
+  return [street, locality, country].filter(Boolean).join(", ");
 }
 
 function fromData(data: unknown, name: string): ParsedDocument {
