@@ -20,6 +20,8 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // The extraction corpus is read by the accuracy test as `?inline` data URLs, whatever the file type.
+    assetsInclude: ["**/fixtures/extraction/**/docs/**"],
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],

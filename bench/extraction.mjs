@@ -1,6 +1,8 @@
 // `npm run bench:extraction`: runs the built-in extraction engine (the Worker's own code, bundled for Node)
-// over the corpus in test/fixtures/extraction and prints field-level precision, recall and F1, overall and
-// per field type, the time per page, and (with --verbose) every miss. Writes bench/extraction-results.json.
+// over the corpora in test/fixtures/extraction: the 40 generated documents, then the 8 hand-written "wild"
+// ones. Prints field-level precision, recall and F1, overall and per field type, and the time per page by
+// format; `--verbose` lists every miss; `--corpus DIR` runs one other corpus laid out the same way.
+// Writes bench/extraction-results.json (default corpora only).
 import { build } from "esbuild";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,11 +11,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { scoreDocument, summarize } from "./extraction-score.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const corpusOption = process.argv.indexOf("--corpus");
-// `--corpus DIR`: another corpus laid out the same way (generate.mjs --seed N --out DIR makes a held-out one).
-const CORPUS = corpusOption > 0 ? process.argv[corpusOption + 1] : join(ROOT, "test/fixtures/extraction");
-const writeResults = corpusOption < 0;
 const verbose = process.argv.includes("--verbose");
+const corpusOption = process.argv.indexOf("--corpus");
+const CORPORA =
+  corpusOption > 0
+    ? [{ name: process.argv[corpusOption + 1], dir: process.argv[corpusOption + 1] }]
+    : [
+        { name: "generated", dir: join(ROOT, "test/fixtures/extraction") },
+        { name: "wild (hand-written)", dir: join(ROOT, "test/fixtures/extraction/wild") },
+      ];
 // The corpus's dates lie in 2025 and 2026; "today" is fixed so date rules give the same answer every day.
 const TODAY = "2026-11-30";
 
@@ -21,51 +27,56 @@ const dir = mkdtempSync(join(tmpdir(), "lamina-extraction-"));
 let engine;
 try {
   const bundle = join(dir, "engine.mjs");
-  await build({ entryPoints: [join(ROOT, "bench/extraction-entry.ts")], bundle: true, format: "esm", platform: "node", outfile: bundle, logLevel: "error", conditions: ["workerd", "worker", "browser"],
+  await build({
+    entryPoints: [join(ROOT, "bench/extraction-entry.ts")], bundle: true, format: "esm", platform: "node", outfile: bundle, logLevel: "error",
+    conditions: ["workerd", "worker", "browser"],
     // Some CommonJS dependencies require Node built-ins (yaml reads `process`): give the bundle a require.
-    banner: { js: "import { createRequire as __benchRequire } from \"node:module\"; const require = __benchRequire(import.meta.url);" } });
+    banner: { js: "import { createRequire as __benchRequire } from \"node:module\"; const require = __benchRequire(import.meta.url);" },
+  });
   engine = await import(pathToFileURL(bundle).href);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const corpus = JSON.parse(readFileSync(join(CORPUS, "corpus.json"), "utf8"));
-const tally = {};
-const timings = [];
-let pages = 0;
-const perDocument = [];
-// One warm-up pass so module initialization and JIT do not count against the first document.
-await engine.readDocuments(readFileSync(join(CORPUS, "docs", corpus[0].file)), corpus[0].file);
-
-for (const entry of corpus) {
-  const bytes = new Uint8Array(readFileSync(join(CORPUS, "docs", entry.file)));
-  const { schema } = engine.ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: entry.schema });
-  const started = performance.now();
-  const documents = await engine.readDocuments(bytes, entry.file);
-  const data = engine.finalizeExtraction(schema.fields, engine.extractBuiltIn(documents, schema.fields, TODAY));
-  const elapsed = performance.now() - started;
-  const documentPages = documents.reduce((sum, doc) => sum + doc.pages, 0);
-  pages += documentPages;
-  timings.push(elapsed / documentPages);
-  const misses = scoreDocument(schema.fields, entry.expected, data, tally);
-  perDocument.push({ file: entry.file, misses: misses.length, ms: Math.round(elapsed * 10) / 10 });
-  if (verbose && misses.length > 0) {
-    console.log(`${entry.file}:\n  ${misses.join("\n  ")}`);
-  }
-}
-
-const { overall, byType } = summarize(tally);
 const pct = (value) => `${(value * 100).toFixed(1)}%`.padStart(7);
-console.log(`\nBuilt-in engine over ${corpus.length} documents (${pages} pages), field level:`);
-console.log(`${"type".padEnd(16)} ${"tp".padStart(4)} ${"fp".padStart(4)} ${"fn".padStart(4)} precision  recall      F1`);
-for (const row of byType) {
-  console.log(`${row.type.padEnd(16)} ${String(row.tp).padStart(4)} ${String(row.fp).padStart(4)} ${String(row.fn).padStart(4)}   ${pct(row.precision)} ${pct(row.recall)} ${pct(row.f1)}`);
+const results = {};
+
+for (const { name, dir: corpusDir } of CORPORA) {
+  const corpus = JSON.parse(readFileSync(join(corpusDir, "corpus.json"), "utf8"));
+  const tally = {};
+  const timings = {};
+  let pages = 0;
+  // One warm-up pass so module initialization and JIT do not count against the first document.
+  for (const entry of corpus.slice(0, 3)) {
+    await engine.readDocuments(new Uint8Array(readFileSync(join(corpusDir, "docs", entry.file))), entry.file);
+  }
+  for (const entry of corpus) {
+    const bytes = new Uint8Array(readFileSync(join(corpusDir, "docs", entry.file)));
+    const { schema } = engine.ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: entry.schema });
+    const started = performance.now();
+    const documents = await engine.readDocuments(bytes, entry.file);
+    const data = engine.finalizeExtraction(schema.fields, engine.extractBuiltIn(documents, schema.fields, TODAY));
+    const elapsed = performance.now() - started;
+    const documentPages = documents.reduce((sum, doc) => sum + doc.pages, 0);
+    pages += documentPages;
+    (timings[entry.format] ??= []).push(elapsed / documentPages);
+    const misses = scoreDocument(schema.fields, entry.expected, data, tally);
+    if (verbose && misses.length > 0) console.log(`${entry.file}:\n  ${misses.join("\n  ")}`);
+  }
+  const { overall, byType } = summarize(tally);
+  console.log(`\n${name}: built-in engine over ${corpus.length} documents (${pages} pages), field level`);
+  console.log(`${"type".padEnd(16)} ${"tp".padStart(4)} ${"fp".padStart(4)} ${"fn".padStart(4)} precision  recall      F1`);
+  for (const row of [...byType, { type: "OVERALL", ...overall }]) {
+    console.log(`${row.type.padEnd(16)} ${String(row.tp).padStart(4)} ${String(row.fp).padStart(4)} ${String(row.fn).padStart(4)}   ${pct(row.precision)} ${pct(row.recall)} ${pct(row.f1)}`);
+  }
+  const all = Object.values(timings).flat().sort((p, q) => p - q);
+  const mean = (list) => list.reduce((sum, value) => sum + value, 0) / list.length;
+  const perFormat = Object.fromEntries(Object.entries(timings).map(([format, list]) => [format, mean(list)]));
+  console.log(
+    `time per page (read + extract, Node ${process.version}): mean ${mean(all).toFixed(1)} ms, p95 ${all[Math.min(all.length - 1, Math.floor(all.length * 0.95))].toFixed(1)} ms; ` +
+      Object.entries(perFormat).map(([format, ms]) => `${format} ${ms.toFixed(1)}`).join(", "),
+  );
+  results[name] = { documents: corpus.length, pages, overall, byType, msPerPage: { mean: mean(all), byFormat: perFormat } };
 }
-console.log(`${"OVERALL".padEnd(16)} ${String(overall.tp).padStart(4)} ${String(overall.fp).padStart(4)} ${String(overall.fn).padStart(4)}   ${pct(overall.precision)} ${pct(overall.recall)} ${pct(overall.f1)}`);
-timings.sort((p, q) => p - q);
-const mean = timings.reduce((sum, value) => sum + value, 0) / timings.length;
-const p95 = timings[Math.min(timings.length - 1, Math.floor(timings.length * 0.95))];
-console.log(`\nTime per page (read + extract, Node ${process.version}): mean ${mean.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
-const worst = [...perDocument].sort((p, q) => q.misses - p.misses).slice(0, 5).filter((doc) => doc.misses > 0);
-if (worst.length > 0) console.log(`Most misses: ${worst.map((doc) => `${doc.file} (${doc.misses})`).join(", ")}`);
-if (writeResults) writeFileSync(join(ROOT, "bench/extraction-results.json"), `${JSON.stringify({ documents: corpus.length, pages, overall, byType, msPerPage: { mean, p95 } }, null, 2)}\n`);
+
+if (corpusOption < 0) writeFileSync(join(ROOT, "bench/extraction-results.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -2,10 +2,10 @@
 // requests and time. Prints a table and writes bench/results.json. Not part of `npm test`.
 //   1. accept path (charge + job row + R2 input + queue send + 201) vs. a no-I/O baseline route, same load
 //   2. end to end: N async jobs at fixed concurrency, 201 → webhook arrival latency and drain rate
-//   3. sync path for a small image
+//   3. sync path for a small image, and for document extraction of a one-page PDF invoice
 //   4. worker size (wrangler deploy --dry-run) and wrangler dev start-up
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -108,6 +108,15 @@ async function main() {
 
     log(`sync POST small image, ${CONNECTIONS} connections, ${DURATION_S}s`);
     results.sync = await cannon({ url: `${stack.base}/image-generation/v1/generate`, method: "POST", headers, body: JSON.stringify(SMALL_IMAGE) });
+
+    const corpus = JSON.parse(readFileSync(join(ROOT, "test/fixtures/extraction/corpus.json"), "utf8"));
+    const invoice = corpus.find((entry) => entry.file === "01-invoice-us.pdf");
+    const extractionBody = JSON.stringify({
+      files: [{ type: "base64", name: invoice.file, base64: readFileSync(join(ROOT, "test/fixtures/extraction/docs", invoice.file)).toString("base64") }],
+      schema: invoice.schema,
+    });
+    log(`sync POST document extraction (1-page PDF invoice, 12 fields), ${CONNECTIONS} connections, ${DURATION_S}s`);
+    results.sync_extraction = await cannon({ url: `${stack.base}/document-extraction/v1/extract`, method: "POST", headers, body: extractionBody });
   } finally {
     await stack.stop();
   }
@@ -118,6 +127,7 @@ async function main() {
     ["async accept (201)", `${results.accept.rps} req/s`, `p50 ${results.accept.p50_ms} ms`, `p99 ${results.accept.p99_ms} ms`, `ratio ${results.accept.ratio_to_baseline}, drained ${results.accept.drain_after_load_s}s after`],
     ["end to end 201→webhook", `${results.end_to_end.drain_rate_per_s} deliveries/s`, `p50 ${results.end_to_end.latency_p50_ms} ms`, `p95 ${results.end_to_end.latency_p95_ms} ms / p99 ${results.end_to_end.latency_p99_ms} ms`, `${results.end_to_end.jobs} jobs in ${results.end_to_end.total_s}s`],
     ["sync small image (200)", `${results.sync.rps} req/s`, `p50 ${results.sync.p50_ms} ms`, `p99 ${results.sync.p99_ms} ms`, `${results.sync.failed} failed`],
+    ["sync extraction, 1-page PDF", `${results.sync_extraction.rps} req/s`, `p50 ${results.sync_extraction.p50_ms} ms`, `p99 ${results.sync_extraction.p99_ms} ms`, `${results.sync_extraction.failed} failed`],
     ["worker size", `${results.worker.gzip_kib} KiB gzip`, `${results.worker.raw_kib} KiB raw`, `startup ${results.worker.startup_ms ?? "n/a"} ms`, `dev ready ${results.worker.dev_ready_ms} ms`],
   ];
   console.log(`\nLamina bench: ${results.machine.cores} cores, ${results.machine.cpu}, node ${results.machine.node}`);

@@ -22,7 +22,7 @@ export interface ParsedDocument {
 }
 
 /** Collapses whitespace and trims; returns "" for blank text. */
-export function cleanText(text: string): string {
+function cleanText(text: string): string {
   return text.replace(/[\u00a0\u2000-\u200b\u202f\u3000]/g, " ").replace(/\s+/g, " ").trim();
 }
 

@@ -7,7 +7,7 @@ import { countPdfPages } from "./readers/pdf";
 import { detectFormat } from "./readers";
 import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
 
-export const ExtractionFieldResultSchema = z
+const ExtractionFieldResultSchema = z
   .object({
     type: z.enum(FIELD_TYPES),
     value: z.unknown().openapi({

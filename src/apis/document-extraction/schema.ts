@@ -19,7 +19,7 @@ export const FIELD_TYPES = [
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** The types a CALCULATED field may take as sources. */
-export const NUMERIC_TYPES: ReadonlySet<string> = new Set(["INTEGER", "DECIMAL", "CURRENCY_AMOUNT", "CALCULATED"]);
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(["INTEGER", "DECIMAL", "CURRENCY_AMOUNT", "CALCULATED"]);
 
 const base = {
   name: z.string().min(1).max(100).openapi({ description: "Unique among its siblings; the key of the field in `data`." }),
@@ -120,7 +120,7 @@ const ArrayFieldSchema = ArrayBaseSchema.extend({
   },
 });
 
-export type TextField = z.output<typeof TextFieldSchema>;
+type TextField = z.output<typeof TextFieldSchema>;
 export type ScalarField =
   | TextField
   | z.output<typeof TextareaFieldSchema>
@@ -140,7 +140,6 @@ export type AddressField = z.output<typeof AddressFieldSchema>;
 export type CalculatedField = z.output<typeof CalculatedFieldSchema>;
 export type ArrayField = z.output<typeof ArrayBaseSchema> & { fields: FieldConfig[] };
 export type FieldConfig = ScalarField | AddressField | CalculatedField | ArrayField;
-export type AddressValue = z.output<typeof AddressValueSchema>;
 
 /** `item_schema: {fields}` (SDK v1) → `fields`; lowercase type names → uppercase. */
 function normalizeLegacyField(value: unknown): unknown {

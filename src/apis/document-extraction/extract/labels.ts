@@ -117,7 +117,7 @@ const GROUP_KEYS: { keys: Set<string>; members: string[][] }[] = GROUPS.map((gro
 });
 
 /** The field name in words: `invoice_number`, `invoiceNumber` → `invoice number`. */
-export function nameInWords(name: string): string {
+function nameInWords(name: string): string {
   // `is_paid`, `has_discount`: the flag's prefix is not part of any label.
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.]+/g, " ").trim().replace(/^(is|has|was|should be) (?=\S)/i, "");
 }

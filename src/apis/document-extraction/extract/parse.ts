@@ -57,7 +57,7 @@ export function parseNumberText(text: string): number | undefined {
 }
 
 /** The numbers in `text`, in order, with the text each came from. */
-export function findNumbers(text: string): { value: number; text: string }[] {
+function findNumbers(text: string): { value: number; text: string }[] {
   const found: { value: number; text: string }[] = [];
   for (const match of text.matchAll(NUMBER_PATTERN)) {
     const value = parseNumberText(match[0]);

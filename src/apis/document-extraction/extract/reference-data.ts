@@ -14,7 +14,7 @@ countries.registerLocale(de);
 countries.registerLocale(fr);
 countries.registerLocale(es);
 
-export const COUNTRY_CODES: readonly string[] = Object.keys(countries.getAlpha2Codes()).sort();
+const COUNTRY_CODES: readonly string[] = Object.keys(countries.getAlpha2Codes()).sort();
 const COUNTRY_SET = new Set(COUNTRY_CODES);
 
 /** Lowercase, without accents and punctuation: how names are compared. */
@@ -75,7 +75,7 @@ interface CurrencyEntry {
   digits: number;
 }
 
-export const CURRENCY_CODES: readonly string[] = (currencyData as CurrencyEntry[]).map((entry) => entry.code).sort();
+const CURRENCY_CODES: readonly string[] = (currencyData as CurrencyEntry[]).map((entry) => entry.code).sort();
 const CURRENCY_SET = new Set(CURRENCY_CODES);
 
 /** Symbols and everyday names. Ambiguous symbols map to their most common currency (`$` → USD, `kr` → SEK). */

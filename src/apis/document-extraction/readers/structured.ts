@@ -111,7 +111,7 @@ export function readYaml(text: string, name: string): ParsedDocument {
 }
 
 /** XML → plain data: elements are keys, repeated siblings arrays, attributes keys of their element. */
-export function xmlToData(xml: string): unknown {
+function xmlToData(xml: string): unknown {
   interface Node {
     tag: string;
     attributes: Record<string, string>;
