@@ -32,8 +32,6 @@ interface Candidate {
   value: string;
   following: string[];
   citation: string;
-  /** Position in the document, for stable ordering. */
-  order: number;
   /** Lowers the confidence of weak layouts further (a column of many rows read for one value). */
   factor?: number;
 }
@@ -41,8 +39,8 @@ interface Candidate {
 interface PreparedDocument {
   document: ParsedDocument;
   candidates: Candidate[];
-  /** Every cell, for prefix labels and pattern fallbacks. */
-  cells: { text: string; order: number }[];
+  /** Every cell in reading order, for prefix labels and pattern fallbacks. */
+  cells: { text: string }[];
   tables: Line[][];
   context: ParseContext;
 }
@@ -62,8 +60,8 @@ function looksLikeLabel(text: string): boolean {
 
 /** `Label: value` split at the first colon that is not inside a time or URL. */
 function splitInline(text: string): { label: string; value: string } | undefined {
-  const match = /^([^:]{1,80}?)\s*[:：]\s*(?!\/\/)(?!\d{2}\b)(.*)$/.exec(text) ?? /^([^:]{1,80}?)\s*[:：]\s*(.*)$/.exec(text);
-  if (!match || !looksLikeLabel(match[1]!)) return undefined;
+  const match = /^([^:：]{1,80}?)\s*[:：]\s*(.*)$/.exec(text);
+  if (!match || !looksLikeLabel(match[1]!) || match[2]!.startsWith("//")) return undefined;
   if (/\d$/.test(match[1]!) && /^\d{2}/.test(match[2]!)) return undefined; // a time like 14:30
   return { label: match[1]!, value: match[2]!.trim() };
 }
@@ -88,9 +86,8 @@ function cellUnder(line: Line, span: [number, number] | undefined, index: number
 function prepare(document: ParsedDocument, today: string): PreparedDocument {
   const { lines } = document;
   const candidates: Candidate[] = [];
-  const cells: { text: string; order: number }[] = [];
+  const cells: { text: string }[] = [];
   const tables = new Map<number, Line[]>();
-  let order = 0;
   const allText = lines.map((line) => line.cells.join("  ")).join("\n");
 
   lines.forEach((line, lineIndex) => {
@@ -101,8 +98,7 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
     }
     const isHeader = line.table !== undefined && tables.get(line.table)!.length === 1;
     line.cells.forEach((text, cellIndex) => {
-      order++;
-      cells.push({ text, order });
+      cells.push({ text });
       if (!text) return;
       const span = line.spans?.[cellIndex];
       const following = (from: number, initial: string[]): string[] => {
@@ -117,7 +113,7 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
       };
       const inline = splitInline(text);
       if (inline && inline.value) {
-        candidates.push({ label: inline.label, tokens: labelTokens(inline.label), layout: "inline", value: inline.value, following: following(lineIndex + 1, [inline.value]), citation: text, order });
+        candidates.push({ label: inline.label, tokens: labelTokens(inline.label), layout: "inline", value: inline.value, following: following(lineIndex + 1, [inline.value]), citation: text });
         return;
       }
       const label = inline?.label ?? text;
@@ -125,14 +121,14 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
       const tokens = labelTokens(label);
       const right = line.cells.slice(cellIndex + 1).find((cell) => cell !== "");
       if (right !== undefined && !(isHeader && line.cells.length > 2)) {
-        candidates.push({ label, tokens, layout: "cells", value: right, following: [right], citation: `${text} ${right}`, order });
+        candidates.push({ label, tokens, layout: "cells", value: right, following: [right], citation: `${text} ${right}` });
       }
       if (isHeader) {
         const rows = lines.slice(lineIndex + 1).filter((other) => other.table === line.table);
         const first = rows[0] ? cellUnder(rows[0], span, cellIndex) : undefined;
         if (first) {
           // A column of many rows is a poor source for one value.
-          candidates.push({ label, tokens, layout: "column", value: first, following: [first], citation: `${text} ${first}`, order, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
+          candidates.push({ label, tokens, layout: "column", value: first, following: [first], citation: `${text} ${first}`, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
         }
       }
       const next = lines[lineIndex + 1];
@@ -141,7 +137,7 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
       if (next && !sameTable && (inline || line.cells.length === 1 || span)) {
         const below = cellUnder(next, span, cellIndex);
         if (below && !splitInline(below)) {
-          candidates.push({ label, tokens, layout: "below", value: below, following: following(lineIndex + 1, []), citation: `${text} ${below}`, order });
+          candidates.push({ label, tokens, layout: "below", value: below, following: following(lineIndex + 1, []), citation: `${text} ${below}` });
         }
       }
     });
@@ -159,13 +155,9 @@ function confidence(score: number, layout: Layout, exact: boolean): number {
   return roundConfidence(0.2 + 0.78 * score * LAYOUT_FACTOR[layout] * (exact ? 1 : 0.85));
 }
 
-interface Found {
-  result: FieldResult;
-  order: number;
-}
-
-function better(found: Found | undefined, result: FieldResult, order: number): Found {
-  return !found || result.confidence > found.result.confidence ? { result, order } : found;
+/** The more confident of two results; on a tie the one found first (candidates come in reading order). */
+function better(found: FieldResult | undefined, result: FieldResult): FieldResult {
+  return !found || result.confidence > found.confidence ? result : found;
 }
 
 function parseFor(field: ScalarField | AddressField, candidate: Candidate, context: ParseContext): Parsed | undefined {
@@ -180,7 +172,7 @@ function parseFor(field: ScalarField | AddressField, candidate: Candidate, conte
 
 function findScalar(field: ScalarField | AddressField, documents: PreparedDocument[]): FieldResult | undefined {
   const variants = labelVariants(field);
-  let found: Found | undefined;
+  let found: FieldResult | undefined;
   for (const prepared of documents) {
     for (const candidate of prepared.candidates) {
       const score = labelScore(candidate.tokens, variants);
@@ -196,18 +188,18 @@ function findScalar(field: ScalarField | AddressField, documents: PreparedDocume
         confidence: confidence(score * (candidate.factor ?? 1), candidate.layout, parsed.exact),
         citations: [citation],
         source: prepared.document.name,
-      }, candidate.order);
+      });
     }
     if (field.type !== "ADDRESS") {
       found = findByPrefix(field, variants, prepared, found);
     }
   }
-  if (found) return found.result;
+  if (found) return found;
   return findByPattern(field, documents);
 }
 
 /** `Invoice Number INV-1` (no colon): a cell that starts with a label phrase and continues with a value. */
-function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: PreparedDocument, found: Found | undefined): Found | undefined {
+function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: PreparedDocument, found: FieldResult | undefined): FieldResult | undefined {
   for (const cell of prepared.cells) {
     // `Invoice #10234`: the sign is a word of the label.
     const words = cell.text.replace(/#(?=\S)/g, "# ").split(/\s+/);
@@ -224,7 +216,7 @@ function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: Pr
           confidence: confidence(score, "prefix", parsed.exact),
           citations: [cell.text],
           source: prepared.document.name,
-        }, cell.order);
+        });
         break;
       }
     }
