@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import type { ParsedDocument } from "../../../src/apis/document-extraction/document";
 import { buildJsonSchema, extractWithAi, type ExtractionAi } from "../../../src/apis/document-extraction/extract/ai";
@@ -278,5 +279,40 @@ describe("Workers AI engine (fake binding)", () => {
     expect(ai.toMarkdown).toHaveBeenCalledTimes(1);
     const sent = (ai.toMarkdown as any).mock.calls[0][0][0];
     expect(sent.blob.type).toBe("image/png");
+  });
+});
+
+describe("robustness (property-based)", () => {
+  const schema = fields([
+    { name: "invoice_number", type: "TEXT", description: "x" },
+    { name: "date", type: "DATE", description: "x" },
+    { name: "time", type: "TIME", description: "x" },
+    { name: "total", type: "CURRENCY_AMOUNT", description: "x" },
+    { name: "iban", type: "IBAN", description: "x" },
+    { name: "country", type: "COUNTRY", description: "x" },
+    { name: "address", type: "ADDRESS", description: "x" },
+    { name: "paid", type: "BOOLEAN", description: "x" },
+    { name: "items", type: "ARRAY", description: "x", fields: [{ name: "description", type: "TEXT", description: "x" }, { name: "quantity", type: "INTEGER", description: "x" }] },
+  ]);
+  const pieces = fc.constantFrom("Invoice No:", "Total", "Date", ":", "  ", "\t", "\n", "|", "31.12.2024", "1.234,50 €", "DE89 3704 0044 0532 0130 00", "Qty", "Description", "-----", "...", "#", "Yes", "10115 Berlin", "(", ")", "<td>", "</tr>", "{", "\"a\":", "[", "]");
+  const text = fc.array(fc.oneof(pieces, fc.string({ unit: "binary" })), { maxLength: 40 }).map((parts) => parts.join(""));
+
+  it("reads any text in any format and extracts without throwing anything but a 422 naming the file", async () => {
+    await fc.assert(
+      fc.asyncProperty(text, fc.constantFrom("a.txt", "a.md", "a.csv", "a.tsv", "a.html", "a.json", "a.yaml", "a.xml", "a.eml", "a.docx", "a.xlsx", "a.pdf", "upload"), async (content, name) => {
+        try {
+          const documents = await readDocuments(new TextEncoder().encode(content), name);
+          const data = finalizeExtraction(schema, extractBuiltIn(documents, schema, TODAY));
+          for (const result of Object.values(data)) {
+            expect(result.confidence).toBeGreaterThanOrEqual(0);
+            expect(result.confidence).toBeLessThanOrEqual(1);
+          }
+        } catch (err) {
+          expect(err).toMatchObject({ status: 422 });
+          expect((err as Error).message.startsWith(`${name}: `)).toBe(true);
+        }
+      }),
+      { numRuns: 400, seed: 20261130 },
+    );
   });
 });
