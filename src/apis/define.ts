@@ -5,7 +5,6 @@
 import { z } from "@hono/zod-openapi";
 import { encodeBase64 } from "../base64";
 import { WebhookUrlSchema } from "../webhooks/url-guard";
-import type { ExtractionAi } from "./document-extraction/extract/ai";
 
 /** What `process()` returns: bytes with a MIME type (images, documents) or a JSON-able value. */
 export type ProcessResult =
@@ -13,11 +12,17 @@ export type ProcessResult =
   | { kind: "json"; data: unknown };
 
 /** What `process()` may use besides its input. Injected, so tests can hand in fakes. */
+/** The part of the Workers AI binding that APIs use (tests hand in a fake). */
+export interface AiBinding {
+  toMarkdown(files: { name: string; blob: Blob }[]): Promise<{ name: string; format: string; data?: string; error?: string }[]>;
+  run(model: string, inputs: Record<string, unknown>): Promise<unknown>;
+}
+
 export interface ProcessDeps {
   /** For URL inputs; callers pass a guarded fetch. */
   fetch: typeof fetch;
   /** The Workers AI binding, when the deployment has one (document extraction then uses it). */
-  ai?: ExtractionAi;
+  ai?: AiBinding;
   /** The model document extraction asks (EXTRACTION_AI_MODEL). */
   aiModel?: string;
   /** The clock, for date rules such as allow_future_dates. */

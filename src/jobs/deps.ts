@@ -1,10 +1,9 @@
-import type { ProcessDeps } from "../apis/define";
-import type { ExtractionAi } from "../apis/document-extraction/extract/ai";
+import type { AiBinding, ProcessDeps } from "../apis/define";
 
 /** The dependencies `process()` gets on both paths, sync and async. */
 export function createProcessDeps(env: Env): ProcessDeps {
   return {
     fetch: (request, init) => fetch(request, init),
-    ...(env.AI ? { ai: env.AI as unknown as ExtractionAi, aiModel: env.EXTRACTION_AI_MODEL || undefined } : {}),
+    ...(env.AI ? { ai: env.AI as unknown as AiBinding, aiModel: env.EXTRACTION_AI_MODEL || undefined } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import type { ParsedDocument } from "../../../src/apis/document-extraction/document";
@@ -7,6 +8,7 @@ import { finalizeExtraction } from "../../../src/apis/document-extraction/extrac
 import { readDocuments } from "../../../src/apis/document-extraction/readers";
 import { ExtractDocumentRequestSchema, type FieldConfig } from "../../../src/apis/document-extraction/schema";
 import { documentExtraction } from "../../../src/apis/document-extraction";
+import { createProcessDeps } from "../../../src/jobs/deps";
 
 const TODAY = "2026-06-15";
 
@@ -263,6 +265,14 @@ describe("Workers AI engine (fake binding)", () => {
     await expect(extractWithAi(fakeAi("not json {"), "m", [file], schema, TODAY)).rejects.toMatchObject({ status: 422 });
     const failing: ExtractionAi = { toMarkdown: async () => [{ name: "scan.txt", format: "error", error: "unsupported" }], run: async () => ({}) };
     await expect(extractWithAi(failing, "m", [file], schema, TODAY)).rejects.toMatchObject({ status: 422, message: "scan.txt: the file could not be converted: unsupported" });
+  });
+
+  it("is configured by the AI binding: the deps carry it and EXTRACTION_AI_MODEL only when it exists", () => {
+    const ai = fakeAi({});
+    expect(createProcessDeps({ ...env, AI: ai as unknown as Ai, EXTRACTION_AI_MODEL: "@cf/x/y" })).toMatchObject({ ai, aiModel: "@cf/x/y" });
+    const without = createProcessDeps({ ...env, AI: undefined });
+    expect(without.ai).toBeUndefined();
+    expect(without.aiModel).toBeUndefined();
   });
 
   it("is the engine process() uses when the binding is configured, images included", async () => {

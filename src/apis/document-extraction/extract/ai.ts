@@ -7,6 +7,7 @@
  * Confidence: 0.85 when the model's quote is found verbatim in the documents and the value is exactly of
  * its type, 0.75 when it needed normalizing, 0.55 when the quote is not in the documents.
  */
+import type { AiBinding } from "../../define";
 import { ApiError } from "../../../errors";
 import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
 import { parseAddress, type Address } from "./address";
@@ -14,11 +15,8 @@ import { parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from ".
 import { countryCode } from "./reference-data";
 import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
 
-/** The part of the AI binding this engine uses (tests hand in a fake). */
-export interface ExtractionAi {
-  toMarkdown(files: { name: string; blob: Blob }[]): Promise<({ name: string; format: string; data?: string; error?: string })[]>;
-  run(model: string, inputs: Record<string, unknown>): Promise<unknown>;
-}
+/** The binding's interface as this engine uses it. */
+export type ExtractionAi = AiBinding;
 
 export const DEFAULT_EXTRACTION_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 const MAX_MARKDOWN_CHARACTERS = 100_000;
