@@ -18,8 +18,14 @@ import type { FileInput } from "../common-schemas";
 export function fileName(file: FileInput, index: number): string {
   if (file.name) return file.name;
   if (file.type === "url") {
-    const last = decodeURIComponent(new URL(file.url).pathname.split("/").filter(Boolean).at(-1) ?? "");
-    if (last) return last;
+    const last = new URL(file.url).pathname.split("/").filter(Boolean).at(-1) ?? "";
+    if (last) {
+      try {
+        return decodeURIComponent(last);
+      } catch {
+        return last; // not valid percent-encoding: the segment as written
+      }
+    }
   }
   return `file-${index + 1}`;
 }

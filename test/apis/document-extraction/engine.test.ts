@@ -8,6 +8,7 @@ import { finalizeExtraction } from "../../../src/apis/document-extraction/extrac
 import { readDocuments } from "../../../src/apis/document-extraction/readers";
 import { ExtractDocumentRequestSchema, type FieldConfig } from "../../../src/apis/document-extraction/schema";
 import { documentExtraction } from "../../../src/apis/document-extraction";
+import { fileName } from "../../../src/apis/document-extraction/process";
 import { createProcessDeps } from "../../../src/jobs/deps";
 
 const TODAY = "2026-06-15";
@@ -289,6 +290,16 @@ describe("Workers AI engine (fake binding)", () => {
     expect(ai.toMarkdown).toHaveBeenCalledTimes(1);
     const sent = (ai.toMarkdown as any).mock.calls[0][0][0];
     expect(sent.blob.type).toBe("image/png");
+  });
+});
+
+describe("file names", () => {
+  it("are the given name, else the URL's last segment (decoded when it can be), else file-N", () => {
+    expect(fileName({ type: "base64", base64: "AA==", name: "a.pdf" }, 0)).toBe("a.pdf");
+    expect(fileName({ type: "base64", base64: "AA==" }, 2)).toBe("file-3");
+    expect(fileName({ type: "url", url: "https://files.example.com/x/Invoice%20M%C3%A4rz.pdf?sig=1" }, 0)).toBe("Invoice März.pdf");
+    expect(fileName({ type: "url", url: "https://files.example.com/x/broken%E0%A4%A.pdf" }, 0)).toBe("broken%E0%A4%A.pdf");
+    expect(fileName({ type: "url", url: "https://files.example.com/" }, 0)).toBe("file-1");
   });
 });
 
