@@ -19,7 +19,7 @@ describe("numbers and amounts", () => {
     expect(parseNumberText(text)).toBe(expected);
   });
 
-  it.each(["", "abc", "1.2.3,4,5", "12a"])("%j is no number", (text) => {
+  it.each(["", "abc", "1.2.3,4,5", "12a", "10 20", "1 - 2", "2024-01-02"])("%j is no number", (text) => {
     expect(parseNumberText(text)).toBeUndefined();
   });
 

@@ -23,13 +23,18 @@ export const DEFAULT_PARSE_CONTEXT: ParseContext = { slashDateOrder: "mdy", toda
 
 // ---------- numbers ----------
 
-const NUMBER_PATTERN = /[-−–(]?\s*(?:\d{1,3}(?:[ .,'’\u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?\s*[-)]?/g;
+const NUMBER_PATTERN = /(?:[-−–]|\(\s*)?(?:\d{1,3}(?:[ .,'’\u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?(?:-(?!\d)|\s*\))?/g;
 
 /** `1.234,56`, `1,234.56`, `1 234,56`, `1'234.56`, `(12.00)`, `12,5` → number. */
 export function parseNumberText(text: string): number | undefined {
   let body = text.trim();
   const negative = /^[-−–(]/.test(body) || /[-)]$/.test(body);
-  body = body.replace(/[-−–()\s\u00a0\u202f'’]/g, "");
+  body = body.replace(/^[-−–(]\s*/, "").replace(/\s*[-)]$/, "");
+  if (/[\s'’\u00a0\u202f]/.test(body)) {
+    // Spaces and apostrophes only group thousands (`1 234 567,89`, `1'234.50`); `10 20` is two numbers.
+    if (!/^\d{1,3}(?:[\s'’\u00a0\u202f]\d{3})+(?:[.,]\d+)?$/.test(body)) return undefined;
+    body = body.replace(/[\s'’\u00a0\u202f]/g, "");
+  }
   if (!/^[\d.,]+$/.test(body) || !/\d/.test(body)) {
     return undefined;
   }
