@@ -129,6 +129,20 @@ describe("Office documents", () => {
     expect(await tables(xlsx, "book.xlsx")).toEqual([[["SKU", "", "Qty"], ["A-1", "", "12"], ["", "note", "TRUE"]]]);
   });
 
+  it("XLSX: cells with a date format (built-in or custom) read as ISO dates, other numbers stay numbers", async () => {
+    const xlsx = zipSync({
+      "xl/workbook.xml": strToU8("<workbook/>"),
+      "xl/styles.xml": strToU8(
+        '<styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="dd.mm.yyyy"/><numFmt numFmtId="165" formatCode="#,##0.00 &quot;days&quot;"/></numFmts>' +
+          '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>',
+      ),
+      "xl/worksheets/sheet1.xml": strToU8(
+        '<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>45657</v></c><c r="B1" s="2"><v>45658.5</v></c><c r="C1" s="3"><v>45657</v></c><c r="D1"><v>45657</v></c></row></sheetData></worksheet>',
+      ),
+    });
+    expect(await cells(xlsx, "book.xlsx")).toEqual([["2024-12-31", "2025-01-01T12:00:00", "45657", "45657"]]);
+  });
+
   it("DOCX: tabs split cells, nested tables are read as cell text", async () => {
     const p = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
     const cell = (content: string) => `<w:tc>${content}</w:tc>`;

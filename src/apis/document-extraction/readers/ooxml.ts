@@ -106,6 +106,44 @@ export function readDocx(bytes: Uint8Array, name: string): ParsedDocument {
   return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
 }
 
+/** Built-in number formats that are dates or date-times (ECMA-376 18.8.30). */
+const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
+
+/** The indexes of `cellXfs` entries (a cell's `s`) whose number format shows a date. */
+function dateStyleIndexes(styles: string): Set<number> {
+  const customDates = new Set<number>();
+  const indexes = new Set<number>();
+  let inCellXfs = false;
+  let index = 0;
+  walkXml(styles, {
+    open(tag, attributes) {
+      if (tag === "numFmt") {
+        // A custom format is a date when it has day/month/year tokens outside quoted text and brackets.
+        const code = (attributes.formatCode ?? "").replace(/"[^"]*"|\[[^\]]*\]|\\./g, "");
+        if (/[dy]|m{3,}/i.test(code) || (/m/i.test(code) && /[dy]/i.test(code))) customDates.add(Number(attributes.numFmtId));
+      }
+      if (tag === "cellXfs") inCellXfs = true;
+      if (tag === "xf" && inCellXfs) {
+        const format = Number(attributes.numFmtId ?? 0);
+        if (BUILT_IN_DATE_FORMATS.has(format) || customDates.has(format)) indexes.add(index);
+        index++;
+      }
+    },
+    close(tag) {
+      if (tag === "cellXfs") inCellXfs = false;
+    },
+  });
+  return indexes;
+}
+
+/** An Excel serial day (1900 system) → `YYYY-MM-DD`, with the time when it has one. */
+function serialToIso(serial: number): string | undefined {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return undefined;
+  const date = new Date(Math.round((serial - 25569) * 86_400_000));
+  const iso = date.toISOString();
+  return Number.isInteger(serial) ? iso.slice(0, 10) : iso.slice(0, 19);
+}
+
 /** `B12` → 1 (zero-based column index). */
 function columnIndex(reference: string): number {
   const letters = /^[A-Z]+/.exec(reference)?.[0] ?? "A";
@@ -120,8 +158,9 @@ export function readXlsx(bytes: Uint8Array, name: string): ParsedDocument {
   const parts = unzipParts(
     bytes,
     name,
-    (path) => path === "xl/sharedStrings.xml" || path === "xl/workbook.xml" || /^xl\/worksheets\/sheet\d+\.xml$/.test(path),
+    (path) => path === "xl/sharedStrings.xml" || path === "xl/workbook.xml" || path === "xl/styles.xml" || /^xl\/worksheets\/sheet\d+\.xml$/.test(path),
   );
+  const dateStyles = dateStyleIndexes(parts["xl/styles.xml"] ?? "");
   const sheetPaths = Object.keys(parts)
     .filter((path) => path.startsWith("xl/worksheets/"))
     .sort((p, q) => Number(/\d+/.exec(p)![0]) - Number(/\d+/.exec(q)![0]));
@@ -153,12 +192,12 @@ export function readXlsx(bytes: Uint8Array, name: string): ParsedDocument {
   for (const path of sheetPaths) {
     const table = builder.startTable();
     let row: string[] | null = null;
-    let cell: { column: number; type: string; value: string } | null = null;
+    let cell: { column: number; type: string; value: string; date: boolean } | null = null;
     let inValue = false;
     walkXml(parts[path]!, {
       open(tag, attributes) {
         if (tag === "row") row = [];
-        if (tag === "c") cell = { column: columnIndex(attributes.r ?? ""), type: attributes.t ?? "n", value: "" };
+        if (tag === "c") cell = { column: columnIndex(attributes.r ?? ""), type: attributes.t ?? "n", value: "", date: dateStyles.has(Number(attributes.s ?? -1)) };
         if (tag === "v" || tag === "t") inValue = true;
       },
       text(text) {
@@ -167,7 +206,14 @@ export function readXlsx(bytes: Uint8Array, name: string): ParsedDocument {
       close(tag) {
         if (tag === "v" || tag === "t") inValue = false;
         if (tag === "c" && cell && row) {
-          const value = cell.type === "s" ? (shared[Number(cell.value)] ?? "") : cell.type === "b" ? (cell.value === "1" ? "TRUE" : "FALSE") : cell.value;
+          const value =
+            cell.type === "s"
+              ? (shared[Number(cell.value)] ?? "")
+              : cell.type === "b"
+                ? cell.value === "1" ? "TRUE" : "FALSE"
+                : cell.date && cell.type === "n"
+                  ? serialToIso(Number(cell.value)) ?? cell.value
+                  : cell.value;
           while (row.length < cell.column) row.push("");
           row[cell.column] = value;
           cell = null;
