@@ -79,4 +79,20 @@ for (const { name, dir: corpusDir } of CORPORA) {
   results[name] = { documents: corpus.length, pages, overall, byType, msPerPage: { mean: mean(all), byFormat: perFormat } };
 }
 
+// Scale: one long text document (the generated US text invoice 300 times over), the invoice schema.
+if (corpusOption < 0) {
+  const corpus = JSON.parse(readFileSync(join(CORPORA[0].dir, "corpus.json"), "utf8"));
+  const entry = corpus.find((candidate) => candidate.format === "txt" && candidate.kind === "invoice");
+  const big = Array.from({ length: 300 }, () => readFileSync(join(CORPORA[0].dir, "docs", entry.file), "utf8")).join("\n");
+  const { schema } = engine.ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: entry.schema });
+  const started = performance.now();
+  const documents = await engine.readDocuments(new TextEncoder().encode(big), "big.txt");
+  const read = performance.now();
+  engine.finalizeExtraction(schema.fields, engine.extractBuiltIn(documents, schema.fields, TODAY));
+  const done = performance.now();
+  const lines = documents[0].lines.length;
+  console.log(`\nscale: ${entry.file} ×300 (${(big.length / 1024).toFixed(0)} KiB, ${lines} lines), ${schema.fields.length} fields: read ${(read - started).toFixed(0)} ms, extract ${(done - read).toFixed(0)} ms`);
+  results.scale = { lines, fields: schema.fields.length, read_ms: Math.round(read - started), extract_ms: Math.round(done - read) };
+}
+
 if (corpusOption < 0) writeFileSync(join(ROOT, "bench/extraction-results.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -39,8 +39,8 @@ interface Candidate {
 interface PreparedDocument {
   document: ParsedDocument;
   candidates: Candidate[];
-  /** Every cell in reading order, for prefix labels and pattern fallbacks. */
-  cells: { text: string }[];
+  /** Every cell in reading order, for pattern fallbacks, with its possible label prefixes (longest first). */
+  cells: { text: string; prefixes: { tokens: string[]; rest: string }[] }[];
   tables: Line[][];
   context: ParseContext;
 }
@@ -86,7 +86,7 @@ function cellUnder(line: Line, span: [number, number] | undefined, index: number
 function prepare(document: ParsedDocument, today: string): PreparedDocument {
   const { lines } = document;
   const candidates: Candidate[] = [];
-  const cells: { text: string }[] = [];
+  const cells: PreparedDocument["cells"] = [];
   const tables = new Map<number, Line[]>();
   const allText = lines.map((line) => line.cells.join("  ")).join("\n");
 
@@ -98,7 +98,7 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
     }
     const isHeader = line.table !== undefined && tables.get(line.table)!.length === 1;
     line.cells.forEach((text, cellIndex) => {
-      cells.push({ text });
+      cells.push({ text, prefixes: labelPrefixes(text) });
       if (!text) return;
       const span = line.spans?.[cellIndex];
       const following = (from: number, initial: string[]): string[] => {
@@ -198,17 +198,25 @@ function findScalar(field: ScalarField | AddressField, documents: PreparedDocume
   return findByPattern(field, documents);
 }
 
+/** The ways a cell may start with a label: its first one to five words (without digits) and the rest. */
+function labelPrefixes(text: string): { tokens: string[]; rest: string }[] {
+  // `Invoice #10234`: the sign is a word of the label.
+  const words = text.replace(/#(?=\S)/g, "# ").split(/\s+/);
+  const prefixes: { tokens: string[]; rest: string }[] = [];
+  for (let count = Math.min(5, words.length - 1); count >= 1; count--) {
+    if (/\d/.test(words[count - 1]!)) continue;
+    prefixes.push({ tokens: labelTokens(words.slice(0, count).join(" ")), rest: words.slice(count).join(" ") });
+  }
+  return prefixes;
+}
+
 /** `Invoice Number INV-1` (no colon): a cell that starts with a label phrase and continues with a value. */
 function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: PreparedDocument, found: FieldResult | undefined): FieldResult | undefined {
   for (const cell of prepared.cells) {
-    // `Invoice #10234`: the sign is a word of the label.
-    const words = cell.text.replace(/#(?=\S)/g, "# ").split(/\s+/);
-    for (let count = Math.min(5, words.length - 1); count >= 1; count--) {
-      if (/\d/.test(words[count - 1]!)) continue;
-      const label = words.slice(0, count).join(" ");
-      const score = labelScore(labelTokens(label), variants);
+    for (const prefix of cell.prefixes) {
+      const score = labelScore(prefix.tokens, variants);
       if (score < MIN_LABEL_SCORE) continue;
-      const parsed = parseScalar(field, words.slice(count).join(" "), prepared.context);
+      const parsed = parseScalar(field, prefix.rest, prepared.context);
       if (parsed) {
         found = better(found, {
           type: field.type,

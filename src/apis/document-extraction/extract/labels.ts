@@ -107,6 +107,8 @@ function key(tokens: string[]): string {
 
 export interface LabelVariant {
   tokens: string[];
+  /** `tokens` joined, for exact comparison. */
+  key: string;
   /** The best score a match on this variant can give: 1 for the name and its synonyms, less for the description. */
   weight: number;
 }
@@ -122,11 +124,23 @@ function nameInWords(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.]+/g, " ").trim().replace(/^(is|has|was|should be) (?=\S)/i, "");
 }
 
+const variantCache = new WeakMap<object, LabelVariant[]>();
+
+/** The field's label variants (computed once per field object). */
 export function labelVariants(field: Pick<FieldConfig, "name" | "description">): LabelVariant[] {
+  let variants = variantCache.get(field);
+  if (!variants) {
+    variants = computeVariants(field);
+    variantCache.set(field, variants);
+  }
+  return variants;
+}
+
+function computeVariants(field: Pick<FieldConfig, "name" | "description">): LabelVariant[] {
   const variants = new Map<string, LabelVariant>();
   const add = (tokens: string[], weight: number) => {
     const id = key(tokens);
-    if (tokens.length > 0 && (variants.get(id)?.weight ?? 0) < weight) variants.set(id, { tokens, weight });
+    if (tokens.length > 0 && (variants.get(id)?.weight ?? 0) < weight) variants.set(id, { tokens, key: id, weight });
   };
   const nameTokens = canonicalTokens(nameInWords(field.name));
   add(nameTokens, 1);
@@ -158,13 +172,13 @@ export function labelTokens(label: string): string[] {
 export function labelScore(tokens: string[], variants: LabelVariant[]): number {
   if (tokens.length === 0 || tokens.length > 8) return 0;
   const text = key(tokens);
+  const labelSet = new Set(tokens);
   let best = 0;
   for (const variant of variants) {
-    if (key(variant.tokens) === text) {
+    if (variant.key === text) {
       best = Math.max(best, variant.weight);
       continue;
     }
-    const labelSet = new Set(tokens);
     const shared = variant.tokens.filter((token) => labelSet.has(token)).length;
     const dice = (2 * shared) / (tokens.length + variant.tokens.length);
     if (dice >= 0.6) {
