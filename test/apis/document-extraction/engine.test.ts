@@ -145,6 +145,24 @@ describe("built-in engine: layouts", () => {
     expect((data.items!.value as any[]).map((item) => [item.sku?.value, item.quantity?.value, item.unit_price?.value])).toEqual([["A-1", 12, 3.5]]);
   });
 
+  it("reads item lines without a header row (a till receipt), with a leading quantity, and nothing from summary lines", async () => {
+    const schema = [
+      { name: "items", type: "ARRAY", description: "x", fields: [
+        { name: "description", type: "TEXT", description: "x" },
+        { name: "quantity", type: "INTEGER", description: "x" },
+        { name: "amount", type: "CURRENCY_AMOUNT", description: "x" },
+      ] },
+    ];
+    const receipt = await extract("CAFE\nBon 1234          12.04.2025\n\n2 x Cappuccino      7,00\nCroissant           2,40\n\nSUMME EUR           9,40\nMwSt 19%            1,50\n", schema);
+    expect(receipt.items!.confidence).toBe(0.45);
+    expect((receipt.items!.value as any[]).map((item) => [item.description?.value, item.quantity?.value, item.amount?.value])).toEqual([
+      ["Cappuccino", 2, 7],
+      ["Croissant", undefined, 2.4],
+    ]);
+    const totalsOnly = await extract("Subtotal        10,00\nTax              1,90\nTotal           11,90\n", schema);
+    expect(totalsOnly.items).toBeUndefined();
+  });
+
   it("reads an address object of JSON as an address", async () => {
     const json = JSON.stringify({ shippingAddress: { line1: "Bahnhofstrasse 21", city: "Zürich", postalCode: "8001", country: "CH" } });
     const data = await extract(json, [{ name: "shipping_address", type: "ADDRESS", description: "x" }], "order.json");

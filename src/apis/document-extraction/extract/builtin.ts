@@ -386,7 +386,7 @@ function findArray(field: ArrayField, documents: PreparedDocument[]): FieldResul
     }
     if (items.length > 0) break;
   }
-  if (items.length === 0) return undefined;
+  if (items.length === 0) return findHeaderlessItems(field, documents);
   const itemConfidence = items.map((item) => Math.min(...Object.values(item).map((result) => result.confidence)));
   return {
     type: "ARRAY",
@@ -395,6 +395,68 @@ function findArray(field: ArrayField, documents: PreparedDocument[]): FieldResul
     citations: [citation],
     source,
   };
+}
+
+const QUANTITY_PREFIX = /^(\d{1,4})\s*[x×*]\s+(\S.*)$/i;
+const NUMERIC_TYPES = new Set(["INTEGER", "DECIMAL", "CURRENCY_AMOUNT"]);
+
+/**
+ * Item lines without a header row (a till receipt: `2 x Cappuccino   7,00`): the longest run of two or more
+ * consecutive lines that start with text and end with a number, summary lines (`Total`, `MwSt`) excluded.
+ * The text goes to the first TEXT item field, the numbers to the numeric item fields from the right, and a
+ * leading `2 x` to a quantity field. Pattern-only confidence.
+ */
+function findHeaderlessItems(field: ArrayField, documents: PreparedDocument[]): FieldResult | undefined {
+  const textField = field.fields.find((item) => item.type === "TEXT" || item.type === "TEXTAREA") as ScalarField | undefined;
+  const quantityField = field.fields.find((item) => item.type === "INTEGER" && acceptsBareLabel(labelVariants(item), "quantity")) as ScalarField | undefined;
+  const numericFields = field.fields.filter((item) => NUMERIC_TYPES.has(item.type) && item !== quantityField) as ScalarField[];
+  if (!textField || numericFields.length === 0) return undefined;
+  const isItemLine = (line: Line) => {
+    const first = line.cells[0] ?? "";
+    return (
+      line.cells.length >= 2 &&
+      /\p{L}{2}/u.test(first) &&
+      !splitInline(first) &&
+      !isSummaryCell(foldText(first)) &&
+      parseScalar(numericFields.at(-1)!, line.cells.at(-1)!)?.exact === true
+    );
+  };
+  for (const prepared of documents) {
+    const lines = prepared.document.lines;
+    let best: [number, number] | undefined;
+    for (let start = 0; start < lines.length; start++) {
+      let end = start;
+      while (end < lines.length && isItemLine(lines[end]!)) end++;
+      if (end - start >= 2 && (!best || end - start > best[1] - best[0])) best = [start, end];
+      start = Math.max(start, end);
+    }
+    if (!best) continue;
+    const items = lines.slice(best[0], best[1]).map((line) => {
+      const item: ExtractionData = {};
+      const put = (target: ScalarField, text: string) => {
+        const parsed = parseScalar(target, text, prepared.context);
+        if (parsed) item[target.name] = { type: target.type, value: parsed.value, confidence: PATTERN_ONLY_CONFIDENCE, citations: [line.cells.join(" ")], source: prepared.document.name };
+      };
+      let description = line.cells[0]!;
+      const quantity = QUANTITY_PREFIX.exec(description);
+      if (quantity) {
+        description = quantity[2]!;
+        if (quantityField) put(quantityField, quantity[1]!);
+      }
+      put(textField, description);
+      const numbers = line.cells.slice(1);
+      numericFields.slice(-numbers.length).reverse().forEach((target, index) => put(target, numbers[numbers.length - 1 - index]!));
+      return item;
+    });
+    return {
+      type: "ARRAY",
+      value: items,
+      confidence: PATTERN_ONLY_CONFIDENCE,
+      citations: lines.slice(best[0], best[1]).map((line) => line.cells.join(" ")),
+      source: prepared.document.name,
+    };
+  }
+  return undefined;
 }
 
 /** Runs the built-in engine over parsed documents: every non-CALCULATED field, found or left out. */

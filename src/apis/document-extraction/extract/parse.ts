@@ -35,26 +35,20 @@ export function parseNumberText(text: string): number | undefined {
     if (!/^\d{1,3}(?:[\s'’\u00a0\u202f]\d{3})+(?:[.,]\d+)?$/.test(body)) return undefined;
     body = body.replace(/[\s'’\u00a0\u202f]/g, "");
   }
-  if (!/^[\d.,]+$/.test(body) || !/\d/.test(body)) {
-    return undefined;
+  let normalized: string | undefined;
+  if (/^\d{1,3}(?:\.\d{3})+,\d+$/.test(body)) {
+    normalized = body.replace(/\./g, "").replace(",", "."); // 1.234.567,89
+  } else if (/^\d{1,3}(?:,\d{3})+\.\d+$/.test(body)) {
+    normalized = body.replace(/,/g, ""); // 1,234,567.89
+  } else if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(body)) {
+    normalized = body.replace(/\./g, ""); // 1.234.567
+  } else if (/^[1-9]\d{0,2}(?:,\d{3})+$/.test(body)) {
+    normalized = body.replace(/,/g, ""); // 1,234 and 1,234,567 group thousands
+  } else if (/^\d+(?:[.,]\d+)?$/.test(body)) {
+    normalized = body.replace(",", "."); // 1234.56, 1234,5, 0,234, 1.234 (a single dot is a decimal point)
   }
-  const lastComma = body.lastIndexOf(",");
-  const lastDot = body.lastIndexOf(".");
-  let normalized: string;
-  if (lastComma >= 0 && lastDot >= 0) {
-    // Both: the later one is the decimal separator.
-    normalized = lastComma > lastDot ? body.replace(/\./g, "").replace(",", ".") : body.replace(/,/g, "");
-  } else if (lastComma >= 0) {
-    const parts = body.split(",");
-    // `1,234` and `1,234,567` group thousands; `12,5` and `1234,56` are decimals.
-    normalized = parts.length > 2 || (parts[1]!.length === 3 && parts[0] !== "0") ? body.replace(/,/g, "") : body.replace(",", ".");
-  } else if (lastDot >= 0) {
-    const parts = body.split(".");
-    normalized = parts.length > 2 ? body.replace(/\./g, "") : body;
-  } else {
-    normalized = body;
-  }
-  if (!/^\d+(\.\d+)?$/.test(normalized)) {
+  // Anything else (`12.04.2025`, `1.2.3`, `1,23,4`) is not one number.
+  if (normalized === undefined) {
     return undefined;
   }
   const value = Number(normalized);
