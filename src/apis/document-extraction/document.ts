@@ -9,6 +9,8 @@ export interface Line {
   cells: string[];
   table?: number;
   spans?: [number, number][];
+  /** A blank line or a wide vertical gap comes before this line: aligned rows on both sides are separate tables. */
+  afterGap?: boolean;
 }
 
 export interface ParsedDocument {
@@ -40,12 +42,20 @@ export class LineBuilder {
     }
   }
 
+  private gap = false;
+
   row(cells: string[], table?: number, spans?: [number, number][]): void {
     const cleaned = cells.map(cleanText);
     if (cleaned.every((cell) => cell === "")) {
       return;
     }
-    this.lines.push({ cells: cleaned, ...(table !== undefined ? { table } : {}), ...(spans ? { spans } : {}) });
+    this.lines.push({ cells: cleaned, ...(table !== undefined ? { table } : {}), ...(spans ? { spans } : {}), ...(this.gap ? { afterGap: true } : {}) });
+    this.gap = false;
+  }
+
+  /** Marks a blank line (or a wide vertical gap) before the next row. */
+  blank(): void {
+    this.gap = this.lines.length > 0;
   }
 
   startTable(): number {
@@ -60,7 +70,12 @@ export class LineBuilder {
     let index = 0;
     while (index < this.lines.length) {
       let end = index;
-      while (end < this.lines.length && this.lines[end]!.table === undefined && this.lines[end]!.cells.length >= 2) {
+      while (
+        end < this.lines.length &&
+        this.lines[end]!.table === undefined &&
+        this.lines[end]!.cells.length >= 2 &&
+        (end === index || !this.lines[end]!.afterGap)
+      ) {
         end++;
       }
       if (end - index >= 2) {

@@ -163,6 +163,30 @@ describe("built-in engine: layouts", () => {
     expect(totalsOnly.items).toBeUndefined();
   });
 
+  it("reads side-by-side blocks (`From:` and `Bill To:` in two columns) down their own columns", async () => {
+    const text = [
+      "From:                                   Bill To:",
+      "Nordwind Logistik GmbH                  Sonnenhof Hotel KG",
+      "Hafenstraße 12                          Alpenweg 3",
+      "20457 Hamburg                           6020 Innsbruck",
+      "Germany                                 Austria",
+      "",
+      "Invoice Number: 2025-0815               Customer No.: K-2231",
+    ].join("\n");
+    const data = await extract(text, [
+      { name: "vendor_name", type: "TEXT", description: "x" },
+      { name: "vendor_address", type: "ADDRESS", description: "x" },
+      { name: "customer_name", type: "TEXT", description: "x" },
+      { name: "customer_address", type: "ADDRESS", description: "x" },
+      { name: "invoice_number", type: "TEXT", description: "x" },
+    ]);
+    expect(data.vendor_name!.value).toBe("Nordwind Logistik GmbH");
+    expect(data.customer_name!.value).toBe("Sonnenhof Hotel KG");
+    expect(data.vendor_address!.value).toEqual({ street: "Hafenstraße 12", city: "Hamburg", region: null, postal_code: "20457", country: "DE" });
+    expect(data.customer_address!.value).toEqual({ street: "Alpenweg 3", city: "Innsbruck", region: null, postal_code: "6020", country: "AT" });
+    expect(data.invoice_number!.value).toBe("2025-0815");
+  });
+
   it("reads an address object of JSON as an address", async () => {
     const json = JSON.stringify({ shippingAddress: { line1: "Bahnhofstrasse 21", city: "Zürich", postalCode: "8001", country: "CH" } });
     const data = await extract(json, [{ name: "shipping_address", type: "ADDRESS", description: "x" }], "order.json");

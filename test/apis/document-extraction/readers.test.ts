@@ -36,6 +36,11 @@ describe("text formats", () => {
     expect((await cells(text, "a.txt"))[0]).toEqual(["Invoice: 1"]);
   });
 
+  it("plain text: a blank line separates aligned blocks into tables of their own", async () => {
+    const text = "Net      10.00\nTax       1.90\n\nItem     Qty\nPen        2\n";
+    expect(await tables(text, "a.txt")).toEqual([[["Net", "10.00"], ["Tax", "1.90"]], [["Item", "Qty"], ["Pen", "2"]]]);
+  });
+
   it("Markdown drops markup and reads pipe tables", async () => {
     const md = "# Title\n\n**Total:** 12 €\n\n| SKU | Qty |\n|---|---:|\n| A-1 | 2 |\n| B-2 | 3 |\n\n- [x] Paid\n";
     expect(await cells(md, "a.md")).toEqual([["Title"], ["Total: 12 €"], ["SKU", "Qty"], ["A-1", "2"], ["B-2", "3"], ["[x] Paid"]]);

@@ -120,15 +120,16 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
       if (!looksLikeLabel(label)) return;
       const tokens = labelTokens(label);
       const right = line.cells.slice(cellIndex + 1).find((cell) => cell !== "");
-      if (right !== undefined && !(isHeader && line.cells.length > 2)) {
+      // `From:   Bill To:`: a neighbour that is itself a label is not a value.
+      if (right !== undefined && !(isHeader && line.cells.length > 2) && !/[:：]$/.test(right)) {
         candidates.push({ label, tokens, layout: "cells", value: right, following: [right], citation: `${text} ${right}` });
       }
       if (isHeader) {
         const rows = lines.slice(lineIndex + 1).filter((other) => other.table === line.table);
         const first = rows[0] ? cellUnder(rows[0], span, cellIndex) : undefined;
         if (first) {
-          // A column of many rows is a poor source for one value.
-          candidates.push({ label, tokens, layout: "column", value: first, following: [first], citation: `${text} ${first}`, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
+          // A column of many rows is a poor source for one value; an address may run down it (side-by-side blocks).
+          candidates.push({ label, tokens, layout: "column", value: first, following: following(lineIndex + 1, []), citation: `${text} ${first}`, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
         }
       }
       const next = lines[lineIndex + 1];
@@ -213,6 +214,8 @@ function labelPrefixes(text: string): { tokens: string[]; rest: string }[] {
 /** `Invoice Number INV-1` (no colon): a cell that starts with a label phrase and continues with a value. */
 function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: PreparedDocument, found: FieldResult | undefined): FieldResult | undefined {
   for (const cell of prepared.cells) {
+    // A cell with a colon is `Label: value`, read as such; `Customer No.: 7` does not start a customer's name.
+    if (splitInline(cell.text)) continue;
     for (const prefix of cell.prefixes) {
       const score = labelScore(prefix.tokens, variants);
       if (score < MIN_LABEL_SCORE) continue;

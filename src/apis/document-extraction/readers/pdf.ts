@@ -54,7 +54,12 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<ParsedDo
         glyphs.push({ text: item.str, x: x!, y: y!, width: item.width, size: Math.hypot(a!, b!) || item.height || 10 });
         characters += item.str.trim().length;
       }
+      let previous: Glyphs | undefined;
       for (const line of groupIntoLines(glyphs)) {
+        // A gap of more than about two lines is a blank line: it separates blocks.
+        const first = line[0]!;
+        if (previous && previous.y - first.y > Math.max(previous.size, first.size) * 2.2) builder.blank();
+        previous = first;
         builder.row(
           line.map((cell) => cell.text),
           undefined,
@@ -62,6 +67,7 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<ParsedDo
         );
       }
       page.cleanup();
+      builder.blank();
     }
     return { name, pages: pdf.numPages, lines: builder.groupLooseRows(), needsOcr: characters < 8 };
   } finally {

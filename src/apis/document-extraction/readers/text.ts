@@ -16,6 +16,8 @@ export function readPlainText(text: string, name: string): ParsedDocument {
     const { cells, spans } = splitColumns(raw);
     if (cells.length > 0) {
       builder.row(cells, undefined, spans);
+    } else {
+      builder.blank();
     }
   }
   return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
@@ -58,6 +60,8 @@ export function readMarkdown(text: string, name: string): ParsedDocument {
     const { cells, spans } = splitColumns(line);
     if (cells.length > 0) {
       builder.row(cells, undefined, spans);
+    } else {
+      builder.blank();
     }
   }
   return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
