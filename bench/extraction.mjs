@@ -1,6 +1,6 @@
 // `npm run bench:extraction`: runs the built-in extraction engine (the Worker's own code, bundled for Node)
-// over the corpora in test/fixtures/extraction: the 40 generated documents, then the 8 hand-written "wild"
-// ones. Prints field-level precision, recall and F1, overall and per field type, and the time per page by
+// over the corpora in test/fixtures/extraction: the 40 generated documents, the 8 hand-written "wild" ones and
+// the 6 hand-written "holdout" ones. Prints field-level precision, recall and F1, overall and per field type, and the time per page by
 // format; `--verbose` lists every miss; `--corpus DIR` runs one other corpus laid out the same way.
 // Writes bench/extraction-results.json (default corpora only).
 import { build } from "esbuild";
@@ -19,6 +19,7 @@ const CORPORA =
     : [
         { name: "generated", dir: join(ROOT, "test/fixtures/extraction") },
         { name: "wild (hand-written)", dir: join(ROOT, "test/fixtures/extraction/wild") },
+        { name: "holdout (hand-written later)", dir: join(ROOT, "test/fixtures/extraction/holdout") },
       ];
 // The corpus's dates lie in 2025 and 2026; "today" is fixed so date rules give the same answer every day.
 const TODAY = "2026-11-30";

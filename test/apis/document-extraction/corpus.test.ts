@@ -1,6 +1,6 @@
 /**
  * The accuracy benchmark's corpora as a regression guard, run in workerd through the same engine the route
- * uses: the generated corpus (40 documents) and the hand-written "wild" one (8). `npm run bench:extraction`
+ * uses: the generated corpus (40 documents) and the hand-written "wild" (8) and "holdout" (6) ones. `npm run bench:extraction`
  * prints the full figures; this only fails when accuracy falls below the bar.
  */
 import { describe, expect, it } from "vitest";
@@ -10,9 +10,10 @@ import { finalizeExtraction } from "../../../src/apis/document-extraction/extrac
 import { readDocuments } from "../../../src/apis/document-extraction/readers";
 import { ExtractDocumentRequestSchema } from "../../../src/apis/document-extraction/schema";
 import generated from "../../fixtures/extraction/corpus.json";
+import holdout from "../../fixtures/extraction/holdout/corpus.json";
 import wild from "../../fixtures/extraction/wild/corpus.json";
 
-const files = import.meta.glob<string>("../../fixtures/extraction/{docs,wild/docs}/*", { query: "?inline", import: "default", eager: true });
+const files = import.meta.glob<string>("../../fixtures/extraction/{docs,wild/docs,holdout/docs}/*", { query: "?inline", import: "default", eager: true });
 
 function bytesOf(path: string): Uint8Array {
   const dataUrl = files[path];
@@ -34,14 +35,17 @@ async function f1(corpus: typeof generated, folder: string) {
 
 describe("extraction accuracy on the benchmark corpora", () => {
   it("the generated corpus: F1 at least 0.95", async () => {
-    expect(Object.keys(files)).toHaveLength(generated.length + wild.length);
+    expect(Object.keys(files)).toHaveLength(generated.length + wild.length + holdout.length);
     expect(generated).toHaveLength(40);
     const overall = await f1(generated, "docs");
     expect(overall.f1).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("the hand-written corpus: F1 at least 0.9, precision at least 0.95", async () => {
-    const overall = await f1(wild as typeof generated, "wild/docs");
+  it.each([
+    ["wild", wild],
+    ["holdout", holdout],
+  ])("the hand-written %s corpus: F1 at least 0.9, precision at least 0.95", async (folder, corpus) => {
+    const overall = await f1(corpus as typeof generated, `${folder}/docs`);
     expect(overall.f1).toBeGreaterThanOrEqual(0.9);
     expect(overall.precision).toBeGreaterThanOrEqual(0.95);
   });

@@ -68,6 +68,17 @@ describe("HTML", () => {
   });
 });
 
+describe("HTML layout tables", () => {
+  it("reads a table that contains tables as blocks of text, and the tables inside it as tables", async () => {
+    const html =
+      "<table><tr><td><h2>ACME LLC</h2><p>1 Main St<br>Springfield, IL 62704</p></td>" +
+      "<td><table><tr><td>Invoice #:</td><td>A-1</td></tr><tr><td>Due By:</td><td>Mar 5, 2025</td></tr></table></td></tr></table>" +
+      "<table><tr><th>Item</th><th>Qty</th></tr><tr><td>Pen</td><td>2</td></tr></table>";
+    expect(await cells(html, "a.html")).toEqual([["ACME LLC"], ["1 Main St"], ["Springfield, IL 62704"], ["Invoice #:", "A-1"], ["Due By:", "Mar 5, 2025"], ["Item", "Qty"], ["Pen", "2"]]);
+    expect((await tables(html, "a.html")).length).toBe(2);
+  });
+});
+
 describe("structured data", () => {
   it("JSON: key paths become labels, arrays of objects tables", async () => {
     const json = JSON.stringify({ invoice: { number: "A-1", total: 12.5 }, vendorName: "ACME", items: [{ sku: "X", qty: 2 }, { sku: "Y", qty: 1 }], tags: ["a", "b"] });

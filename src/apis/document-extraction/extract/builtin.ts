@@ -51,11 +51,12 @@ function looksLikeLabel(text: string): boolean {
   const stripped = text.replace(/[:\s]+$/, "");
   if (!stripped || stripped.split(/\s+/).length > LABEL_MAX_WORDS) return false;
   // Mostly letters: `Invoice No.`, `Qty`, `MwSt. 19 %` — not `2024-01-01` or `1.234,00 €`.
-  // Letters and `#` (`P.O. #`) are label characters.
-  const letters = stripped.replace(/[^\p{L}#]/gu, "").length;
+  // Letters and `#` (`P.O. #`) are label characters; a rate (`VAT @ 20%`) does not count against them.
+  const core = stripped.replace(/@|\d+(?:[.,]\d+)?\s*%/g, "");
+  const letters = core.replace(/[^\p{L}#]/gu, "").length;
   // `Beleg-Nr. 88213`: a word with three or more digits is a value, not part of a label.
   if (/\d{3}/.test(stripped.split(/\s+/).at(-1) ?? "") && stripped.includes(" ")) return false;
-  return letters >= 2 && letters >= stripped.replace(/\s/g, "").length * 0.5;
+  return letters >= 2 && letters >= core.replace(/\s/g, "").length * 0.5;
 }
 
 /** `Label: value` split at the first colon that is not inside a time or URL. */
@@ -236,7 +237,7 @@ function findByPrefix(field: ScalarField, variants: LabelVariant[], prepared: Pr
 }
 
 /** A company name by its legal form: `ACME Inc.`, `Müller GmbH`, `Atelier SARL`. */
-const COMPANY = /^[\p{L}\d][\p{L}\d&'’.,\- ]{1,80}?[ ,]+(GmbH(?: & Co\.? KG)?|AG|KG|OHG|e\.K\.|UG(?: \(haftungsbeschränkt\))?|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|plc|Corp\.?|Corporation|Co\.|SARL|SAS|SA|S\.A\.|S\.L\.|S\.p\.A\.|B\.V\.|N\.V\.|AB|A\/S|Oy|Pty Ltd)$/u;
+const COMPANY = /^[\p{L}\d][\p{L}\d&'’.,\- ]{1,80}?[ ,]+(GmbH(?: & Co\.? KG)?|GMBH|AG|KG|OHG|e\.K\.|eG|UG(?: \(haftungsbeschränkt\))?|Inc\.?|INC\.?|LLC|L\.L\.C\.|Ltd\.?|LTD\.?|Limited|LIMITED|plc|PLC|Corp\.?|CORP\.?|Corporation|Co\.|SARL|SAS|SA|S\.A\.|S\.L\.|S\.p\.A\.|B\.V\.|N\.V\.|AB|A\/S|Oy|Pty Ltd)$/u;
 
 /** The vendor's name is often the letterhead, unlabeled: the first company name in the document. */
 function findLetterhead(field: ScalarField, documents: PreparedDocument[]): FieldResult | undefined {

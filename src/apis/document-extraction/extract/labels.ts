@@ -26,12 +26,12 @@ const WORD_SYNONYMS: Record<string, string> = {
  * every other phrase of that group. Compound words (`rechnungsnummer`) are listed whole.
  */
 const GROUPS: string[][] = [
-  ["invoice number", "invoice no", "invoice #", "invoice id", "bill number", "rechnungsnummer", "rechnungs nr", "rechnungsnr", "rechnung nr", "numero de facture", "facture n", "factura n", "numero de factura", "document number", "beleg nr", "belegnummer"],
-  ["invoice date", "date of invoice", "date", "issue date", "date issued", "issued on", "rechnungsdatum", "datum", "date de facture", "fecha de factura", "fecha", "billing date", "belegdatum"],
-  ["due date", "payment due", "due", "pay by", "payment due date", "due on", "zahlbar bis", "fallig am", "faellig am", "falligkeitsdatum", "faelligkeitsdatum", "fallig", "date d echeance", "echeance", "fecha de vencimiento", "vencimiento"],
-  ["total", "total amount", "grand total", "amount due", "total due", "balance due", "invoice total", "total to pay", "amount payable", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "gesamtsumme", "total ttc", "montant total", "total a payer", "importe total", "total a pagar", "total incl vat", "total inkl mwst", "bruttobetrag", "total gross", "amount"],
+  ["invoice number", "invoice no", "invoice #", "invoice id", "bill number", "rechnungsnummer", "rechnungs nr", "rechnungsnr", "rechnung nr", "numero de facture", "facture n", "factura n", "numero de factura", "document number", "beleg nr", "belegnummer", "invoice ref", "invoice reference", "factura n", "factura no"],
+  ["invoice date", "date of invoice", "date", "issue date", "date issued", "issued on", "rechnungsdatum", "datum", "date de facture", "fecha de factura", "fecha", "billing date", "belegdatum", "statement date", "tax point", "tax point date", "invoice issued", "fecha de emision"],
+  ["due date", "payment due", "due", "pay by", "payment due date", "due on", "zahlbar bis", "fallig am", "faellig am", "falligkeitsdatum", "faelligkeitsdatum", "fallig", "date d echeance", "echeance", "fecha de vencimiento", "vencimiento", "due by", "pay before", "payment due by"],
+  ["total", "total amount", "grand total", "amount due", "total due", "balance due", "invoice total", "total to pay", "amount payable", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "gesamtsumme", "total payable", "amount payable now", "importe a pagar", "total ttc", "montant total", "total a payer", "importe total", "total a pagar", "total incl vat", "total inkl mwst", "bruttobetrag", "total gross", "amount"],
   ["subtotal", "sub total", "net amount", "net total", "total net", "zwischensumme", "nettobetrag", "netto", "summe netto", "total ht", "montant ht", "base imponible", "subtotal excl vat", "total excl vat"],
-  ["tax amount", "tax", "vat", "vat amount", "sales tax", "mwst", "ust", "zzgl ust", "zzgl mwst", "plus vat", "add vat", "umsatzsteuer", "mehrwertsteuer", "mwst betrag", "tva", "montant tva", "iva", "tax total"],
+  ["tax amount", "tax", "vat", "vat amount", "sales tax", "mwst", "ust", "zzgl ust", "zzgl mwst", "plus vat", "add vat", "umsatzsteuer", "mehrwertsteuer", "mwst betrag", "tva", "montant tva", "iva", "tax total", "state tax", "local tax", "county tax", "city tax", "gst", "hst", "pst", "cuota iva"],
   ["tax rate", "vat rate", "vat %", "tax %", "mwst satz", "steuersatz", "taux tva", "tipo iva"],
   ["currency", "currency code", "wahrung", "waehrung", "devise", "moneda"],
   ["vendor name", "vendor", "supplier", "seller", "from", "company", "issued by", "bill from", "lieferant", "verkaufer", "absender", "fournisseur", "proveedor", "merchant", "store", "shop", "filiale", "magasin", "geschaft", "tienda", "store name", "payee name"],
@@ -45,13 +45,13 @@ const GROUPS: string[][] = [
   ["iban", "iban number", "bank account", "account iban", "kontonummer iban", "beneficiary iban", "recipient iban", "payee iban"],
   ["bic", "swift", "bic swift", "swift code", "bic code", "swift bic"],
   ["purchase order number", "po number", "po #", "po no", "purchase order", "order number", "order no", "order #", "bestellnummer", "bestell nr", "auftragsnummer", "numero de commande", "numero de pedido", "pedido n"],
-  ["order date", "po date", "purchase order date", "bestelldatum", "date de commande", "fecha de pedido", "date ordered", "ordered on", "order placed", "placed at", "placed on"],
-  ["delivery date", "ship date", "shipping date", "dispatch date", "shipped", "shipped on", "date shipped", "dispatched", "versandt am", "lieferdatum", "versanddatum", "date de livraison", "fecha de entrega", "delivered on", "expected delivery", "required by", "need by", "deliver by", "requested delivery date", "liefertermin", "wunschtermin"],
+  ["order date", "po date", "purchase order date", "bestelldatum", "date de commande", "fecha de pedido", "date ordered", "ordered on", "order placed", "placed at", "placed on", "bestellt am", "fecha del pedido"],
+  ["delivery date", "ship date", "shipping date", "dispatch date", "shipped", "shipped on", "date shipped", "dispatched", "versandt am", "lieferdatum", "versanddatum", "date de livraison", "fecha de entrega", "delivered on", "expected delivery", "required by", "need by", "deliver by", "requested delivery date", "liefertermin", "wunschtermin", "gewunschter liefertermin", "wunschliefertermin", "delivery requested"],
   ["tracking number", "tracking no", "tracking #", "tracking id", "sendungsnummer", "sendungsverfolgung", "numero de suivi", "waybill", "awb"],
-  ["carrier", "shipping carrier", "courier", "spediteur", "versanddienstleister", "transporteur", "shipped via", "ship via"],
+  ["carrier", "shipping carrier", "courier", "spediteur", "versanddienstleister", "transporteur", "shipped via", "ship via", "paketdienst", "versandart", "zusteller", "shipping method", "delivery service"],
   ["payment reference", "reference", "remittance information", "verwendungszweck", "purpose", "payment purpose", "reference de paiement", "concepto", "memo", "transfer reference"],
   ["beneficiary name", "beneficiary", "recipient", "payee", "account holder", "empfanger", "zahlungsempfanger", "kontoinhaber", "beneficiaire", "beneficiario", "recipient name"],
-  ["sender name", "sender", "payer", "ordering party", "auftraggeber", "kontoinhaber auftraggeber", "donneur d ordre", "ordenante", "remitter"],
+  ["sender name", "sender", "payer", "ordering party", "ordering customer", "originator", "debtor", "auftraggeber", "kontoinhaber auftraggeber", "donneur d ordre", "ordenante", "remitter"],
   ["transfer amount", "amount", "betrag", "montant", "importe", "payment amount", "transfer amount", "sum"],
   ["execution date", "value date", "transfer date", "payment date", "ausfuhrungsdatum", "ausfuehrungsdatum", "valuta", "date d execution", "fecha de ejecucion", "date of payment", "paid on"],
   ["receipt number", "receipt no", "receipt #", "bon nr", "belegnummer", "ticket number", "transaction number", "transaction id", "trans #", "beleg nr"],
@@ -59,9 +59,9 @@ const GROUPS: string[][] = [
   ["description", "item", "item description", "product", "service", "details", "particulars", "bezeichnung", "beschreibung", "artikel", "leistung", "designation", "descripcion", "concepto", "article", "product description", "title", "item name", "product name"],
   ["quantity", "qty", "units", "menge", "anzahl", "quantite", "cantidad", "qte", "pcs", "count", "stuck"],
   ["unit price", "price", "rate", "unit cost", "price per unit", "einzelpreis", "preis", "e preis", "prix unitaire", "precio unitario", "each", "ep", "pu", "pu ht", "prix unitaire ht", "unit cost", "cost"],
-  ["line total", "amount", "total", "line amount", "gesamtpreis", "gesamt", "betrag", "montant", "importe", "total price", "ext price", "extended price", "gp", "ext cost", "extended cost", "total ht", "montant ht", "line total"],
+  ["line total", "amount", "total", "line amount", "gesamtpreis", "gesamt", "betrag", "montant", "importe", "total price", "ext price", "extended price", "gp", "ext cost", "extended cost", "total ht", "montant ht", "line total", "charge", "charges", "net", "net amount"],
   ["sku", "item number", "item no", "article number", "artikelnummer", "art nr", "part number", "product code", "code", "reference", "ref"],
-  ["weight", "gross weight", "net weight", "gewicht", "poids", "peso"],
+  ["weight", "gross weight", "net weight", "total weight", "gewicht", "gesamtgewicht", "bruttogewicht", "poids", "poids total", "peso", "peso total"],
   ["contract number", "contract no", "agreement number", "vertragsnummer", "numero de contrat", "numero de contrato"],
   ["effective date", "start date", "commencement date", "begin date", "vertragsbeginn", "beginn", "date d effet", "fecha de inicio", "starts on"],
   ["end date", "expiry date", "expiration date", "termination date", "vertragsende", "ende", "date de fin", "fecha de fin", "ends on"],
@@ -75,7 +75,7 @@ const GROUPS: string[][] = [
   ["time", "uhrzeit", "heure", "hora"],
   ["paid", "is paid", "payment received", "bezahlt", "paye", "pagado", "payment status", "status"],
   ["auto renewal", "automatic renewal", "renews automatically", "automatic extension", "automatische verlangerung", "tacite reconduction", "renovacion automatica"],
-  ["urgent", "urgent transfer", "same day", "express transfer", "eiluberweisung", "eilig", "virement urgent", "urgente"],
+  ["urgent", "urgent transfer", "same day", "express transfer", "eiluberweisung", "eilig", "virement urgent", "urgente", "express payment", "express", "priority payment"],
   ["vat id", "vat number", "tax id", "ust id", "ust idnr", "steuernummer", "vat reg no", "numero de tva", "nif", "cif", "tax number"],
 ];
 
@@ -88,7 +88,9 @@ function canonicalTokens(text: string): string[] {
     .replace(/\((?:[^)]{0,4}|[a-z]{3}|incl[^)]*|excl[^)]*|net|gross|brutto|netto)\)/g, " ")
     .replace(/[():]/g, " ")
     .replace(/\b(e) (mail)\b/g, "$1mail")
-    .replace(/#/g, " # ");
+    .replace(/#/g, " # ")
+    // `VAT @ 20%`: the rate's sign names nothing.
+    .replace(/@/g, " ");
   const tokens: string[] = [];
   for (const raw of folded.split(/\s+/)) {
     // `P.O.` → `po`; `no.` keeps its meaning through WORD_SYNONYMS first.

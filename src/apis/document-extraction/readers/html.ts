@@ -1,7 +1,9 @@
 /**
- * HTML: block elements end lines, `<br>` breaks them, tables keep rows and columns (nested tables are read as
- * cell text), definition terms and their definitions become label and value lines, and script, style, head and template content is
- * skipped. htmlparser2 reads it as browsers do (implied end tags, entities).
+ * HTML: block elements end lines, `<br>` breaks them, tables keep rows and columns, definition terms and their
+ * definitions become label and value lines, checkboxes become `[x]`/`[ ]`, and script, style, head and template
+ * content is skipped. A table that contains tables is layout (an e-mail's or a letterhead's grid): its cells
+ * are blocks of text, and only the tables inside it are read as tables. htmlparser2 reads the markup as browsers
+ * do (implied end tags, entities).
  */
 import { LineBuilder, type ParsedDocument } from "../document";
 import { walkXml } from "./ooxml";
@@ -9,32 +11,62 @@ import { walkXml } from "./ooxml";
 const BLOCKS = new Set([
   "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt", "fieldset",
   "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-  "ol", "p", "pre", "section", "summary", "ul", "table", "tbody", "thead", "tfoot",
+  "ol", "p", "pre", "section", "summary", "ul", "tbody", "thead", "tfoot",
 ]);
 const SKIPPED = new Set(["script", "style", "head", "template", "noscript", "svg"]);
 
+/** The document-order numbers of the tables that contain other tables. */
+function layoutTables(html: string): Set<number> {
+  const layout = new Set<number>();
+  const open: number[] = [];
+  let count = 0;
+  walkXml(
+    html,
+    {
+      open(tag) {
+        if (tag !== "table") return;
+        for (const ancestor of open) layout.add(ancestor);
+        open.push(count++);
+      },
+      close(tag) {
+        if (tag === "table") open.pop();
+      },
+    },
+    false,
+  );
+  return layout;
+}
+
+interface OpenTable {
+  layout: boolean;
+  id: number;
+  row: string[] | null;
+}
+
 export function readHtml(html: string, name: string): ParsedDocument {
+  const layout = layoutTables(html);
   const builder = new LineBuilder();
+  const tables: OpenTable[] = [];
+  let tableCount = 0;
   let skipping = 0;
   let line = "";
-  let tableDepth = 0;
-  let table = 0;
-  let row: string[] | null = null;
 
+  /** The data table whose cell is being read, if any. */
+  const cell = () => {
+    const top = tables.at(-1);
+    return top && !top.layout && top.row && top.row.length > 0 ? top : undefined;
+  };
   const flush = () => {
-    if (tableDepth > 0 && row) {
-      return;
-    }
+    if (cell()) return;
     builder.text(line);
     line = "";
   };
   const append = (text: string) => {
-    if (tableDepth > 0 && row && row.length > 0) {
-      row[row.length - 1] += text;
-    } else {
-      line += text;
-    }
+    const table = cell();
+    if (table) table.row![table.row!.length - 1] += text;
+    else line += text;
   };
+  const breakLine = () => (cell() ? append(" ") : flush());
 
   walkXml(
     html,
@@ -45,34 +77,21 @@ export function readHtml(html: string, name: string): ParsedDocument {
           return;
         }
         if (skipping) return;
+        const top = tables.at(-1);
         if (tag === "table") {
-          tableDepth++;
-          if (tableDepth === 1) {
-            flush();
-            table = builder.startTable();
-          }
-          return;
-        }
-        if (tableDepth === 1 && tag === "tr") {
-          row = [];
-          return;
-        }
-        if (tableDepth === 1 && (tag === "td" || tag === "th") && row) {
-          row.push("");
-          return;
-        }
-        if (tag === "input" && (attributes.type === "checkbox" || attributes.type === "radio")) {
+          flush();
+          const isLayout = layout.has(tableCount++);
+          tables.push({ layout: isLayout, id: isLayout ? 0 : builder.startTable(), row: null });
+        } else if ((tag === "tr" || tag === "td" || tag === "th") && top?.layout) {
+          flush();
+        } else if (tag === "tr" && top) {
+          top.row = [];
+        } else if ((tag === "td" || tag === "th") && top?.row) {
+          top.row.push("");
+        } else if (tag === "input" && (attributes.type === "checkbox" || attributes.type === "radio")) {
           append("checked" in attributes ? " [x] " : " [ ] ");
-          return;
-        }
-        if (tag === "br") {
-          if (tableDepth > 0) append(" ");
-          else flush();
-          return;
-        }
-        if (BLOCKS.has(tag)) {
-          if (tableDepth > 0) append(" ");
-          else flush();
+        } else if (tag === "br" || BLOCKS.has(tag)) {
+          breakLine();
         }
       },
       text(text) {
@@ -84,16 +103,16 @@ export function readHtml(html: string, name: string): ParsedDocument {
           return;
         }
         if (skipping) return;
-        if (tag === "table") {
-          tableDepth = Math.max(0, tableDepth - 1);
-          return;
-        }
-        if (tableDepth === 1 && tag === "tr" && row) {
-          builder.row(row, table);
-          row = null;
-          return;
-        }
-        if (BLOCKS.has(tag) && tableDepth === 0) {
+        const top = tables.at(-1);
+        if (tag === "table" && top) {
+          if (top.layout) flush();
+          tables.pop();
+        } else if ((tag === "tr" || tag === "td" || tag === "th") && top?.layout) {
+          flush();
+        } else if (tag === "tr" && top?.row) {
+          builder.row(top.row, top.id);
+          top.row = null;
+        } else if (BLOCKS.has(tag) && !cell()) {
           flush();
         }
       },
