@@ -2,13 +2,14 @@
  * The built-in engine: finds every field by its label in the documents' lines and cells, in the layouts
  * documents use (`Label: value`, label and value in neighbouring cells, a table header over its column,
  * label above value, a label that prefixes the value), then types the value with the shared parsers.
- * ARRAY fields read the tables whose headers name their item fields. Without any label, a few types fall back
- * to the value's own pattern (an IBAN, an e-mail address, a currency sign, a document's only date or time,
- * a vendor's company name in the letterhead).
+ * ARRAY fields read the tables whose headers name their item fields, else item lines without a header (a till
+ * receipt). Without any label, a few types fall back to the value's own pattern (an IBAN, an e-mail address, a
+ * currency sign, a document's only date or time, a vendor's company name in the letterhead).
  *
  * Confidence: 0.2 + 0.78 × label score (1 exact label, less for a partial match) × layout factor (1 for
- * `Label: value` and key/value cells, 0.97 table column, 0.93 label above value, 0.9 label prefix) × 0.85 when
- * the value had to be picked out of longer text. Pattern-only values get 0.45.
+ * `Label: value` and key/value cells, 0.97 table column (× 0.85 when the column has several rows), 0.93 label
+ * above value, 0.9 label prefix) × 0.85 when the value had to be picked out of longer text or the date was
+ * ambiguous. Pattern-only values get 0.45.
  */
 import type { Line, ParsedDocument } from "../document";
 import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
