@@ -1,21 +1,17 @@
 /**
- * ISO 3166-1 countries (i18n-iso-countries, names in English, German, French and Spanish) and ISO 4217
- * currencies (currency-codes' list), with the symbols and everyday names documents use.
+ * ISO 3166-1 countries (i18n-iso-countries' code table and its names in English, German, French and Spanish,
+ * read as data: the package's own module costs ~20 ms of Worker start-up) and ISO 4217 currencies
+ * (currency-codes' list), with the symbols and everyday names documents use.
  */
-import countries from "i18n-iso-countries";
+import codes from "i18n-iso-countries/codes.json";
 import de from "i18n-iso-countries/langs/de.json";
 import en from "i18n-iso-countries/langs/en.json";
 import es from "i18n-iso-countries/langs/es.json";
 import fr from "i18n-iso-countries/langs/fr.json";
 import currencyData from "currency-codes/data.js";
 
-countries.registerLocale(en);
-countries.registerLocale(de);
-countries.registerLocale(fr);
-countries.registerLocale(es);
-
-const COUNTRY_CODES: readonly string[] = Object.keys(countries.getAlpha2Codes()).sort();
-const COUNTRY_SET = new Set(COUNTRY_CODES);
+const COUNTRY_SET = new Set((codes as string[][]).map(([alpha2]) => alpha2!));
+const ALPHA3 = new Map((codes as string[][]).map(([alpha2, alpha3]) => [alpha3!, alpha2!]));
 
 /** Lowercase, without accents and punctuation: how names are compared. */
 export function foldText(text: string): string {
@@ -39,16 +35,23 @@ const COUNTRY_ALIASES: Record<string, string> = {
   "etats unis": "US", "royaume uni": "GB", "estados unidos": "US", "reino unido": "GB", "the united states": "US",
 };
 
-const COUNTRY_NAMES = new Map<string, string>();
-for (const locale of ["en", "de", "fr", "es"]) {
-  for (const [code, names] of Object.entries(countries.getNames(locale, { select: "all" }))) {
-    for (const name of names as unknown as string[]) {
-      COUNTRY_NAMES.set(foldText(name), code);
+// Name tables are built on first use, not at Worker start-up (they cost ~20 ms and only extraction reads them).
+let countryNames: Map<string, string> | undefined;
+function countryNameTable(): Map<string, string> {
+  if (!countryNames) {
+    countryNames = new Map();
+    for (const locale of [en, de, fr, es]) {
+      for (const [code, names] of Object.entries(locale.countries as Record<string, string | string[]>)) {
+        for (const name of typeof names === "string" ? [names] : names) {
+          countryNames.set(foldText(name), code);
+        }
+      }
+    }
+    for (const [alias, code] of Object.entries(COUNTRY_ALIASES)) {
+      countryNames.set(foldText(alias), code);
     }
   }
-}
-for (const [alias, code] of Object.entries(COUNTRY_ALIASES)) {
-  COUNTRY_NAMES.set(foldText(alias), code);
+  return countryNames;
 }
 
 export function isCountryCode(code: string): boolean {
@@ -63,10 +66,10 @@ export function countryCode(text: string): string | undefined {
     return trimmed === trimmed.toUpperCase() ? trimmed : undefined;
   }
   if (/^[A-Z]{3}$/.test(trimmed)) {
-    const code = countries.alpha3ToAlpha2(trimmed);
+    const code = ALPHA3.get(trimmed);
     if (code) return code;
   }
-  return foldText(trimmed) ? COUNTRY_NAMES.get(foldText(trimmed)) : undefined;
+  return foldText(trimmed) ? countryNameTable().get(foldText(trimmed)) : undefined;
 }
 
 interface CurrencyEntry {
@@ -90,14 +93,20 @@ const CURRENCY_WORDS: Record<string, string> = {
   reais: "BRL", kr: "SEK", "kr.": "DKK", yuan: "CNY", renminbi: "CNY", rmb: "CNY", "元": "CNY", "円": "JPY",
 };
 
-const CURRENCY_NAMES = new Map<string, string>();
-for (const entry of currencyData as CurrencyEntry[]) {
-  CURRENCY_NAMES.set(foldText(entry.currency), entry.code);
-}
-for (const [word, code] of Object.entries(CURRENCY_WORDS)) {
-  CURRENCY_NAMES.set(word, code);
-  // Symbols fold to nothing; an empty key would match every blank or punctuation-only text.
-  if (foldText(word)) CURRENCY_NAMES.set(foldText(word), code);
+let currencyNames: Map<string, string> | undefined;
+function currencyNameTable(): Map<string, string> {
+  if (!currencyNames) {
+    currencyNames = new Map();
+    for (const entry of currencyData as CurrencyEntry[]) {
+      currencyNames.set(foldText(entry.currency), entry.code);
+    }
+    for (const [word, code] of Object.entries(CURRENCY_WORDS)) {
+      currencyNames.set(word, code);
+      // Symbols fold to nothing; an empty key would match every blank or punctuation-only text.
+      if (foldText(word)) currencyNames.set(foldText(word), code);
+    }
+  }
+  return currencyNames;
 }
 
 export function isCurrencyCode(code: string): boolean {
@@ -111,7 +120,8 @@ export function currencyCode(text: string): string | undefined {
     return trimmed.toUpperCase();
   }
   if (!trimmed) return undefined;
-  return CURRENCY_NAMES.get(trimmed.toLowerCase()) ?? (foldText(trimmed) ? CURRENCY_NAMES.get(foldText(trimmed)) : undefined);
+  const table = currencyNameTable();
+  return table.get(trimmed.toLowerCase()) ?? (foldText(trimmed) ? table.get(foldText(trimmed)) : undefined);
 }
 
 /** Finds a currency mentioned anywhere in `text` (a code, a symbol), e.g. in `Total: € 1.234,50`. */
