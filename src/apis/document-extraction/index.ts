@@ -2,9 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { decodeBase64 } from "../../base64";
 import { ApiError } from "../../errors";
 import { defineApi } from "../define";
-import { extractDocument, fileName } from "./process";
-import { countPdfPages } from "./readers/pdf";
-import { detectFormat } from "./readers";
+import { fileName } from "./file-name";
+import { detectFormat } from "./readers/detect";
 import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
 
 const ExtractionFieldResultSchema = z
@@ -36,7 +35,12 @@ async function countPages(input: ExtractDocumentRequest): Promise<number> {
     const bytes = decodeBase64(file.base64);
     const name = fileName(file, index);
     try {
-      pages += detectFormat(bytes, name) === "pdf" ? Math.max(1, await countPdfPages(bytes, name)) : 1;
+      if (detectFormat(bytes, name) === "pdf") {
+        const { countPdfPages } = await import("./readers/pdf");
+        pages += Math.max(1, await countPdfPages(bytes, name));
+      } else {
+        pages += 1;
+      }
     } catch (err) {
       throw err instanceof ApiError ? new ApiError(400, `files.${index}: ${err.message}`) : err;
     }
@@ -57,5 +61,6 @@ export const documentExtraction = defineApi({
   refine: refineExtractDocumentRequest,
   response: z.record(z.string(), ExtractionFieldResultSchema).openapi("ExtractionResult"),
   cost: countPages,
-  process: (input, deps) => extractDocument(input, deps),
+  // The readers and engines load with the first extraction, not with the Worker (start-up stays small).
+  process: async (input, deps) => (await import("./process")).extractDocument(input, deps),
 });

@@ -10,25 +10,10 @@ import type { ParsedDocument } from "./document";
 import { DEFAULT_EXTRACTION_MODEL, extractWithAi, type AiFile } from "./extract/ai";
 import { extractBuiltIn } from "./extract/builtin";
 import { finalizeExtraction } from "./extract/finalize";
-import { detectFormat, MIME_TYPES, readDocuments } from "./readers";
+import { readDocuments } from "./readers";
+import { detectFormat, MIME_TYPES } from "./readers/detect";
 import type { ExtractDocumentRequest } from "./schema";
-import type { FileInput } from "../common-schemas";
-
-/** The name a file answers to in `source`: its `name`, else the URL's last path segment, else `file-N`. */
-export function fileName(file: FileInput, index: number): string {
-  if (file.name) return file.name;
-  if (file.type === "url") {
-    const last = new URL(file.url).pathname.split("/").filter(Boolean).at(-1) ?? "";
-    if (last) {
-      try {
-        return decodeURIComponent(last);
-      } catch {
-        return last; // not valid percent-encoding: the segment as written
-      }
-    }
-  }
-  return `file-${index + 1}`;
-}
+import { fileName } from "./file-name";
 
 export async function extractDocument(input: ExtractDocumentRequest, deps: ProcessDeps): Promise<ProcessResult> {
   const today = (deps.now?.() ?? new Date()).toISOString().slice(0, 10);

@@ -8,7 +8,7 @@ import { finalizeExtraction } from "../../../src/apis/document-extraction/extrac
 import { readDocuments } from "../../../src/apis/document-extraction/readers";
 import { ExtractDocumentRequestSchema, type FieldConfig } from "../../../src/apis/document-extraction/schema";
 import { documentExtraction } from "../../../src/apis/document-extraction";
-import { fileName } from "../../../src/apis/document-extraction/process";
+import { fileName } from "../../../src/apis/document-extraction/file-name";
 import { createProcessDeps } from "../../../src/jobs/deps";
 
 const TODAY = "2026-06-15";
