@@ -12,6 +12,9 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
+            // Pinned so a developer's .dev.vars (which `npm run dev` writes with local receivers) cannot loosen
+            // the webhook URL rules the tests assert.
+            WEBHOOK_DEV_HOSTS: "",
             // Short enough that the real queues run a full retry cycle in seconds.
             WEBHOOK_TIMEOUT_MS: "500",
             WEBHOOK_RETRY_DELAYS_SECONDS: "1,1,1",
