@@ -3,7 +3,7 @@ import { decodeBase64 } from "../../base64";
 import { ApiError } from "../../errors";
 import { defineApi } from "../define";
 import { fileName } from "./file-name";
-import { detectFormat } from "./readers/detect";
+import { detectFormat, formatFromName } from "./readers/detect";
 import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
 
 const ExtractionFieldResultSchema = z
@@ -32,9 +32,15 @@ async function countPages(input: ExtractDocumentRequest): Promise<number> {
       pages += 1;
       continue;
     }
-    const bytes = decodeBase64(file.base64);
     const name = fileName(file, index);
     try {
+      // A name that says the format spares decoding (up to 50 MB) a file that is not a PDF.
+      const byName = formatFromName(name);
+      if (byName !== undefined && byName !== "pdf") {
+        pages += 1;
+        continue;
+      }
+      const bytes = decodeBase64(file.base64);
       if (detectFormat(bytes, name) === "pdf") {
         const { countPdfPages } = await import("./readers/pdf");
         pages += Math.max(1, await countPdfPages(bytes, name));

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import type { ParsedDocument } from "../../../src/apis/document-extraction/document";
-import { buildJsonSchema, extractWithAi, type ExtractionAi } from "../../../src/apis/document-extraction/extract/ai";
+import type { AiBinding } from "../../../src/apis/define";
+import { buildJsonSchema, extractWithAi } from "../../../src/apis/document-extraction/extract/ai";
 import { extractBuiltIn } from "../../../src/apis/document-extraction/extract/builtin";
 import { finalizeExtraction } from "../../../src/apis/document-extraction/extract/finalize";
 import { readDocuments } from "../../../src/apis/document-extraction/readers";
@@ -250,7 +251,7 @@ describe("CALCULATED, defaults and is_required", () => {
 });
 
 describe("Workers AI engine (fake binding)", () => {
-  function fakeAi(answer: unknown): ExtractionAi & { calls: { model: string; inputs: Record<string, unknown> }[] } {
+  function fakeAi(answer: unknown): AiBinding & { calls: { model: string; inputs: Record<string, unknown> }[] } {
     const calls: { model: string; inputs: Record<string, unknown> }[] = [];
     return {
       calls,
@@ -306,7 +307,7 @@ describe("Workers AI engine (fake binding)", () => {
 
   it("answers 422 when the model's answer is not JSON, and names a file the binding could not convert", async () => {
     await expect(extractWithAi(fakeAi("not json {"), "m", [file], schema, TODAY)).rejects.toMatchObject({ status: 422 });
-    const failing: ExtractionAi = { toMarkdown: async () => [{ name: "scan.txt", format: "error", error: "unsupported" }], run: async () => ({}) };
+    const failing: AiBinding = { toMarkdown: async () => [{ name: "scan.txt", format: "error", error: "unsupported" }], run: async () => ({}) };
     await expect(extractWithAi(failing, "m", [file], schema, TODAY)).rejects.toMatchObject({ status: 422, message: "scan.txt: the file could not be converted: unsupported" });
   });
 

@@ -15,8 +15,6 @@ import { parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from ".
 import { countryCode } from "./reference-data";
 import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
 
-/** The binding's interface as this engine uses it. */
-export type ExtractionAi = AiBinding;
 
 export const DEFAULT_EXTRACTION_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 const MAX_MARKDOWN_CHARACTERS = 100_000;
@@ -117,13 +115,13 @@ function quoteConfidence(quoteFound: boolean, exact: boolean): number {
 }
 
 export async function extractWithAi(
-  ai: ExtractionAi,
+  ai: AiBinding,
   model: string,
   files: AiFile[],
   fields: FieldConfig[],
   today: string,
 ): Promise<ExtractionData> {
-  let converted: Awaited<ReturnType<ExtractionAi["toMarkdown"]>>;
+  let converted: Awaited<ReturnType<AiBinding["toMarkdown"]>>;
   try {
     converted = await ai.toMarkdown(files.map((file) => ({ name: file.name, blob: new Blob([file.bytes], { type: file.mimeType }) })));
   } catch (err) {

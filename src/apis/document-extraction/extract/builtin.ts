@@ -31,6 +31,8 @@ interface Candidate {
   layout: Layout;
   /** The value text, and for addresses the lines that may follow it. */
   value: string;
+  /** The value as label tokens, to tell a value from a repeated label (not for `Label: value`, whose value is never a label). */
+  valueTokens?: string[];
   following: string[];
   citation: string;
   /** Lowers the confidence of weak layouts further (a column of many rows read for one value). */
@@ -124,14 +126,14 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
       const right = line.cells.slice(cellIndex + 1).find((cell) => cell !== "");
       // `From:   Bill To:`: a neighbour that is itself a label is not a value.
       if (right !== undefined && !(isHeader && line.cells.length > 2) && !/[:：]$/.test(right)) {
-        candidates.push({ label, tokens, layout: "cells", value: right, following: [right], citation: `${text} ${right}` });
+        candidates.push({ label, tokens, layout: "cells", value: right, valueTokens: labelTokens(right), following: [right], citation: `${text} ${right}` });
       }
       if (isHeader) {
         const rows = lines.slice(lineIndex + 1).filter((other) => other.table === line.table);
         const first = rows[0] ? cellUnder(rows[0], span, cellIndex) : undefined;
         if (first) {
           // A column of many rows is a poor source for one value; an address may run down it (side-by-side blocks).
-          candidates.push({ label, tokens, layout: "column", value: first, following: following(lineIndex + 1, []), citation: `${text} ${first}`, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
+          candidates.push({ label, tokens, layout: "column", value: first, valueTokens: labelTokens(first), following: following(lineIndex + 1, []), citation: `${text} ${first}`, ...(rows.length > 1 ? { factor: 0.85 } : {}) });
         }
       }
       const next = lines[lineIndex + 1];
@@ -140,7 +142,7 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
       if (next && !sameTable && (inline || line.cells.length === 1 || span)) {
         const below = cellUnder(next, span, cellIndex);
         if (below && !splitInline(below)) {
-          candidates.push({ label, tokens, layout: "below", value: below, following: following(lineIndex + 1, []), citation: `${text} ${below}` });
+          candidates.push({ label, tokens, layout: "below", value: below, valueTokens: labelTokens(below), following: following(lineIndex + 1, []), citation: `${text} ${below}` });
         }
       }
     });
@@ -181,7 +183,7 @@ function findScalar(field: ScalarField | AddressField, documents: PreparedDocume
       const score = labelScore(candidate.tokens, variants);
       if (score < MIN_LABEL_SCORE) continue;
       // `Purchase Order` above `P.O. #`: a line that names the field again is its label, not its value.
-      if (candidate.layout !== "inline" && labelScore(labelTokens(candidate.value), variants) >= MIN_LABEL_SCORE) continue;
+      if (candidate.valueTokens && labelScore(candidate.valueTokens, variants) >= MIN_LABEL_SCORE) continue;
       const parsed = parseFor(field, candidate, prepared.context);
       if (!parsed) continue;
       const citation = field.type === "ADDRESS" ? [candidate.label, ...candidate.following].join("\n") : candidate.citation;
@@ -353,10 +355,17 @@ function findArray(field: ArrayField, documents: PreparedDocument[]): FieldResul
   for (const prepared of documents) {
     for (const rows of prepared.tables) {
       // The header is the first row naming enough item fields (a CSV may open with key/value rows).
-      const headerIndex = rows.findIndex((row) => matchHeader(row, field.fields).length >= needed);
+      let headerIndex = -1;
+      let matches: ColumnMatch[] = [];
+      for (const [index, row] of rows.entries()) {
+        matches = matchHeader(row, field.fields);
+        if (matches.length >= needed) {
+          headerIndex = index;
+          break;
+        }
+      }
       if (headerIndex < 0) continue;
       const header = rows[headerIndex]!;
-      const matches = matchHeader(header, field.fields);
       if (!citation) {
         citation = header.cells.join(" | ");
         source = prepared.document.name;

@@ -31,7 +31,8 @@ function startsWith(bytes: Uint8Array, ...signature: number[]): boolean {
   return signature.every((byte, index) => bytes[index] === byte);
 }
 
-export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat {
+/** The format the file name's extension says, or undefined when it says none we know. */
+export function formatFromName(name: string): DocumentFormat | undefined {
   const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
   if (extension && EXTENSIONS[extension]) {
     return EXTENSIONS[extension];
@@ -39,6 +40,12 @@ export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat {
   if (extension && UNSUPPORTED.has(extension)) {
     throw new ApiError(422, `${name}: .${extension} files are not supported; send PDF, DOCX, XLSX, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML`);
   }
+  return undefined;
+}
+
+export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat {
+  const byName = formatFromName(name);
+  if (byName) return byName;
   if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) return "pdf";
   if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) {
     const entries = Object.keys(unzipSafely(bytes));

@@ -6,6 +6,16 @@
 import Papa from "papaparse";
 import { LineBuilder, splitColumns, type ParsedDocument } from "../document";
 
+/** A line of text as cells split at its column gaps; an empty one marks a blank line. */
+function addColumnsLine(builder: LineBuilder, line: string): void {
+  const { cells, spans } = splitColumns(line);
+  if (cells.length > 0) {
+    builder.row(cells, undefined, spans);
+  } else {
+    builder.blank();
+  }
+}
+
 /** `-----`, `=====`, `+----+----+`: rules drawn with characters, not content. */
 const RULE_LINE = /^[\s\-=_+|*~.]{3,}$/;
 
@@ -13,12 +23,7 @@ export function readPlainText(text: string, name: string): ParsedDocument {
   const builder = new LineBuilder();
   for (const raw of text.split(/\r?\n/)) {
     if (RULE_LINE.test(raw)) continue;
-    const { cells, spans } = splitColumns(raw);
-    if (cells.length > 0) {
-      builder.row(cells, undefined, spans);
-    } else {
-      builder.blank();
-    }
+    addColumnsLine(builder, raw);
   }
   return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
 }
@@ -56,13 +61,7 @@ export function readMarkdown(text: string, name: string): ParsedDocument {
     }
     table = undefined;
     if (!inFence && RULE_LINE.test(raw)) continue;
-    const line = inFence ? raw : stripMarkdown(raw);
-    const { cells, spans } = splitColumns(line);
-    if (cells.length > 0) {
-      builder.row(cells, undefined, spans);
-    } else {
-      builder.blank();
-    }
+    addColumnsLine(builder, inFence ? raw : stripMarkdown(raw));
   }
   return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
 }
