@@ -14,7 +14,7 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: "test-admin-token",
             // Pinned so a developer's .dev.vars (which `npm run dev` writes with local receivers) cannot loosen
             // the webhook URL rules the tests assert.
-            WEBHOOK_DEV_HOSTS: "",
+            DEV_HOSTS: "",
             // Short enough that the real queues run a full retry cycle in seconds.
             WEBHOOK_TIMEOUT_MS: "500",
             WEBHOOK_RETRY_DELAYS_SECONDS: "1,1,1",
@@ -32,6 +32,11 @@ export default defineConfig(async () => {
       // Most test time is spent waiting on real queue batches and retry delays, not CPU: running 3 files at a
       // time takes the suite from ~80 s to ~30 s on 2 cores.
       maxWorkers: 3,
+      // Off: with the on-disk module cache, each fresh workerd runner asks for every cached module of its files'
+      // import graphs in one message (vitest's fetchWarmModules, inlined by the Cloudflare pool), and once the
+      // lazily loaded renderers and readers (pdf.js, bwip-js: ~4 MB of code with source maps) are in that graph
+      // the message passes workerd's WebSocket limit and the runner dies ("Message is too large").
+      fsModuleCache: false,
       // The Worker logs one JSON line per job event; keep test output readable, but show everything else.
       onConsoleLog: (log: string) => !log.startsWith('{"event":"job_') && !log.startsWith('{"event":"delivery_'),
     },

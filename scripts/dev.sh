@@ -10,8 +10,9 @@ random_hex() { node -e "process.stdout.write(require('node:crypto').randomBytes(
 touch .dev.vars
 grep -q '^ADMIN_TOKEN=' .dev.vars || echo "ADMIN_TOKEN=$(random_hex 24)" >> .dev.vars
 grep -q '^DEV_API_KEY=il_' .dev.vars || echo "DEV_API_KEY=il_$(random_hex 24)" >> .dev.vars
-# Local receivers (http://localhost:PORT) may take webhooks in dev; never set this in production.
-grep -q '^WEBHOOK_DEV_HOSTS=' .dev.vars || echo "WEBHOOK_DEV_HOSTS=localhost,127.0.0.1" >> .dev.vars
+# Local receivers (http://localhost:PORT) may take webhooks, and https://localhost may serve input files, in dev;
+# never set this in production. (Before the rename it was WEBHOOK_DEV_HOSTS; an old line of that name is ignored.)
+grep -q '^DEV_HOSTS=' .dev.vars || echo "DEV_HOSTS=localhost,127.0.0.1" >> .dev.vars
 dev_api_key=$(grep '^DEV_API_KEY=' .dev.vars | tail -n 1 | cut -d= -f2-)
 admin_token=$(grep '^ADMIN_TOKEN=' .dev.vars | tail -n 1 | cut -d= -f2-)
 key_hash=$(printf %s "$dev_api_key" | sha256sum | cut -d' ' -f1)

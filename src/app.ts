@@ -6,6 +6,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { apis } from "./apis";
 import type { AppEnv } from "./app-env";
+import { readConfig } from "./config";
 import { errorBody, handleError, handleValidationError } from "./errors";
 import { adminRoutes } from "./routes/admin";
 import { registerApiRoutes } from "./routes/apis";
@@ -14,13 +15,11 @@ import { meRoutes } from "./routes/me";
 import { webhookSecretRoutes } from "./routes/webhook-secret";
 import { webhookPayloadSchema } from "./webhooks/payload";
 
-const DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024;
-
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: handleValidationError });
 
   app.use("*", (c, next) => {
-    const maxSize = Number(c.env.MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES;
+    const maxSize = readConfig(c.env).maxRequestBytes;
     return bodyLimit({
       maxSize,
       onError: (c) => c.json(errorBody(`Request body is larger than the limit of ${maxSize} bytes`), 413),

@@ -3,8 +3,10 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
+import { readConfig } from "./config";
 import { findAccountByKeyHash } from "./db/api-keys";
 import { ApiError } from "./errors";
+import { sha256Hex } from "./hash";
 
 const API_KEY_PATTERN = /^il_[0-9a-f]{48}$/;
 
@@ -13,11 +15,6 @@ export interface NewApiKey {
   key: string;
   keyHash: string;
   prefix: string;
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export async function generateApiKey(): Promise<NewApiKey> {
@@ -50,7 +47,7 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
  * deployment that never set the secret exposes nothing. Comparison is by hash, in constant time.
  */
 export const requireAdminToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const expected = c.env.ADMIN_TOKEN;
+  const expected = readConfig(c.env).adminToken;
   if (!expected) {
     throw new ApiError(404, "Not found");
   }

@@ -1,24 +1,33 @@
 /**
- * Tunables read from vars, with the defaults that production runs with. Parsed once per use from
- * strings (Workers vars are strings); a malformed value falls back to the default rather than to NaN.
+ * Every variable the Worker reads, read here and nowhere else, each with its one default. Workers vars are
+ * strings: a malformed value falls back to the default rather than to NaN. An API's own variables are declared
+ * in its definition (`settings`) and resolved here too.
  */
+import type { ApiDefinition } from "./apis/define";
+import { parseDevHosts } from "./inputs/url-guard";
+
 export interface Config {
+  /** MAX_REQUEST_BYTES: bodies past it get 413 before they are parsed (a 50 MB file as base64, plus JSON). */
+  maxRequestBytes: number;
   webhookTimeoutMs: number;
   webhookRetryDelaysSeconds: number[];
   webhookRetryAfterMaxSeconds: number;
-  webhookDevHosts: string | undefined;
+  /** DEV_HOSTS, local development only: hosts exempt from the URL guard's host rules (webhooks and inputs). */
+  devHosts: ReadonlySet<string>;
   resultRetentionHours: number;
   processingTimeoutSeconds: number;
   stuckQueuedSeconds: number;
+  /** ADMIN_TOKEN (a secret): unset, the operator API does not exist. */
+  adminToken: string | undefined;
 }
 
-function positiveNumber(value: string | undefined, fallback: number): number {
+function positiveNumber(value: unknown, fallback: number): number {
   const parsed = Number(value);
-  return value !== undefined && value !== "" && Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+  return typeof value === "string" && value !== "" && Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
 }
 
-function delayList(value: string | undefined, fallback: number[]): number[] {
-  const delays = (value ?? "")
+function delayList(value: unknown, fallback: number[]): number[] {
+  const delays = (typeof value === "string" ? value : "")
     .split(",")
     .map((part) => part.trim())
     .filter(Boolean)
@@ -28,14 +37,40 @@ function delayList(value: string | undefined, fallback: number[]): number[] {
     : fallback;
 }
 
+const cache = new WeakMap<object, Config>();
+
 export function readConfig(env: Env): Config {
-  return {
-    webhookTimeoutMs: positiveNumber(env.WEBHOOK_TIMEOUT_MS, 15_000),
-    webhookRetryDelaysSeconds: delayList(env.WEBHOOK_RETRY_DELAYS_SECONDS, [10, 60, 300]),
-    webhookRetryAfterMaxSeconds: positiveNumber(env.WEBHOOK_RETRY_AFTER_MAX_SECONDS, 3600),
-    webhookDevHosts: env.WEBHOOK_DEV_HOSTS,
-    resultRetentionHours: positiveNumber(env.RESULT_RETENTION_HOURS, 24),
-    processingTimeoutSeconds: positiveNumber(env.PROCESSING_TIMEOUT_SECONDS, 960),
-    stuckQueuedSeconds: positiveNumber(env.STUCK_QUEUED_SECONDS, 300),
-  };
+  let config = cache.get(env);
+  if (!config) {
+    config = {
+      maxRequestBytes: positiveNumber(env.MAX_REQUEST_BYTES, 60 * 1024 * 1024) || 60 * 1024 * 1024,
+      webhookTimeoutMs: positiveNumber(env.WEBHOOK_TIMEOUT_MS, 15_000),
+      webhookRetryDelaysSeconds: delayList(env.WEBHOOK_RETRY_DELAYS_SECONDS, [10, 60, 300]),
+      webhookRetryAfterMaxSeconds: positiveNumber(env.WEBHOOK_RETRY_AFTER_MAX_SECONDS, 3600),
+      devHosts: parseDevHosts(env.DEV_HOSTS),
+      resultRetentionHours: positiveNumber(env.RESULT_RETENTION_HOURS, 24),
+      processingTimeoutSeconds: positiveNumber(env.PROCESSING_TIMEOUT_SECONDS, 960),
+      stuckQueuedSeconds: positiveNumber(env.STUCK_QUEUED_SECONDS, 300),
+      adminToken: env.ADMIN_TOKEN || undefined,
+    };
+    cache.set(env, config);
+  }
+  return config;
+}
+
+/** An API's declared settings (each the deployment's value, else its default) and which of its optional bindings exist. */
+export function readApiEnvironment(env: Env, api: ApiDefinition): { settings: Record<string, string>; bindings: Record<string, unknown> } {
+  const vars = env as unknown as Record<string, unknown>;
+  const settings: Record<string, string> = {};
+  for (const [name, setting] of Object.entries(api.settings)) {
+    const value = vars[name];
+    settings[name] = typeof value === "string" && value !== "" ? value : setting.default;
+  }
+  const bindings: Record<string, unknown> = {};
+  for (const name of api.optionalBindings) {
+    if (vars[name] !== undefined && vars[name] !== null) {
+      bindings[name] = vars[name];
+    }
+  }
+  return { settings, bindings };
 }

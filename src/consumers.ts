@@ -3,7 +3,6 @@
  * ack or retry here and nowhere else. A malformed message is logged and acked: retrying cannot fix it.
  */
 import type { z } from "zod";
-import { createProcessDeps } from "./jobs/deps";
 import { handleDeadProcessingMessage, runJob } from "./jobs/run";
 import { logEvent } from "./log";
 import { DeliverMessageSchema, ProcessMessageSchema, QUEUE_NAMES } from "./queues";
@@ -13,7 +12,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   switch (batch.queue) {
     case QUEUE_NAMES.processing:
       // max_retries = 0: if runJob throws (or the isolate dies) the message goes to the processing DLQ.
-      return eachInTurn(batch, ProcessMessageSchema, (jobId) => runJob(env, jobId, createProcessDeps(env)));
+      return eachInTurn(batch, ProcessMessageSchema, (jobId) => runJob(env, jobId));
     case QUEUE_NAMES.delivery:
       await Promise.all(
         batch.messages.map(async (message) => {

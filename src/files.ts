@@ -2,7 +2,7 @@
  * The R2 key scheme for job files and the reads and writes on it. A result keeps its MIME type as
  * object metadata, so delivery can rebuild the wire shape without asking D1.
  */
-import type { ProcessResult } from "./apis/define";
+import type { ProcessResult } from "./results";
 
 export const inputKey = (jobId: string) => `jobs/${jobId}/input.json`;
 export const resultKey = (jobId: string) => `jobs/${jobId}/result`;

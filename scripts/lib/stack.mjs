@@ -129,7 +129,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {} } 
     wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state);
 
     const port = await freePort();
-    const allVars = { ADMIN_TOKEN: adminToken, WEBHOOK_DEV_HOSTS: "localhost", ...vars };
+    const allVars = { ADMIN_TOKEN: adminToken, DEV_HOSTS: "localhost", ...vars };
     const startedAt = performance.now();
     const child = spawn(
       process.execPath,

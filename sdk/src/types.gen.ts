@@ -766,7 +766,7 @@ export interface ImageGenerationRequest {
    * @maxItems 100
    */
   layers: Layer[];
-  output_format?: "png" | "jpeg" | "webp" | "tiff" | "gif" | "avif";
+  output_format?: "png" | "jpeg" | "webp" | "gif" | "tiff" | "avif";
   /**
    * @maxItems 50
    */

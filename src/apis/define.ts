@@ -1,33 +1,41 @@
 /**
- * What every API is: an id, a path, a zod request schema, a price and a pure `process()`. The router
- * mounts each definition (sync and async), and the processing consumer finds it again by `job.api`.
+ * What every API is: an id, a path, a zod request schema with a valid example, a price, the settings and
+ * optional bindings it uses, and a lazily loaded pure `process()`. The router mounts each definition (sync and
+ * async), the processing consumer finds it again by `job.api`, and the fuzz test, OpenAPI document and SDK
+ * generators iterate over the list in `./index.ts`. Also the request helpers every API shares.
  */
 import { z } from "@hono/zod-openapi";
-import { encodeBase64 } from "../base64";
-import { WebhookUrlSchema } from "../webhooks/url-guard";
+import type { UrlFetcher } from "../inputs/fetcher";
+import { WebhookUrlSchema } from "../inputs/url-guard";
+import type { ProcessResult } from "../results";
 
-/** What `process()` returns: bytes with a MIME type (images, documents) or a JSON-able value. */
-export type ProcessResult =
-  | { kind: "binary"; bytes: Uint8Array; mimeType: string }
-  | { kind: "json"; data: unknown };
+export type { ProcessResult } from "../results";
 
-/** What `process()` may use besides its input. Injected, so tests can hand in fakes. */
 /** The part of the Workers AI binding that APIs use (tests hand in a fake). */
 export interface AiBinding {
   toMarkdown(files: { name: string; blob: Blob }[]): Promise<{ name: string; format: string; data?: string; error?: string }[]>;
   run(model: string, inputs: Record<string, unknown>): Promise<unknown>;
 }
 
+/** What `process()` may use besides its input. Injected, so tests can hand in fakes. */
 export interface ProcessDeps {
-  /** For URL inputs; callers pass a guarded fetch. */
-  fetch: typeof fetch;
-  /** The Workers AI binding, when the deployment has one (document extraction then uses it). */
-  ai?: AiBinding;
-  /** The model document extraction asks (EXTRACTION_AI_MODEL). */
-  aiModel?: string;
+  /** The guarded fetcher: the only way an API reaches a URL. */
+  fetcher: UrlFetcher;
+  /** The API's declared settings, each the deployment's value or its default. */
+  settings: Readonly<Record<string, string>>;
+  /** The API's declared optional bindings that this deployment has. */
+  bindings: Readonly<Record<string, unknown>>;
   /** The clock, for date rules such as allow_future_dates. */
   now?: () => Date;
 }
+
+/** A variable an API reads; config.ts reads it from the environment, with this default. */
+export interface ApiSetting {
+  default: string;
+  description: string;
+}
+
+export type ProcessFunction<Input> = (input: Input, deps: ProcessDeps) => Promise<ProcessResult>;
 
 interface ApiSpec<Shape extends z.ZodRawShape> {
   /** The `api` field of webhook payloads: snake_case of the product slug. */
@@ -43,11 +51,18 @@ interface ApiSpec<Shape extends z.ZodRawShape> {
   request: z.ZodObject<Shape>;
   /** Cross-field rules that a field schema alone cannot say; issues name the field path. */
   refine?: (input: z.output<z.ZodObject<Shape>>, ctx: z.RefinementCtx) => void;
+  /** A valid request body: the OpenAPI example, the fuzz seed, the SDK tests' request and the README's. */
+  example: NoInfer<z.input<z.ZodObject<Shape>>>;
   /** The `data` of a sync success, for the OpenAPI document. */
   response: z.ZodType;
   /** Credits to charge; may read the input (page counts) and throw a 400 ApiError for input it cannot read. */
   cost(input: z.output<z.ZodObject<Shape>>): number | Promise<number>;
-  process(input: z.output<z.ZodObject<Shape>>, deps: ProcessDeps): Promise<ProcessResult>;
+  /** The processing code, imported with the API's first request, never with the Worker. */
+  load(): Promise<ProcessFunction<NoInfer<z.output<z.ZodObject<Shape>>>>>;
+  /** Variables the API reads (name → default), resolved into `deps.settings`. */
+  settings?: Readonly<Record<string, ApiSetting>>;
+  /** Bindings the API uses when a deployment has them (`AI`), handed over in `deps.bindings`. */
+  optionalBindings?: readonly string[];
 }
 
 export interface ApiDefinition<Input = any> {
@@ -59,14 +74,19 @@ export interface ApiDefinition<Input = any> {
   description: string;
   /** The full body schema: the API's fields plus the optional `webhook_url`. */
   request: z.ZodType<Input & { webhook_url?: string }>;
+  example: Record<string, unknown>;
   response: z.ZodType;
+  settings: Readonly<Record<string, ApiSetting>>;
+  optionalBindings: readonly string[];
   cost(input: Input): number | Promise<number>;
-  process(input: Input, deps: ProcessDeps): Promise<ProcessResult>;
+  process: ProcessFunction<Input>;
 }
 
 export function defineApi<Shape extends z.ZodRawShape>(spec: ApiSpec<Shape>): ApiDefinition<z.output<z.ZodObject<Shape>>> {
   const withWebhook = spec.request.extend({ webhook_url: WebhookUrlSchema.optional() });
-  const request = spec.refine ? withWebhook.superRefine((input, ctx) => spec.refine!(input as never, ctx)) : withWebhook;
+  const refined = spec.refine ? withWebhook.superRefine((input, ctx) => spec.refine!(input as never, ctx)) : withWebhook;
+  const request = refined.openapi({ example: spec.example });
+  let loaded: Promise<ProcessFunction<z.output<z.ZodObject<Shape>>>> | undefined;
   return {
     id: spec.id,
     slug: spec.slug,
@@ -75,23 +95,42 @@ export function defineApi<Shape extends z.ZodRawShape>(spec: ApiSpec<Shape>): Ap
     summary: spec.summary,
     description: spec.description,
     request: request as unknown as z.ZodType<z.output<z.ZodObject<Shape>> & { webhook_url?: string }>,
+    example: spec.example as Record<string, unknown>,
     response: spec.response,
+    settings: spec.settings ?? {},
+    optionalBindings: spec.optionalBindings ?? [],
     cost: (input) => spec.cost(input),
-    process: (input, deps) => spec.process(input, deps),
+    process: async (input, deps) => {
+      // A failed import is not cached: the next request tries again.
+      loaded ??= spec.load().catch((err) => {
+        loaded = undefined;
+        throw err;
+      });
+      return (await loaded)(input, deps);
+    },
   };
 }
 
-export const BinaryResultSchema = z
-  .object({
-    buffer: z.string().openapi({ description: "The output file, base64-encoded." }),
-    mime_type: z.string().openapi({ example: "image/png" }),
-  })
-  .openapi("BinaryResult");
+/**
+ * Returns a preprocessor that renames legacy keys (`{width: "width_in_px"}`) when the current key is absent,
+ * so both spellings validate against one schema and error paths name the current field.
+ */
+export function renameLegacyKeys(renames: Record<string, string>) {
+  return (value: unknown): unknown => {
+    if (!isPlainObject(value)) {
+      return value;
+    }
+    const copy: Record<string, unknown> = { ...value };
+    for (const [legacy, current] of Object.entries(renames)) {
+      if (legacy in copy && !(current in copy)) {
+        copy[current] = copy[legacy];
+        delete copy[legacy];
+      }
+    }
+    return copy;
+  };
+}
 
-/** The wire shape of a result: binary results travel as `{buffer, mime_type}`. */
-export function resultToWireData(result: ProcessResult): unknown {
-  if (result.kind === "json") {
-    return result.data;
-  }
-  return { buffer: encodeBase64(result.bytes), mime_type: result.mimeType };
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

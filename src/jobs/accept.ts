@@ -4,15 +4,17 @@
  * (src/db/credits.ts), so there is never a job without its charge nor a charge without a job in flight.
  */
 import type { ApiDefinition, ProcessDeps, ProcessResult } from "../apis/define";
-import { sha256Hex } from "../auth";
+import { readConfig } from "../config";
 import { chargeAndCreateJob, failJobAndRefund, isUniqueViolation } from "../db/credits";
 import { deleteIdempotencyKey, findIdempotencyKey } from "../db/idempotency-keys";
 import { markJobSucceeded } from "../db/jobs";
-import { ApiError, INTERNAL_ERROR_MESSAGE } from "../errors";
+import { ApiError } from "../errors";
 import { deleteJobFiles, inputKey, putJobInput } from "../files";
+import { sha256Hex } from "../hash";
+import { checkPublicUrl } from "../inputs/url-guard";
 import { logEvent } from "../log";
 import { sendProcessMessage } from "../queues";
-import { checkWebhookUrl, parseDevHosts } from "../webhooks/url-guard";
+import { failProcessing } from "./fail";
 
 export interface AcceptContext {
   env: Env;
@@ -67,7 +69,7 @@ export async function acceptAsyncJob(
 ): Promise<string> {
   const { DB, FILES, PROCESSING_QUEUE } = ctx.env;
   const { webhookUrl, idempotencyKey } = options;
-  const rejection = checkWebhookUrl(webhookUrl, parseDevHosts(ctx.env.WEBHOOK_DEV_HOSTS));
+  const rejection = checkPublicUrl(webhookUrl, readConfig(ctx.env).devHosts);
   if (rejection) {
     throw new ApiError(400, `webhook_url: ${rejection}`);
   }
@@ -148,37 +150,4 @@ async function findIdempotent(
     throw new ApiError(409, "Idempotency-Key was already used with a different request");
   }
   return earlier.jobId;
-}
-
-/**
- * Records that `process()` threw: the job (still `processing`) fails and is refunded, one log line says why,
- * and the error a caller may see comes back.
- */
-export async function failProcessing(
-  db: D1Database,
-  jobId: string,
-  err: unknown,
-  log: { job_id: string; api: string; account_id: string; mode: string; duration_ms: number },
-): Promise<ApiError> {
-  const userError = toUserError(err);
-  await failJobAndRefund(db, jobId, { error: userError.message, now: new Date().toISOString(), fromStatuses: ["processing"] });
-  const internal = userError.status === 500;
-  logEvent({
-    event: "job_failed",
-    ...log,
-    outcome: internal ? "internal_error" : "unprocessable",
-    ...(internal ? { cause: String(err) } : {}),
-  });
-  return userError;
-}
-
-/**
- * What a caller may see of a processing failure: our ApiErrors below 500 as they are (they are written
- * for users); anything else becomes a generic message, its details only in the log.
- */
-function toUserError(err: unknown): ApiError {
-  if (err instanceof ApiError && err.status < 500) {
-    return err;
-  }
-  return new ApiError(500, INTERNAL_ERROR_MESSAGE);
 }

@@ -1,9 +1,8 @@
-import type { AiBinding, ProcessDeps } from "../apis/define";
+import type { ApiDefinition, ProcessDeps } from "../apis/define";
+import { readApiEnvironment, readConfig } from "../config";
+import { createUrlFetcher } from "../inputs/fetcher";
 
-/** The dependencies `process()` gets on both paths, sync and async. */
-export function createProcessDeps(env: Env): ProcessDeps {
-  return {
-    fetch: (request, init) => fetch(request, init),
-    ...(env.AI ? { ai: env.AI as unknown as AiBinding, aiModel: env.EXTRACTION_AI_MODEL || undefined } : {}),
-  };
+/** The dependencies `process()` gets on both paths, sync and async: the guarded fetcher, the API's settings and bindings. */
+export function createProcessDeps(env: Env, api: ApiDefinition): ProcessDeps {
+  return { fetcher: createUrlFetcher(readConfig(env).devHosts), ...readApiEnvironment(env, api) };
 }

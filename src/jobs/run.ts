@@ -3,19 +3,19 @@
  * function the sync path calls), keep the result in R2 or fail and refund, then hand the job to delivery.
  * Also the processing DLQ handler, for a consumer that died mid-job.
  */
-import type { ProcessDeps } from "../apis/define";
 import { findApi } from "../apis";
 import { failJobAndRefund } from "../db/credits";
 import { claimJob, getJobById, markJobSucceeded } from "../db/jobs";
 import { deleteJobFiles, getJobInput, inputKey, putJobResult } from "../files";
 import { logEvent } from "../log";
+import { createProcessDeps } from "./deps";
 import { sendDeliverMessage } from "../queues";
-import { failProcessing } from "./accept";
+import { failProcessing } from "./fail";
 
 export const CRASHED_JOB_MESSAGE =
   "Processing stopped unexpectedly (the worker crashed or ran out of time or memory); the credits were refunded";
 
-export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promise<void> {
+export async function runJob(env: Env, jobId: string): Promise<void> {
   const job = await claimJob(env.DB, jobId, new Date().toISOString());
   if (!job) {
     // Queues deliver at least once; someone else has (or had) this job.
@@ -32,7 +32,7 @@ export async function runJob(env: Env, jobId: string, deps: ProcessDeps): Promis
     if (!api || input === null) {
       throw new Error(api ? "job input missing from R2" : `unknown api ${job.api}`);
     }
-    const result = await api.process(input, deps);
+    const result = await api.process(input, createProcessDeps(env, api));
     const stored = await putJobResult(env.FILES, jobId, result);
     await markJobSucceeded(env.DB, jobId, { resultKey: stored.key, resultMimeType: stored.mimeType, now: new Date().toISOString() });
     logEvent({ event: "job_succeeded", ...log, outcome: "succeeded", duration_ms: Date.now() - started });

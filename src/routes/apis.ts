@@ -3,12 +3,12 @@
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiDefinition } from "../apis/define";
-import { resultToWireData } from "../apis/define";
 import type { AppEnv } from "../app-env";
 import { requireApiKey } from "../auth";
 import { ApiError, errorResponses } from "../errors";
 import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
 import { createProcessDeps } from "../jobs/deps";
+import { resultToWireData } from "../results";
 import { rejectDeepJson } from "./json-depth";
 
 export const ASYNC_ACCEPTED_MESSAGE = "Request accepted. Results will be delivered to the provided webhook URL.";
@@ -56,7 +56,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
       });
       app.openapi(route, async (c) => {
         const input = c.req.valid("json");
-        const ctx = { env: c.env, accountId: c.get("account").id, deps: createProcessDeps(c.env) };
+        const ctx = { env: c.env, accountId: c.get("account").id, deps: createProcessDeps(c.env, api) };
         const idempotencyKey = c.req.header("Idempotency-Key");
         if (input.webhook_url === undefined) {
           if (idempotencyKey !== undefined) {

@@ -6,11 +6,11 @@ import { readConfig } from "../config";
 import { recordDeliveryAttempt, type DeliveryErrorKind } from "../db/delivery-attempts";
 import { getJobById, markJobDeliveryExhausted } from "../db/jobs";
 import { getOrCreateWebhookSecrets } from "../db/webhook-secrets";
+import { checkPublicUrl } from "../inputs/url-guard";
 import { logEvent } from "../log";
 import { buildWebhookPayload } from "./payload";
 import { nextRetryDelaySeconds, parseRetryAfter } from "./retry-policy";
 import { generateWebhookSecret, signatureHeader } from "./sign";
-import { checkWebhookUrl, parseDevHosts } from "./url-guard";
 
 export const WEBHOOK_USER_AGENT = "Lamina-Webhooks/1.0";
 const MAX_STORED_RESPONSE_BYTES = 1024;
@@ -36,7 +36,7 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
     return { kind: "retry", delaySeconds: config.webhookRetryDelaysSeconds[0] ?? 10 };
   }
 
-  const rejection = checkWebhookUrl(job.webhookUrl, parseDevHosts(config.webhookDevHosts));
+  const rejection = checkPublicUrl(job.webhookUrl, config.devHosts);
   const body = rejection ? null : await buildWebhookPayload(env.FILES, job);
   if (rejection || body === null) {
     await recordDeliveryAttempt(

@@ -4,7 +4,8 @@
  * `{success: false, api, job_id, error: {message}}` (the wire contract's object-shaped error).
  */
 import { z } from "@hono/zod-openapi";
-import { resultToWireData, type ApiDefinition } from "../apis/define";
+import type { ApiDefinition } from "../apis/define";
+import { resultToWireData } from "../results";
 import type { Job } from "../db/jobs";
 import { getJobResult } from "../files";
 

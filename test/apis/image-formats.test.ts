@@ -1,4 +1,6 @@
 import { PhotonImage } from "@cf-wasm/photon";
+import decodeAvif, { init as initAvifDecoder } from "@jsquash/avif/decode.js";
+import avifDecoderWasm from "@jsquash/avif/codec/dec/avif_dec.wasm";
 import jpeg from "jpeg-js";
 import { GifReader } from "omggif";
 import UTIF from "utif";
@@ -78,6 +80,20 @@ describe("output formats: each a real file of that format with the right MIME ty
     expect([ifd.width, ifd.height]).toEqual([20, 10]);
     expect(rgbaAt(pixels, 20, 2, 5)).toEqual([0x33, 0x66, 0xcc, 255]);
     expect(rgbaAt(pixels, 20, 17, 5)[3]).toBe(0);
+  });
+
+  it("avif: an ISO-BMFF AVIF that decodes back to the colour, alpha included", async () => {
+    const { mimeType, bytes } = await render("avif");
+    expect(mimeType).toBe("image/avif");
+    expect(new TextDecoder().decode(bytes.slice(4, 12))).toBe("ftypavif");
+    await initAvifDecoder(avifDecoderWasm as never);
+    const image = (await decodeAvif(bytes.buffer as ArrayBuffer))!;
+    expect([image.width, image.height]).toEqual([20, 10]);
+    const [r, g, b, a] = rgbaAt(image.data, 20, 2, 5);
+    expect(Math.abs(r! - 0x33) + Math.abs(g! - 0x66) + Math.abs(b! - 0xcc)).toBeLessThan(30);
+    // AVIF is lossy, alpha included: opaque stays within a step of 255, transparent within a few of 0.
+    expect(a).toBeGreaterThanOrEqual(250);
+    expect(rgbaAt(image.data, 20, 17, 5)[3]).toBeLessThan(10);
   });
 
   it("png stays the default", async () => {

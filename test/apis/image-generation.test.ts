@@ -114,7 +114,6 @@ describe("validation: every bad field is a 400 that names it, and nothing is cha
     ["border_radius with a corner radius", solid({ layers: [{ index: 0, type: "solid-color", hex_color: "#FFFFFF", border_radius: 4, border_top_left_radius: 2 }] }), "layers.0.border_radius: cannot be combined"],
     ["a negative position", solid({ layers: [{ index: 0, type: "solid-color", hex_color: "#FFFFFF", position: { x_in_px: -1, y_in_px: 0 } }] }), "layers.0.position.x_in_px:"],
     ["an unknown output format", solid({ output_format: "bmp" }), "output_format:"],
-    ["an output format without an encoder yet (avif)", solid({ output_format: "avif" }), "output_format: avif is not supported yet (no Workers-ready encoder); use one of png, jpeg, webp, gif, tiff"],
     ["empty text", solid({ layers: [{ index: 0, type: "text", text: "", font_name: "Inter", font_size_in_px: 12, text_color: "#000000", position: { x: 0, y: 0 }, dimensions: { width: 5, height: 5 } }] }), "layers.0.text: must not be empty"],
     ["a font size of zero", solid({ layers: [{ index: 0, type: "text", text: "hi", font_name: "Inter", font_size_in_px: 0, text_color: "#000000", position: { x: 0, y: 0 }, dimensions: { width: 5, height: 5 } }] }), "layers.0.font_size_in_px:"],
     ["an unknown font weight", solid({ layers: [{ index: 0, type: "text", text: "hi", font_name: "Inter", font_size_in_px: 10, font_weight: "heavy", text_color: "#000000", position: { x: 0, y: 0 }, dimensions: { width: 5, height: 5 } }] }), "layers.0.font_weight:"],

@@ -332,3 +332,74 @@ describe("image inputs and custom fonts", () => {
     expect(custom.data.some((byte, i) => byte !== fallback.data[i])).toBe(true);
   });
 });
+
+describe("requests shaped by the official Go SDK", () => {
+  const zero = { dimensions: { width_in_px: 0, height_in_px: 0 }, position: { x_in_px: 0, y_in_px: 0 } };
+
+  it("reads zero dimensions on a solid colour as not given: it fills the canvas", async () => {
+    const png = await render(40, 20, [{ index: 0, type: "solid-color", hex_color: "#FF0000", ...zero }]);
+    expect(png.at(0, 0)).toEqual([255, 0, 0, 255]);
+    expect(png.at(39, 19)).toEqual([255, 0, 0, 255]);
+  });
+
+  it("reads zero dimensions on an image as not given: it covers the canvas, and accepts empty fetch_options", async () => {
+    const red = encode({ width: 2, height: 2, data: new Uint8Array(16).fill(255).map((v, i) => (i % 4 === 1 || i % 4 === 2 ? 0 : v)), channels: 4 });
+    let binary = "";
+    red.forEach((byte) => (binary += String.fromCharCode(byte)));
+    const png = await render(40, 20, [{ index: 0, type: "image", file: { type: "base64", base64: btoa(binary) }, ...zero }]);
+    expect(png.at(1, 1)).toEqual([255, 0, 0, 255]);
+    expect(png.at(38, 18)).toEqual([255, 0, 0, 255]);
+  });
+
+  it("reads zero dimensions on a layout as not given: it shrink-wraps its children", async () => {
+    const png = await render(60, 60, [
+      { index: 0, type: "layout", padding: 10, ...zero, background_layers: [{ type: "solid-color", hex_color: "#00FF00", ...zero }], layers: [{ type: "solid-color", hex_color: "#FF0000", dimensions: { width_in_px: 10, height_in_px: 10 } }] },
+    ]);
+    expect(png.at(5, 5)).toEqual([0, 255, 0, 255]);
+    expect(png.at(15, 15)).toEqual([255, 0, 0, 255]);
+    expect(png.at(29, 29)).toEqual([0, 255, 0, 255]);
+    expect(png.at(31, 31)[3]).toBe(0);
+  });
+
+  it("answers 400 naming the field when a layer that needs dimensions sends zero ones, charging nothing", async () => {
+    const account = await createAccount(10);
+    const res = await callJson("/image-generation/v1/generate", {
+      key: account.apiKey,
+      body: { dimensions: { width_in_px: 40, height_in_px: 20 }, layers: [{ index: 0, type: "text", text: "hi", font_name: "Inter", font_size_in_px: 10, text_color: "#000000", ...zero }] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain("layers.0.dimensions");
+    expect(await balanceOf(account.accountId)).toBe(10);
+  });
+});
+
+describe("children of a fixed-size layout", () => {
+  const text = (value: string) => ({ type: "text", text: value, font_name: "Inter", font_size_in_px: 16, text_color: "#000000", dimensions: { width_in_px: 80, height_in_px: 20 } });
+  const dark = (png: Png) => {
+    let count = 0;
+    for (let y = 0; y < png.height; y++) for (let x = 0; x < png.width; x++) count += png.at(x, y)[3]! > 128 && png.at(x, y)[0]! < 100 ? 1 : 0;
+    return count;
+  };
+
+  it.each(["horizontal", "vertical"])("draw their text boxes (%s), as much ink as when the layout shrink-wraps", async (direction) => {
+    const layout = (dimensions?: object) => ({ index: 0, type: "layout", direction, ...(dimensions ? { dimensions } : {}), layers: [text("Hello"), text("World")] });
+    const fixed = await render(200, 60, [layout({ width_in_px: 200, height_in_px: 60 })]);
+    const wrapped = await render(200, 60, [layout()]);
+    expect(dark(wrapped)).toBeGreaterThan(100);
+    expect(dark(fixed)).toBeGreaterThan(dark(wrapped) * 0.9);
+  });
+
+  it("draw a QR code that still decodes", async () => {
+    const png = await render(220, 220, [
+      {
+        index: 0,
+        type: "layout",
+        dimensions: { width_in_px: 220, height_in_px: 220 },
+        background_color: "#FFFFFF",
+        padding: 10,
+        layers: [{ type: "qr-code", value: "https://lamina.example/nested", foreground_hex_color: "#000000", background_hex_color: "#FFFFFF", dimensions: { width_in_px: 200, height_in_px: 200 } }],
+      },
+    ]);
+    expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe("https://lamina.example/nested");
+  });
+});

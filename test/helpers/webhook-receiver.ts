@@ -22,6 +22,9 @@ interface Receiver {
 const receivers = new Map<string, { handler: Handler; deliveries: Delivery[] }>();
 let installed = false;
 
+/** Every URL the Worker fetched (or tried to) since the file started, in order. */
+export const outboundUrls: string[] = [];
+
 function install(): void {
   if (installed) {
     return;
@@ -29,6 +32,7 @@ function install(): void {
   installed = true;
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
+    outboundUrls.push(request.url);
     const receiver = receivers.get(request.url);
     if (!receiver) {
       throw new Error(`unexpected outbound fetch to ${request.url}`);
@@ -58,10 +62,9 @@ function install(): void {
   });
 }
 
-/** A receiver at a fresh https URL; by default it answers 200. */
-export function createReceiver(handler: Handler = () => new Response("ok")): Receiver {
+/** A receiver at a fresh https URL (or the one given); by default it answers 200. */
+export function createReceiver(handler: Handler = () => new Response("ok"), url = `https://hooks.example.com/${crypto.randomUUID()}`): Receiver {
   install();
-  const url = `https://hooks.example.com/${crypto.randomUUID()}`;
   const entry = { handler, deliveries: [] as Delivery[] };
   receivers.set(url, entry);
   return { url, deliveries: entry.deliveries };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkWebhookUrl, parseDevHosts } from "../../src/webhooks/url-guard";
+import { checkPublicUrl, parseDevHosts } from "../../src/inputs/url-guard";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
 import { SMALL_IMAGE } from "../helpers/jobs";
 import { fetchWithEnv } from "../helpers/worker";
@@ -47,25 +47,25 @@ const refused: [string, string][] = [
   ["https://example.com/" + "a".repeat(2100), "at most 2048 characters"],
 ];
 
-describe("checkWebhookUrl", () => {
+describe("checkPublicUrl", () => {
   it.each(accepted)("accepts %s", (url) => {
-    expect(checkWebhookUrl(url)).toBeNull();
+    expect(checkPublicUrl(url)).toBeNull();
   });
 
   it.each(refused)("refuses %s (%s)", (url, reason) => {
-    expect(checkWebhookUrl(url)).toContain(reason);
+    expect(checkPublicUrl(url)).toContain(reason);
   });
 
-  it("exempts WEBHOOK_DEV_HOSTS from the host rules and lets them use http", () => {
+  it("exempts DEV_HOSTS from the host rules and lets them use http", () => {
     const devHosts = parseDevHosts(" localhost, 127.0.0.1 ,,Receiver.Test ");
-    expect(checkWebhookUrl("http://localhost:9999/hook", devHosts)).toBeNull();
-    expect(checkWebhookUrl("https://localhost:9443/hook", devHosts)).toBeNull();
-    expect(checkWebhookUrl("http://127.0.0.1:9999/hook", devHosts)).toBeNull();
-    expect(checkWebhookUrl("http://receiver.test/hook", devHosts)).toBeNull();
+    expect(checkPublicUrl("http://localhost:9999/hook", devHosts)).toBeNull();
+    expect(checkPublicUrl("https://localhost:9443/hook", devHosts)).toBeNull();
+    expect(checkPublicUrl("http://127.0.0.1:9999/hook", devHosts)).toBeNull();
+    expect(checkPublicUrl("http://receiver.test/hook", devHosts)).toBeNull();
     // Credentials and other schemes stay refused; unlisted private hosts too.
-    expect(checkWebhookUrl("http://user:pw@localhost/hook", devHosts)).toContain("credentials");
-    expect(checkWebhookUrl("ftp://localhost/hook", devHosts)).toContain("https is required");
-    expect(checkWebhookUrl("https://printer.local/hook", devHosts)).toContain("not publicly reachable");
+    expect(checkPublicUrl("http://user:pw@localhost/hook", devHosts)).toContain("credentials");
+    expect(checkPublicUrl("ftp://localhost/hook", devHosts)).toContain("https is required");
+    expect(checkPublicUrl("https://printer.local/hook", devHosts)).toContain("not publicly reachable");
     expect(parseDevHosts("")).toEqual(new Set());
   });
 });
@@ -89,14 +89,27 @@ describe("webhook_url through the API", () => {
     expect(res.body.error).toContain("webhook_url:");
   });
 
-  it("accepts a listed dev host over http when WEBHOOK_DEV_HOSTS is set", async () => {
+  it("accepts a listed dev host over http when DEV_HOSTS is set", async () => {
     const account = await createAccount(10);
     const request = new Request("https://lamina.test/image-generation/v1/generate", {
       method: "POST",
       headers: { Authorization: `Bearer ${account.apiKey}`, "Content-Type": "application/json" },
       body: JSON.stringify({ ...SMALL_IMAGE, webhook_url: "http://localhost:9999/hook" }),
     });
-    const res = await fetchWithEnv(request, { WEBHOOK_DEV_HOSTS: "localhost" });
+    const res = await fetchWithEnv(request, { DEV_HOSTS: "localhost" });
     expect(res.status).toBe(201);
+  });
+});
+
+describe("trailing dots", () => {
+  it.each(["https://localhost./x", "https://localhost../x", "https://localhost。。/x", "https://printer.local../x", "https://intranet../x"])(
+    "are stripped before the host rules: %s is refused",
+    (url) => {
+      expect(checkPublicUrl(url)).not.toBeNull();
+    },
+  );
+
+  it("leave a public name with a trailing dot valid", () => {
+    expect(checkPublicUrl("https://hooks.example.com./x")).toBeNull();
   });
 });

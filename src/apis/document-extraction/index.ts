@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { decodeBase64 } from "../../base64";
 import { ApiError } from "../../errors";
+import { fileName } from "../../inputs/file-name";
+import { formatFromName, sniffFormat } from "../../inputs/sniff";
 import { defineApi } from "../define";
-import { fileName } from "./file-name";
-import { detectFormat, formatFromName } from "./readers/detect";
 import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
 
 const ExtractionFieldResultSchema = z
@@ -41,8 +41,8 @@ async function countPages(input: ExtractDocumentRequest): Promise<number> {
         continue;
       }
       const bytes = decodeBase64(file.base64);
-      if (detectFormat(bytes, name) === "pdf") {
-        const { countPdfPages } = await import("./readers/pdf");
+      if (sniffFormat(bytes, name) === "pdf") {
+        const { countPdfPages } = await import("../../documents/readers/pdf");
         pages += Math.max(1, await countPdfPages(bytes, name));
       } else {
         pages += 1;
@@ -66,7 +66,27 @@ export const documentExtraction = defineApi({
   request: ExtractDocumentRequestSchema,
   refine: refineExtractDocumentRequest,
   response: z.record(z.string(), ExtractionFieldResultSchema).openapi("ExtractionResult"),
+  example: {
+    files: [{ type: "base64", name: "invoice.txt", base64: btoa("Invoice No: A-1\nDate: 31.12.2024\nItem   Qty   Price\nPen    2     1.50\nTotal: 3.00 EUR") }],
+    schema: {
+      fields: [
+        { name: "invoice_number", type: "TEXT", description: "Invoice number" },
+        { name: "date", type: "DATE", description: "Date" },
+        { name: "total", type: "CURRENCY_AMOUNT", description: "Total", min: 0 },
+        { name: "currency", type: "CURRENCY_CODE", description: "Currency", default_value: "EUR" },
+        { name: "items", type: "ARRAY", description: "Items", fields: [{ name: "qty", type: "INTEGER", description: "Qty" }, { name: "price", type: "DECIMAL", description: "Price" }] },
+        { name: "double", type: "CALCULATED", description: "x", operation: "sum", source_field_names: ["total", "total"] },
+      ],
+    },
+  },
   cost: countPages,
   // The readers and engines load with the first extraction, not with the Worker (start-up stays small).
-  process: async (input, deps) => (await import("./process")).extractDocument(input, deps),
+  load: async () => (await import("./process")).extractDocument,
+  settings: {
+    EXTRACTION_AI_MODEL: {
+      default: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+      description: "The Workers AI model asked when the deployment has an AI binding; unused without one.",
+    },
+  },
+  optionalBindings: ["AI"],
 });

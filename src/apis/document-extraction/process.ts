@@ -3,34 +3,34 @@
  * AI when the binding is configured, else the built-in one), then CALCULATED fields, defaults and
  * `is_required`, the same for both.
  */
+import type { ParsedDocument } from "../../documents/lines";
+import { readDocuments } from "../../documents/readers";
 import { ApiError } from "../../errors";
-import type { ProcessDeps, ProcessResult } from "../define";
-import { readFileInput } from "../file-input";
-import type { ParsedDocument } from "./document";
-import { DEFAULT_EXTRACTION_MODEL, extractWithAi, type AiFile } from "./extract/ai";
+import { readFileInput } from "../../inputs/file-input";
+import { fileName } from "../../inputs/file-name";
+import { MIME_TYPES, sniffFormat } from "../../inputs/sniff";
+import type { AiBinding, ProcessDeps, ProcessResult } from "../define";
+import { extractWithAi, type AiFile } from "./extract/ai";
 import { extractBuiltIn } from "./extract/builtin";
 import { finalizeExtraction } from "./extract/finalize";
-import { readDocuments } from "./readers";
-import { detectFormat, MIME_TYPES } from "./readers/detect";
 import type { ExtractDocumentRequest } from "./schema";
-import { fileName } from "./file-name";
 
 export async function extractDocument(input: ExtractDocumentRequest, deps: ProcessDeps): Promise<ProcessResult> {
   const today = (deps.now?.() ?? new Date()).toISOString().slice(0, 10);
   const files: AiFile[] = [];
   for (const [index, file] of input.files.entries()) {
     const name = fileName(file, index);
-    const bytes = await readFileInput(file, `files.${index} (${name})`, deps);
+    const bytes = await readFileInput(file, `files.${index} (${name})`, deps.fetcher);
     files.push({ name, bytes, mimeType: "application/octet-stream" });
   }
 
   let data;
-  if (deps.ai) {
+  const ai = deps.bindings.AI as AiBinding | undefined;
+  if (ai) {
     for (const file of files) {
-      const format = detectFormat(file.bytes, file.name);
-      file.mimeType = format === "image" ? imageMimeType(file.bytes) : MIME_TYPES[format];
+      file.mimeType = MIME_TYPES[sniffFormat(file.bytes, file.name)];
     }
-    data = await extractWithAi(deps.ai, deps.aiModel ?? DEFAULT_EXTRACTION_MODEL, files, input.schema.fields, today);
+    data = await extractWithAi(ai, deps.settings.EXTRACTION_AI_MODEL!, files, input.schema.fields, today);
   } else {
     const documents: ParsedDocument[] = [];
     for (const file of files) {
@@ -48,11 +48,3 @@ export async function extractDocument(input: ExtractDocumentRequest, deps: Proce
   return { kind: "json", data: finalizeExtraction(input.schema.fields, data) };
 }
 
-function imageMimeType(bytes: Uint8Array): string {
-  if (bytes[0] === 0x89) return "image/png";
-  if (bytes[0] === 0xff) return "image/jpeg";
-  if (bytes[0] === 0x47) return "image/gif";
-  if (bytes[0] === 0x52) return "image/webp";
-  if (bytes[0] === 0x42) return "image/bmp";
-  return "image/tiff";
-}

@@ -4,8 +4,9 @@
  * (unique names, CALCULATED sources that exist and are numeric, no cycles, defaults of the field's type).
  */
 import { z } from "@hono/zod-openapi";
-import { FileInputSchema, isPlainObject } from "../common-schemas";
-import { IBAN_SHAPE, ibanChecksumValid } from "./extract/parse";
+import { FileInputSchema } from "../../inputs/file-input";
+import { isPlainObject } from "../define";
+import { IBAN_SHAPE, ibanChecksumValid } from "./extract/iban";
 import { isCountryCode, isCurrencyCode } from "./extract/reference-data";
 
 export const MAX_FILES = 20;

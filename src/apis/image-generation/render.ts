@@ -4,28 +4,16 @@
  * **bold** and *italic* can sit on one line. Everything that needs loading (images, custom fonts, the barcode
  * encoder) is loaded before the tree is built, so building it is synchronous and its failures name the layer.
  */
+import { encodeBase64, svgDataUri } from "../../base64";
+import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "../../graphics/codes";
+import { cssColor } from "../../graphics/colors";
+import { createFontSet, FONT_WEIGHTS, loadCustomFonts } from "../../graphics/fonts";
+import { encodeImage } from "../../graphics/encode";
+import { imageDataUri } from "../../graphics/images";
+import { layoutSvg, rasterizeSvg, svgHeight, type Element, type RasterImage } from "../../graphics/svg";
+import { readFileInput } from "../../inputs/file-input";
 import type { ProcessDeps } from "../define";
-import { svgDataUri } from "../../base64";
-import { ApiError } from "../../errors";
-import { cssColor } from "./colors";
-import { FONT_WEIGHTS, loadFonts } from "./fonts";
-import { loadImageDataUri } from "./images";
-import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "./codes";
 import type { GenerateImageRequest, Layer, LayoutLayer } from "./schema";
-
-/** A satori element: the subset of React elements it reads. */
-interface Element {
-  type: string;
-  props: { style?: Record<string, unknown>; children?: Child | Child[]; src?: string; width?: number; height?: number };
-}
-type Child = Element | string;
-
-export interface RenderedImage {
-  width: number;
-  height: number;
-  /** Straight (not premultiplied) RGBA. */
-  pixels: Uint8Array;
-}
 
 interface BuildContext {
   paths: Map<Layer, string>;
@@ -36,16 +24,8 @@ interface BuildContext {
   barcodes: BarcodeEncoder | null;
 }
 
-export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RenderedImage> {
-  const svg = await layersToSvg(input, deps);
-  const { Resvg } = await import("@cf-wasm/resvg");
-  let rendered: { width: number; height: number; pixels: Uint8Array };
-  try {
-    rendered = (await Resvg.async(svg, { font: { loadSystemFonts: false } })).render();
-  } catch (err) {
-    throw new ApiError(422, `The layers could not be rendered: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { width: rendered.width, height: rendered.height, pixels: unpremultiply(rendered.pixels) };
+export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RasterImage> {
+  return rasterizeSvg(await layersToSvg(input, deps));
 }
 
 /** The request as one SVG document (every glyph a path), before rasterising. */
@@ -55,31 +35,23 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
   walk(input.layers, "layers", paths);
   const all = [...paths.keys()];
 
-  const [{ satori }, fonts, barcodes] = await Promise.all([
-    import("@cf-wasm/satori"),
-    loadFonts(input, all, deps),
+  const textFamilies = all.flatMap((layer) => (layer.type === "text" ? [layer.font_name] : []));
+  const [fonts, barcodes] = await Promise.all([
+    loadCustomFonts(input.fonts ?? [], deps.fetcher).then((custom) => createFontSet(custom, textFamilies)),
     all.some((layer) => layer.type === "barcode") ? loadBarcodeEncoder() : Promise.resolve(null),
   ]);
   const images = new Map<Layer, string>();
   await Promise.all(
-    all
-      .filter((layer) => layer.type === "image")
-      .map(async (layer) => images.set(layer, await loadImageDataUri(layer, paths.get(layer)!, deps))),
+    all.map(async (layer) => {
+      if (layer.type === "image") {
+        const where = `${paths.get(layer)!} (image)`;
+        images.set(layer, await imageDataUri(await readFileInput(layer.file, where, deps.fetcher), where));
+      }
+    }),
   );
   const ctx: BuildContext = { paths, images, fontSizes: new Map(), family: fonts.family, barcodes };
-  // Satori fails on what it cannot lay out (a custom font it cannot parse, say): the input's fault, a 422.
-  const layout = async (element: Element, options: { width: number; height?: number }) => {
-    try {
-      return await satori(element as never, { ...options, fonts: fonts.fonts as never });
-    } catch (err) {
-      throw new ApiError(422, `The layers could not be laid out: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-
-  const measure = async (element: Element, boxWidth: number) => {
-    const svg = await layout(element, { width: boxWidth });
-    return Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
-  };
+  const layout = (element: Element, box: { width: number; height?: number }) => layoutSvg(element, box, fonts.fonts);
+  const measure = async (element: Element, boxWidth: number) => svgHeight(await layout(element, { width: boxWidth }));
   for (const layer of all) {
     if (layer.type === "text" && layer.should_auto_scale) {
       ctx.fontSizes.set(layer, await fitFontSize(layer, ctx, measure));
@@ -98,8 +70,16 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
       continue;
     }
     const own = { display: "flex", width: boxWidth, height: boxHeight };
-    const element = layer.type === "text" ? textElement(layer, own, ctx) : layoutElement(layer, own, ctx, { width: boxWidth, height: boxHeight });
-    ctx.images.set(layer, svgDataUri(await layout(element, { width: boxWidth, height: boxHeight })));
+    if (layer.type === "text") {
+      ctx.images.set(layer, svgDataUri(await layout(textElement(layer, own, ctx), { width: boxWidth, height: boxHeight })));
+      continue;
+    }
+    // resvg does not draw images inside an SVG that is itself an image, and a layout's children (text boxes,
+    // codes, SVG inputs) are such images: the layout is rasterised here and embedded as a PNG.
+    const svg = await layout(layoutElement(layer, own, ctx, { width: boxWidth, height: boxHeight }), { width: boxWidth, height: boxHeight });
+    const raster = await rasterizeSvg(svg);
+    const png = await encodeImage(raster.pixels, raster.width, raster.height, "png");
+    ctx.images.set(layer, `data:image/png;base64,${encodeBase64(png.bytes)}`);
   }
 
   const root: Element = {
@@ -243,14 +223,18 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
         },
       };
     case "qr-code":
-      return codeElement(base, layer.background_hex_color, qrCodeSvg(layer.value, layer.foreground_hex_color, layer.background_hex_color), pxWidth, pxHeight);
+      return codeElement(base, layer.background_hex_color, qrCodeSvg(layer.value, codeColors(layer)), pxWidth, pxHeight);
     case "barcode": {
-      const svg = barcodeSvg(ctx.barcodes!, layer, ctx.paths.get(layer)!);
+      const svg = barcodeSvg(ctx.barcodes!, layer.value, layer.format, codeColors(layer), `${ctx.paths.get(layer)!} (barcode)`);
       return codeElement(base, layer.background_hex_color, svg, pxWidth, pxHeight);
     }
     case "layout":
       return prerenderedElement(ctx.images.get(layer), base, pxWidth, pxHeight) ?? layoutElement(layer, base, ctx, { width: pxWidth, height: pxHeight });
   }
+}
+
+function codeColors(layer: { foreground_hex_color: string; background_hex_color: string }) {
+  return { foreground: layer.foreground_hex_color, background: layer.background_hex_color };
 }
 
 /** A pre-rendered box (text or layout) placed like the layer itself. */
@@ -402,23 +386,4 @@ async function fitFontSize(layer: TextLayer, ctx: BuildContext, measure: (elemen
     fontSize = Math.max(4, fontSize * 0.9);
   }
   return fontSize;
-}
-
-/** resvg hands out premultiplied RGBA; encoders and callers want straight alpha. */
-function unpremultiply(pixels: Uint8Array): Uint8Array {
-  const out = new Uint8Array(pixels.length);
-  for (let i = 0; i < pixels.length; i += 4) {
-    const a = pixels[i + 3]!;
-    if (a === 255) {
-      out[i] = pixels[i]!;
-      out[i + 1] = pixels[i + 1]!;
-      out[i + 2] = pixels[i + 2]!;
-    } else if (a > 0) {
-      out[i] = Math.min(255, Math.round((pixels[i]! * 255) / a));
-      out[i + 1] = Math.min(255, Math.round((pixels[i + 1]! * 255) / a));
-      out[i + 2] = Math.min(255, Math.round((pixels[i + 2]! * 255) / a));
-    }
-    out[i + 3] = a;
-  }
-  return out;
 }

@@ -4,16 +4,12 @@
  * image bytes as `buffer` on the layer.
  */
 import { z } from "@hono/zod-openapi";
-import { ENCODABLE_FORMATS } from "./encode";
-import {
-  FileInputSchema,
-  FontDefinitionSchema,
-  FontStyleSchema,
-  FontWeightSchema,
-  HexColorSchema,
-  isPlainObject,
-  renameLegacyKeys,
-} from "../common-schemas";
+import { BARCODE_FORMATS, BARCODE_RULES } from "../../graphics/codes";
+import { HexColorSchema } from "../../graphics/colors";
+import { ENCODABLE_FORMATS } from "../../graphics/encode";
+import { FontDefinitionSchema, FontStyleSchema, FontWeightSchema } from "../../graphics/fonts";
+import { FileInputSchema } from "../../inputs/file-input";
+import { isPlainObject, renameLegacyKeys } from "../define";
 
 export const MAX_CANVAS_SIDE_PX = 8192;
 export const MAX_CANVAS_PIXELS = 40_000_000;
@@ -139,18 +135,6 @@ const QrCodeLayerSchema = z.object({
   dimensions: LayerDimensionsSchema,
 });
 
-export const BARCODE_FORMATS = ["code128", "ean13", "ean8", "code39", "itf", "codabar"] as const;
-type BarcodeFormat = (typeof BARCODE_FORMATS)[number];
-
-const BARCODE_RULES: Record<BarcodeFormat, { pattern: RegExp; message: string }> = {
-  ean13: { pattern: /^\d{12,13}$/, message: "ean13 needs 12 or 13 digits" },
-  ean8: { pattern: /^\d{7,8}$/, message: "ean8 needs 7 or 8 digits" },
-  itf: { pattern: /^(?:\d\d)+$/, message: "itf needs an even number of digits" },
-  codabar: { pattern: /^[A-Da-d][0-9\-$:/.+]*[A-Da-d]$/, message: "codabar must start and end with A, B, C or D" },
-  code39: { pattern: /^[0-9A-Z\-. $/+%]+$/, message: "code39 allows uppercase letters, digits and - . space $ / + %" },
-  code128: { pattern: /^[\x20-\x7E]+$/, message: "code128 allows printable ASCII characters" },
-};
-
 const BarcodeLayerSchema = z
   .object({
     type: z.literal("barcode"),
@@ -208,11 +192,27 @@ const LEGACY_LAYER_TYPES: Record<string, string> = {
   "image-overlay": "image",
 };
 
+/** `{width_in_px: 0, height_in_px: 0}` (or `{width: 0, height: 0}`): a size that was not given. */
+function isZeroSize(value: unknown): boolean {
+  if (!isPlainObject(value)) {
+    return false;
+  }
+  const width = value.width_in_px ?? value.width;
+  const height = value.height_in_px ?? value.height;
+  return width === 0 && height === 0;
+}
+
 function normalizeLegacyLayer(value: unknown): unknown {
   if (!isPlainObject(value)) {
     return value;
   }
   const layer: Record<string, unknown> = { ...value };
+  // Go's encoding/json never omits a struct, so the official Go SDK sends a zero size for dimensions the caller
+  // left out: it means "not given" (a fill covers its box, a layout shrink-wraps; where a size is required, it
+  // is missing).
+  if (isZeroSize(layer.dimensions)) {
+    delete layer.dimensions;
+  }
   if (typeof layer.type === "string" && layer.type in LEGACY_LAYER_TYPES) {
     layer.type = LEGACY_LAYER_TYPES[layer.type];
   }
@@ -275,7 +275,7 @@ export type LayoutLayer = z.output<typeof LayoutBaseSchema> & {
   background_layers?: Layer[];
 };
 
-export const OUTPUT_FORMATS = ["png", "jpeg", "webp", "tiff", "gif", "avif"] as const;
+export const OUTPUT_FORMATS = ENCODABLE_FORMATS;
 
 export const GenerateImageRequestSchema = z.object({
   dimensions: CanvasDimensionsSchema,
@@ -287,13 +287,6 @@ export type GenerateImageRequest = z.output<typeof GenerateImageRequestSchema>;
 
 /** Canvas area, layer count and nesting limits, and `index` on every top-level layer. */
 export function refineGenerateImageRequest(input: GenerateImageRequest, ctx: z.RefinementCtx): void {
-  if (!(ENCODABLE_FORMATS as readonly string[]).includes(input.output_format)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["output_format"],
-      message: `${input.output_format} is not supported yet (no Workers-ready encoder); use one of ${ENCODABLE_FORMATS.join(", ")}`,
-    });
-  }
   const { width_in_px, height_in_px } = input.dimensions;
   if (width_in_px * height_in_px > MAX_CANVAS_PIXELS) {
     ctx.addIssue({

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { scoreDocument, summarize } from "../../../bench/extraction-score.mjs";
 import { extractBuiltIn } from "../../../src/apis/document-extraction/extract/builtin";
 import { finalizeExtraction } from "../../../src/apis/document-extraction/extract/finalize";
-import { readDocuments } from "../../../src/apis/document-extraction/readers";
+import { readDocuments } from "../../../src/documents/readers";
 import { ExtractDocumentRequestSchema } from "../../../src/apis/document-extraction/schema";
 import generated from "../../fixtures/extraction/corpus.json";
 import holdout from "../../fixtures/extraction/holdout/corpus.json";

@@ -1,15 +1,16 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import type { ParsedDocument } from "../../../src/apis/document-extraction/document";
+import type { ParsedDocument } from "../../../src/documents/lines";
 import type { AiBinding } from "../../../src/apis/define";
 import { buildJsonSchema, extractWithAi } from "../../../src/apis/document-extraction/extract/ai";
 import { extractBuiltIn } from "../../../src/apis/document-extraction/extract/builtin";
 import { finalizeExtraction } from "../../../src/apis/document-extraction/extract/finalize";
-import { readDocuments } from "../../../src/apis/document-extraction/readers";
+import { readDocuments } from "../../../src/documents/readers";
 import { ExtractDocumentRequestSchema, type FieldConfig } from "../../../src/apis/document-extraction/schema";
 import { documentExtraction } from "../../../src/apis/document-extraction";
-import { fileName } from "../../../src/apis/document-extraction/file-name";
+import { fileName } from "../../../src/inputs/file-name";
+import { createUrlFetcher } from "../../../src/inputs/fetcher";
 import { createProcessDeps } from "../../../src/jobs/deps";
 
 const TODAY = "2026-06-15";
@@ -313,10 +314,12 @@ describe("Workers AI engine (fake binding)", () => {
 
   it("is configured by the AI binding: the deps carry it and EXTRACTION_AI_MODEL only when it exists", () => {
     const ai = fakeAi({});
-    expect(createProcessDeps({ ...env, AI: ai as unknown as Ai, EXTRACTION_AI_MODEL: "@cf/x/y" })).toMatchObject({ ai, aiModel: "@cf/x/y" });
-    const without = createProcessDeps({ ...env, AI: undefined });
-    expect(without.ai).toBeUndefined();
-    expect(without.aiModel).toBeUndefined();
+    const withAi = { ...env, AI: ai, EXTRACTION_AI_MODEL: "@cf/x/y" } as unknown as Env;
+    expect(createProcessDeps(withAi, documentExtraction)).toMatchObject({ bindings: { AI: ai }, settings: { EXTRACTION_AI_MODEL: "@cf/x/y" } });
+    const without = createProcessDeps({ ...env, AI: undefined } as unknown as Env, documentExtraction);
+    expect(without.bindings.AI).toBeUndefined();
+    // Without the binding the built-in engine runs: the model setting is there (its default) but nothing reads it.
+    expect(without.settings.EXTRACTION_AI_MODEL).toBe(documentExtraction.settings.EXTRACTION_AI_MODEL!.default);
   });
 
   it("is the engine process() uses when the binding is configured, images included", async () => {
@@ -328,7 +331,7 @@ describe("Workers AI engine (fake binding)", () => {
       files: [{ type: "base64", name: "photo.png", base64: btoa(binary) }],
       schema: { fields: [{ name: "total", type: "DECIMAL", description: "Total" }] },
     });
-    const result = await documentExtraction.process(input, { fetch, ai, aiModel: "m" });
+    const result = await documentExtraction.process(input, { fetcher: createUrlFetcher(new Set()), bindings: { AI: ai }, settings: { EXTRACTION_AI_MODEL: "m" } });
     expect(result).toEqual({ kind: "json", data: { total: { type: "DECIMAL", value: 12, confidence: 0.55, citations: ["12.00"], source: "photo.png" } } });
     expect(ai.toMarkdown).toHaveBeenCalledTimes(1);
     const sent = (ai.toMarkdown as any).mock.calls[0][0][0];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAddress } from "../../../src/apis/document-extraction/extract/address";
-import { findDates, ibanChecksumValid, parseNumberText, parseScalar, slashDateOrderOf, type ParseContext } from "../../../src/apis/document-extraction/extract/parse";
+import { ibanChecksumValid } from "../../../src/apis/document-extraction/extract/iban";
+import { findDates, parseNumberText, parseScalar, slashDateOrderOf, type ParseContext } from "../../../src/apis/document-extraction/extract/parse";
 import { countryCode, currencyCode } from "../../../src/apis/document-extraction/extract/reference-data";
 import type { ScalarField } from "../../../src/apis/document-extraction/schema";
 

@@ -1,8 +1,8 @@
 import { strToU8, zipSync } from "fflate";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { detectFormat, readDocuments } from "../../../src/apis/document-extraction/readers";
-import { countPdfPages } from "../../../src/apis/document-extraction/readers/pdf";
+import { detectFormat, readDocuments } from "../../../src/documents/readers";
+import { countPdfPages } from "../../../src/documents/readers/pdf";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const cells = async (text: string | Uint8Array, name: string) =>

@@ -16,7 +16,6 @@ import { countryCode } from "./reference-data";
 import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
 
 
-export const DEFAULT_EXTRACTION_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 const MAX_MARKDOWN_CHARACTERS = 100_000;
 
 export interface AiFile {

@@ -11,7 +11,7 @@
  * above value, 0.9 label prefix) × 0.85 when the value had to be picked out of longer text or the date was
  * ambiguous. Pattern-only values get 0.45.
  */
-import type { Line, ParsedDocument } from "../document";
+import type { Line, ParsedDocument } from "../../../documents/lines";
 import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
 import { parseAddress } from "./address";
 import { acceptsBareLabel, headerContains, isSummaryCell, labelScore, labelTokens, labelVariants, type LabelVariant } from "./labels";

@@ -4,6 +4,7 @@
  * longer text, or undefined when the text holds no valid value (then the field is not found there).
  */
 import type { ScalarField } from "../schema";
+import { IBAN_SHAPE, ibanChecksumValid } from "./iban";
 import { countryCode, currencyCode, findCurrency, foldText } from "./reference-data";
 
 export interface Parsed<T = unknown> {
@@ -288,21 +289,6 @@ function parseEmail(text: string): Parsed<string> | undefined {
   const [local, domain] = match[0].split("@") as [string, string];
   return { value: `${local}@${domain.toLowerCase()}`, exact: match[0].length === text.trim().replace(/^<|>$/g, "").replace(/^mailto:/i, "").length };
 }
-
-/** ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 must be 1. */
-export function ibanChecksumValid(iban: string): boolean {
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (const character of rearranged) {
-    const digits = /\d/.test(character) ? character : String(character.charCodeAt(0) - 55);
-    for (const digit of digits) {
-      remainder = (remainder * 10 + Number(digit)) % 97;
-    }
-  }
-  return remainder === 1;
-}
-
-export const IBAN_SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
 
 function parseIban(text: string): Parsed<string> | undefined {
   const upper = text.toUpperCase();

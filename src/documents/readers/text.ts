@@ -4,7 +4,7 @@
  * are one table each, parsed by Papa Parse (quotes, embedded separators and newlines).
  */
 import Papa from "papaparse";
-import { LineBuilder, splitColumns, type ParsedDocument } from "../document";
+import { LineBuilder, splitColumns, type ParsedDocument } from "../lines";
 
 /** A line of text as cells split at its column gaps; an empty one marks a blank line. */
 function addColumnsLine(builder: LineBuilder, line: string): void {

@@ -1,4 +1,4 @@
-import type { FileInput } from "../common-schemas";
+import type { FileInput } from "./file-input";
 
 /** The name a file answers to in `source`: its `name`, else the URL's last path segment, else `file-N`. */
 export function fileName(file: FileInput, index: number): string {

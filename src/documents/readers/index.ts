@@ -1,17 +1,26 @@
 /**
- * Dispatch to the reader of each format (detect.ts tells which). Every reader gives the same ParsedDocument.
+ * Dispatch to the reader of each format (the shared sniffer tells which). Every reader gives the same ParsedDocument.
  */
-import { ApiError } from "../../../errors";
-import type { ParsedDocument } from "../document";
-import { detectFormat } from "./detect";
-
-export { detectFormat } from "./detect";
+import { ApiError } from "../../errors";
+import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
+import type { ParsedDocument } from "../lines";
 import { readEml } from "./eml";
 import { readHtml } from "./html";
 import { readDocx, readXlsx } from "./ooxml";
 import { readPdf } from "./pdf";
 import { readJson, readXml, readYaml } from "./structured";
 import { readDelimited, readMarkdown, readPlainText } from "./text";
+
+/** The reader a file needs: a document format, or "image" for pictures only OCR can read. SVG is read as XML. */
+export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat | "image" {
+  const format = sniffFormat(bytes, name);
+  if (format === "svg") return "xml";
+  if (isImageFormat(format)) return "image";
+  if (format === "ttf" || format === "otf" || format === "woff" || format === "woff2") {
+    throw new ApiError(422, `${name}: a font file is not a document`);
+  }
+  return format;
+}
 
 function decodeText(bytes: Uint8Array): string {
   const utf8 = new TextDecoder("utf-8").decode(bytes);

@@ -4,8 +4,8 @@
  * and tables survive with their x positions. A PDF with pages but (almost) no text is a scan: it needs OCR.
  */
 import { getDocumentProxy } from "unpdf";
-import { ApiError } from "../../../errors";
-import { LineBuilder, type ParsedDocument } from "../document";
+import { ApiError } from "../../errors";
+import { LineBuilder, type ParsedDocument } from "../lines";
 
 interface Glyphs {
   text: string;

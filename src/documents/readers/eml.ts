@@ -4,8 +4,8 @@
  * named `mail.eml/attachment.pdf`, by the same readers.
  */
 import PostalMime from "postal-mime";
-import { ApiError } from "../../../errors";
-import { LineBuilder, type ParsedDocument } from "../document";
+import { ApiError } from "../../errors";
+import { LineBuilder, type ParsedDocument } from "../lines";
 import { readHtml } from "./html";
 import { readPlainText } from "./text";
 

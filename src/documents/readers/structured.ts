@@ -4,8 +4,8 @@
  * are the keys, so ARRAY fields read them like any other table.
  */
 import { parse as parseYaml } from "yaml";
-import { ApiError } from "../../../errors";
-import { LineBuilder, type ParsedDocument } from "../document";
+import { ApiError } from "../../errors";
+import { LineBuilder, type ParsedDocument } from "../lines";
 import { walkXml } from "./ooxml";
 
 function humanize(key: string): string {

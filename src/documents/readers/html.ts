@@ -5,7 +5,7 @@
  * are blocks of text, and only the tables inside it are read as tables. htmlparser2 reads the markup as browsers
  * do (implied end tags, entities).
  */
-import { LineBuilder, type ParsedDocument } from "../document";
+import { LineBuilder, type ParsedDocument } from "../lines";
 import { walkXml } from "./ooxml";
 
 const BLOCKS = new Set([

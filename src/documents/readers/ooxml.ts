@@ -5,8 +5,8 @@
  */
 import { unzipSync } from "fflate";
 import { Parser } from "htmlparser2";
-import { ApiError } from "../../../errors";
-import { LineBuilder, type ParsedDocument } from "../document";
+import { ApiError } from "../../errors";
+import { LineBuilder, type ParsedDocument } from "../lines";
 
 const decoder = new TextDecoder();
 

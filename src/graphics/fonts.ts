@@ -1,0 +1,109 @@
+/**
+ * Fonts for every renderer: the one weight table, the wire contract's FontDefinition, custom fonts (TTF, OTF or
+ * WOFF, read through the guarded fetcher) and the bundled families, looked up by name case- and
+ * space-insensitively; unknown names fall back to Inter, never fail. Custom fonts win over bundled ones.
+ */
+import { z } from "@hono/zod-openapi";
+import { ApiError } from "../errors";
+import type { UrlFetcher } from "../inputs/fetcher";
+import { FileInputSchema, readFileInput } from "../inputs/file-input";
+import { sniffFormat } from "../inputs/sniff";
+
+export const FONT_WEIGHTS = {
+  thin: 100,
+  extralight: 200,
+  light: 300,
+  regular: 400,
+  medium: 500,
+  semibold: 600,
+  bold: 700,
+  extrabold: 800,
+  black: 900,
+} as const;
+export type FontWeightName = keyof typeof FONT_WEIGHTS;
+
+export const FontWeightSchema = z.preprocess(
+  (value) => (typeof value === "string" ? value.toLowerCase().replace(/[-_ ]/g, "") : value),
+  z.enum(Object.keys(FONT_WEIGHTS) as [FontWeightName, ...FontWeightName[]]),
+);
+
+export const FontStyleSchema = z.enum(["normal", "italic"]);
+
+/** A custom font. Older clients send the bytes as `buffer`; they become `file: {type: "base64"}`. */
+export const FontDefinitionSchema = z
+  .preprocess(
+    (value) => {
+      if (typeof value === "object" && value !== null && !Array.isArray(value) && "buffer" in value && typeof value.buffer === "string" && !("file" in value)) {
+        const { buffer, ...rest } = value as Record<string, unknown>;
+        return { ...rest, file: { type: "base64", base64: buffer } };
+      }
+      return value;
+    },
+    z.object({
+      name: z.string().min(1).max(200),
+      weight: FontWeightSchema,
+      style: FontStyleSchema.default("normal"),
+      file: FileInputSchema,
+    }),
+  )
+  .openapi("FontDefinition");
+export type FontDefinition = z.output<typeof FontDefinitionSchema>;
+
+/** A font file ready for satori: its family name, bytes, numeric weight and style. */
+export interface LoadedFont {
+  name: string;
+  data: ArrayBuffer;
+  weight: number;
+  style: "normal" | "italic";
+}
+
+export const FALLBACK_FAMILY = "Inter";
+
+/** The lookup key of a family name: `Open Sans`, `open-sans` and `OpenSans` are one family. */
+export const familyKey = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+export async function loadCustomFonts(definitions: readonly FontDefinition[], fetcher: UrlFetcher): Promise<LoadedFont[]> {
+  return Promise.all(
+    definitions.map(async (font, i): Promise<LoadedFont> => {
+      const where = `fonts.${i} (${font.name})`;
+      const bytes = await readFileInput(font.file, where, fetcher);
+      const format = sniffFormat(bytes, "");
+      if (format === "woff2") {
+        throw new ApiError(422, `${where}: WOFF2 is not supported; use TTF, OTF or WOFF`);
+      }
+      if (format !== "ttf" && format !== "otf" && format !== "woff") {
+        throw new ApiError(422, `${where}: not a TTF, OTF or WOFF file`);
+      }
+      const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return { name: font.name, data, weight: FONT_WEIGHTS[font.weight], style: font.style };
+    }),
+  );
+}
+
+export interface FontSet {
+  /** Every font file the render needs: the custom ones and the files of each bundled family used. */
+  fonts: LoadedFont[];
+  /** The family a name resolves to: a custom font's name, a bundled family, else the fallback. */
+  family(name: string): string;
+}
+
+/** The fonts for text set in `familyNames`, custom fonts first; the fallback family is always included. */
+export async function createFontSet(custom: readonly LoadedFont[], familyNames: Iterable<string>): Promise<FontSet> {
+  const customNames = new Map(custom.map((font) => [familyKey(font.name), font.name]));
+  const { BUNDLED_FAMILIES } = await import("./bundled-fonts");
+  const bundled = new Map(BUNDLED_FAMILIES.map((entry) => [familyKey(entry.family), entry]));
+  const family = (name: string) => customNames.get(familyKey(name)) ?? bundled.get(familyKey(name))?.family ?? FALLBACK_FAMILY;
+
+  const used = new Set<string>([FALLBACK_FAMILY]);
+  for (const name of familyNames) {
+    used.add(family(name));
+  }
+  const fonts: LoadedFont[] = [...custom];
+  for (const name of used) {
+    const entry = bundled.get(familyKey(name));
+    if (entry) {
+      fonts.push(...entry.files.map((file) => ({ name: entry.family, data: file.data, weight: file.weight, style: file.style })));
+    }
+  }
+  return { fonts, family };
+}

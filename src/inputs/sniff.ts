@@ -1,0 +1,120 @@
+/**
+ * The one format sniffer for every file Lamina reads: images, SVG, documents and fonts. Binary signatures
+ * first (a PDF named `.txt` is a PDF), then the name's extension, then the shape of the text (JSON, HTML, XML,
+ * SVG, e-mail). Unsupported formats named by their extension are a 422 that says which.
+ */
+import { unzipSync } from "fflate";
+import { ApiError } from "../errors";
+
+export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic"] as const;
+export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
+
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+export type FontFormat = (typeof FONT_FORMATS)[number];
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
+
+const EXTENSIONS: Record<string, FileFormat> = {
+  pdf: "pdf", docx: "docx", xlsx: "xlsx", htm: "html", html: "html", xhtml: "html", md: "markdown",
+  markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
+  json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", png: "png", jpg: "jpeg", jpeg: "jpeg",
+  gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
+  svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
+};
+
+/** Extensions we do not read (yet); named in the 422 so the caller knows why. */
+const UNSUPPORTED = new Set(["doc", "xls", "ppt", "pptx", "odt", "ods", "rtf", "epub", "msg", "pages", "numbers", "key"]);
+
+export const MIME_TYPES: Record<FileFormat, string> = {
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
+  json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822",
+  png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
+  avif: "image/avif", heic: "image/heic", svg: "image/svg+xml",
+  ttf: "font/ttf", otf: "font/otf", woff: "font/woff", woff2: "font/woff2",
+};
+
+function startsWith(bytes: Uint8Array, ...signature: number[]): boolean {
+  return signature.every((byte, index) => bytes[index] === byte);
+}
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...bytes.subarray(start, end));
+}
+
+/** The format a binary signature says, or undefined for text and unknown bytes. Zips are looked into. */
+function formatFromSignature(bytes: Uint8Array): FileFormat | "zip" | undefined {
+  if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) return "pdf";
+  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return "zip";
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47)) return "png";
+  if (startsWith(bytes, 0xff, 0xd8, 0xff)) return "jpeg";
+  if (startsWith(bytes, 0x47, 0x49, 0x46, 0x38)) return "gif";
+  if (startsWith(bytes, 0x52, 0x49, 0x46, 0x46) && ascii(bytes, 8, 12) === "WEBP") return "webp";
+  // "BM", the file size, then four reserved zero bytes: text that starts with "BM" has no NULs there.
+  if (startsWith(bytes, 0x42, 0x4d) && bytes.length >= 26 && bytes[6] === 0 && bytes[7] === 0 && bytes[8] === 0 && bytes[9] === 0) return "bmp";
+  if (startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a)) return "tiff";
+  if (ascii(bytes, 4, 8) === "ftyp") {
+    const brand = ascii(bytes, 8, 12);
+    if (brand === "avif" || brand === "avis") return "avif";
+    if (["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"].includes(brand)) return "heic";
+  }
+  // An sfnt version is followed by a table count below 256, so its next byte is NUL: text ("true story") has none.
+  const tag = ascii(bytes, 0, 4);
+  if (tag === "\x00\x01\x00\x00" || (tag === "true" && bytes[4] === 0)) return "ttf";
+  if (tag === "OTTO") return "otf";
+  if (tag === "wOFF") return "woff";
+  if (tag === "wOF2") return "woff2";
+  return undefined;
+}
+
+/** The format the file name's extension says, or undefined when it says none we know (unsupported ones throw). */
+export function formatFromName(name: string): FileFormat | undefined {
+  const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  if (extension && EXTENSIONS[extension]) {
+    return EXTENSIONS[extension];
+  }
+  if (extension && UNSUPPORTED.has(extension)) {
+    throw new ApiError(422, `${name}: .${extension} files are not supported; send PDF, DOCX, XLSX, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML`);
+  }
+  return undefined;
+}
+
+/** What a text file is, from its first 2 KB. */
+function formatFromText(bytes: Uint8Array): FileFormat {
+  const head = new TextDecoder().decode(bytes.subarray(0, 2048)).replace(/^\uFEFF/, "").trimStart();
+  if (/^[{[]/.test(head)) return "json";
+  if (/^<!doctype html|^<html|^<(body|div|table|p)[\s>]/i.test(head)) return "html";
+  if (/^<svg[\s>]/i.test(head) || (/^<\?xml/i.test(head) && /<svg[\s>]/i.test(head))) return "svg";
+  if (/^<\?xml|^<[A-Za-z]/.test(head)) return "xml";
+  if (/^(received|return-path|from|message-id|mime-version|delivered-to):/im.test(head.split("\n\n")[0] ?? "") && /^subject:/im.test(head)) return "eml";
+  return "text";
+}
+
+export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
+  const signature = formatFromSignature(bytes);
+  if (signature === "zip") {
+    const entries = Object.keys(unzipSafely(bytes));
+    if (entries.includes("word/document.xml")) return "docx";
+    if (entries.includes("xl/workbook.xml")) return "xlsx";
+    const byName = formatFromName(name);
+    if (byName === "docx" || byName === "xlsx") return byName; // a damaged one: its reader says what is wrong
+    throw new ApiError(422, `${name}: a zip archive that is neither DOCX nor XLSX is not supported`);
+  }
+  if (signature) return signature;
+  return formatFromName(name) ?? formatFromText(bytes);
+}
+
+export function isImageFormat(format: FileFormat): format is ImageFormat {
+  return (IMAGE_FORMATS as readonly string[]).includes(format);
+}
+
+function unzipSafely(bytes: Uint8Array): Record<string, Uint8Array> {
+  try {
+    return unzipSync(bytes, { filter: (file) => file.name === "word/document.xml" || file.name === "xl/workbook.xml" });
+  } catch {
+    return {};
+  }
+}
