@@ -49,13 +49,13 @@ for (const { name, dir: corpusDir } of CORPORA) {
   let pages = 0;
   // One warm-up pass so module initialization and JIT do not count against the first document.
   for (const entry of corpus.slice(0, 3)) {
-    await engine.readDocuments(new Uint8Array(readFileSync(join(corpusDir, "docs", entry.file))), entry.file);
+    await engine.readLineDocuments(new Uint8Array(readFileSync(join(corpusDir, "docs", entry.file))), entry.file);
   }
   for (const entry of corpus) {
     const bytes = new Uint8Array(readFileSync(join(corpusDir, "docs", entry.file)));
     const { schema } = engine.ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: entry.schema });
     const started = performance.now();
-    const documents = await engine.readDocuments(bytes, entry.file);
+    const documents = await engine.readLineDocuments(bytes, entry.file);
     const data = engine.finalizeExtraction(schema.fields, engine.extractBuiltIn(documents, schema.fields, TODAY));
     const elapsed = performance.now() - started;
     const documentPages = documents.reduce((sum, doc) => sum + doc.pages, 0);
@@ -87,7 +87,7 @@ if (corpusOption < 0) {
   const big = Array.from({ length: 300 }, () => readFileSync(join(CORPORA[0].dir, "docs", entry.file), "utf8")).join("\n");
   const { schema } = engine.ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: entry.schema });
   const started = performance.now();
-  const documents = await engine.readDocuments(new TextEncoder().encode(big), "big.txt");
+  const documents = await engine.readLineDocuments(new TextEncoder().encode(big), "big.txt");
   const read = performance.now();
   engine.finalizeExtraction(schema.fields, engine.extractBuiltIn(documents, schema.fields, TODAY));
   const done = performance.now();

@@ -59,7 +59,7 @@ const SPECS = {
   },
 };
 
-/** The Worker's request schema and layer → SVG code, bundled for Node (fonts inlined as ArrayBuffers). */
+/** The Worker's request schema and layer → SVG code, bundled for Node. */
 async function loadWorkerRenderer(dir) {
   const entry = join(dir, "entry.ts");
   const outfile = join(dir, "renderer.mjs");
@@ -67,7 +67,8 @@ async function loadWorkerRenderer(dir) {
   writeFileSync(
     entry,
     `export { imageGeneration } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/index.ts"))};\n` +
-      `export { layersToSvg } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/render.ts"))};\n`,
+      `export { layersToSvg } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/render.ts"))};\n` +
+      `export { createUrlFetcher } from ${JSON.stringify(join(ROOT, "src/inputs/fetcher.ts"))};\n`,
   );
   await build({
     entryPoints: [entry],
@@ -78,17 +79,6 @@ async function loadWorkerRenderer(dir) {
     logLevel: "error",
     loader: { ".wasm": "empty" },
     banner: { js: "import { createRequire as benchCreateRequire } from 'node:module'; const require = benchCreateRequire(import.meta.url);" },
-    plugins: [
-      {
-        name: "ttf-as-arraybuffer",
-        setup(b) {
-          b.onLoad({ filter: /\.ttf$/ }, (args) => ({
-            contents: `const b = Buffer.from(${JSON.stringify(readFileSync(args.path).toString("base64"))}, "base64"); export default b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);`,
-            loader: "js",
-          }));
-        },
-      },
-    ],
   });
   return import(pathToFileURL(outfile).href);
 }
@@ -109,7 +99,14 @@ const dir = mkdtempSync(join(tmpdir(), "lamina-bench-render-"));
 const stack = await startStack({ log: (message) => console.log(`[bench:render] ${message}`) });
 const rows = [];
 try {
-  const { imageGeneration, layersToSvg } = await loadWorkerRenderer(dir);
+  const { imageGeneration, layersToSvg, createUrlFetcher } = await loadWorkerRenderer(dir);
+  // The Worker's dependencies, in Node: the fetcher, and the font assets read from assets/ (npm install writes them).
+  const deps = {
+    fetcher: createUrlFetcher(new Set()),
+    assets: { read: async (path) => { const bytes = readFileSync(join(ROOT, "assets", path)); return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength); } },
+    settings: {},
+    bindings: {},
+  };
   const { apiKey } = await stack.createAccount(1_000_000, "bench-render");
   for (const [name, spec] of Object.entries(SPECS)) {
     const body = JSON.stringify(spec);
@@ -127,7 +124,7 @@ try {
     const input = imageGeneration.request.parse(spec);
     let svg = "";
     const satoriMs = await timePerRun(RUNS, async () => {
-      svg = await layersToSvg(input, { fetch });
+      svg = await layersToSvg(input, deps);
     })();
     const nativeMs = await timePerRun(RUNS, async () => {
       new NativeResvg(svg, { font: { loadSystemFonts: false } }).render().asPng();

@@ -5,6 +5,7 @@
  * generators iterate over the list in `./index.ts`. Also the request helpers every API shares.
  */
 import { z } from "@hono/zod-openapi";
+import type { AssetReader } from "../graphics/fonts";
 import type { UrlFetcher } from "../inputs/fetcher";
 import { WebhookUrlSchema } from "../inputs/url-guard";
 import type { ProcessResult } from "../results";
@@ -21,6 +22,8 @@ export interface AiBinding {
 export interface ProcessDeps {
   /** The guarded fetcher: the only way an API reaches a URL. */
   fetcher: UrlFetcher;
+  /** The Worker's static assets (the font catalogue). */
+  assets: AssetReader;
   /** The API's declared settings, each the deployment's value or its default. */
   settings: Readonly<Record<string, string>>;
   /** The API's declared optional bindings that this deployment has. */

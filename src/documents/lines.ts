@@ -1,5 +1,9 @@
+import { cleanText } from "./builder";
+import { runsText, type Block, type DocumentModel, type Run } from "./model";
+import { readDocuments } from "./readers";
+
 /**
- * What every reader turns a file into: an ordered list of lines, each made of cells. A line of prose is one
+ * The line view of a document, derived from the structured model: an ordered list of lines, each made of cells. A line of prose is one
  * cell; a table row, a key/value row or a line whose columns are set apart by tabs or wide gaps has several.
  * Rows of one table share a `table` number, so ARRAY fields can read them as rows and columns. Where a reader
  * knows where a cell sits horizontally (PDF glyph positions, columns of a plain-text layout), `spans` holds
@@ -23,86 +27,51 @@ export interface ParsedDocument {
   needsOcr: boolean;
 }
 
-/** Collapses whitespace and trims; returns "" for blank text. */
-function cleanText(text: string): string {
-  return text.replace(/[\u00a0\u2000-\u200b\u202f\u3000]/g, " ").replace(/\s+/g, " ").trim();
-}
-
-/** Builds documents line by line; `startTable()` gives the rows that follow one table number. */
-export class LineBuilder {
-  readonly lines: Line[] = [];
-  private nextTable = 1;
-
-  text(text: string): void {
-    for (const part of text.split(/\r?\n/)) {
+/** The line-and-cell view of a document: what document extraction reads. */
+export function toLineDocument(document: DocumentModel): ParsedDocument {
+  const lines: Line[] = [];
+  let tables = 0;
+  const prose = (runs: readonly Run[]) => {
+    for (const part of runsText(runs).split(/\r?\n/)) {
       const cleaned = cleanText(part);
-      if (cleaned) {
-        this.lines.push({ cells: [cleaned] });
-      }
+      if (cleaned) lines.push({ cells: [cleaned] });
     }
-  }
-
-  private gap = false;
-
-  row(cells: string[], table?: number, spans?: [number, number][]): void {
-    const cleaned = cells.map(cleanText);
-    if (cleaned.every((cell) => cell === "")) {
-      return;
-    }
-    this.lines.push({ cells: cleaned, ...(table !== undefined ? { table } : {}), ...(spans ? { spans } : {}), ...(this.gap ? { afterGap: true } : {}) });
-    this.gap = false;
-  }
-
-  /** Marks a blank line (or a wide vertical gap) before the next row. */
-  blank(): void {
-    this.gap = this.lines.length > 0;
-  }
-
-  startTable(): number {
-    return this.nextTable++;
-  }
-
-  /**
-   * Gives runs of two or more consecutive multi-cell lines that no reader placed in a table a table number
-   * of their own: aligned columns in plain text and PDFs are tables too.
-   */
-  groupLooseRows(): Line[] {
-    let index = 0;
-    while (index < this.lines.length) {
-      let end = index;
-      while (
-        end < this.lines.length &&
-        this.lines[end]!.table === undefined &&
-        this.lines[end]!.cells.length >= 2 &&
-        (end === index || !this.lines[end]!.afterGap)
-      ) {
-        end++;
-      }
-      if (end - index >= 2) {
-        const table = this.startTable();
-        for (let row = index; row < end; row++) {
-          this.lines[row]!.table = table;
+  };
+  const spansOf = (cells: readonly { span?: [number, number] }[]) =>
+    cells.length > 0 && cells.every((cell) => cell.span) ? { spans: cells.map((cell) => cell.span!) } : {};
+  const walk = (blocks: readonly Block[]) => {
+    for (const block of blocks) {
+      switch (block.type) {
+        case "heading":
+          prose(block.runs);
+          break;
+        case "paragraph":
+          if (block.columns) {
+            lines.push({ cells: block.columns.map((column) => column.text), ...spansOf(block.columns), ...(block.gapBefore ? { afterGap: true } : {}) });
+          } else {
+            prose(block.runs);
+          }
+          break;
+        case "list":
+          for (const item of block.items) walk(item.blocks);
+          break;
+        case "table": {
+          const table = ++tables;
+          for (const row of block.rows) {
+            lines.push({ cells: row.cells.map((cell) => cell.text), table, ...spansOf(row.cells), ...(row.gapBefore ? { afterGap: true } : {}) });
+          }
+          break;
         }
+        case "image":
+          break;
       }
-      index = Math.max(end, index + 1);
     }
-    return this.lines;
-  }
+  };
+  for (const page of document.pages) walk(page.blocks);
+  return { name: document.name, pages: document.pages.length, lines, needsOcr: document.needsOcr };
 }
 
-/**
- * Splits a line of plain text into cells at tabs and at runs of two or more spaces, keeping each cell's
- * character span, so fixed-width layouts keep their columns.
- */
-export function splitColumns(line: string): { cells: string[]; spans: [number, number][] } {
-  const cells: string[] = [];
-  const spans: [number, number][] = [];
-  const pattern = /[^\t ]+(?: [^\t ]+)*/g;
-  // Dot leaders (`Carrier ........ DHL`) separate columns like spaces do; the length is kept for the spans.
-  const spaced = line.replace(/\u00a0/g, " ").replace(/ ?\.{3,} ?|…+/g, (leader) => " ".repeat(leader.length));
-  for (const match of spaced.matchAll(pattern)) {
-    cells.push(match[0]);
-    spans.push([match.index, match.index + match[0].length]);
-  }
-  return { cells, spans };
+/** Reads a file (an e-mail: with its attachments) straight to line documents. */
+export async function readLineDocuments(bytes: Uint8Array, name: string): Promise<ParsedDocument[]> {
+  return (await readDocuments(bytes, name)).map(toLineDocument);
 }

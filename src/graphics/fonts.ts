@@ -1,7 +1,9 @@
 /**
  * Fonts for every renderer: the one weight table, the wire contract's FontDefinition, custom fonts (TTF, OTF or
- * WOFF, read through the guarded fetcher) and the bundled families, looked up by name case- and
+ * WOFF, read through the guarded fetcher) and the 98 bundled families, looked up by name case- and
  * space-insensitively; unknown names fall back to Inter, never fail. Custom fonts win over bundled ones.
+ * Bundled fonts are data, not code: static assets (assets/fonts/, written by `npm install` from the font packages)
+ * read through an AssetReader on first use and cached in the isolate.
  */
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../errors";
@@ -80,6 +82,69 @@ export async function loadCustomFonts(definitions: readonly FontDefinition[], fe
   );
 }
 
+/** Reads a static asset by path (`fonts/inter/400-normal.ttf`); null when there is none. */
+export interface AssetReader {
+  read(path: string): Promise<ArrayBuffer | null>;
+}
+
+interface CatalogueFamily {
+  name: string;
+  key: string;
+  files: { weight: number; style: "normal" | "italic"; path: string; bytes: number }[];
+}
+
+const CATALOGUE_PATH = "fonts/catalogue.json";
+/** Font files kept in the isolate between requests, up to this many bytes (the CJK families are ~5 MB a file). */
+const FONT_CACHE_BYTES = 32 * 1024 * 1024;
+
+let catalogue: Promise<Map<string, CatalogueFamily>> | undefined;
+const fileCache = new Map<string, ArrayBuffer>();
+let fileCacheBytes = 0;
+
+function loadCatalogue(assets: AssetReader): Promise<Map<string, CatalogueFamily>> {
+  catalogue ??= assets
+    .read(CATALOGUE_PATH)
+    .then((data) => {
+      if (!data) {
+        throw new Error(`${CATALOGUE_PATH} is missing from the static assets (npm install writes it)`);
+      }
+      const { families } = JSON.parse(new TextDecoder().decode(data)) as { families: CatalogueFamily[] };
+      return new Map(families.map((family) => [family.key, family]));
+    })
+    .catch((err) => {
+      catalogue = undefined;
+      throw err;
+    });
+  return catalogue;
+}
+
+async function loadFontFile(assets: AssetReader, path: string): Promise<ArrayBuffer> {
+  const cached = fileCache.get(path);
+  if (cached) {
+    // Most recently used last: Map keeps insertion order, so the first entries are evicted first.
+    fileCache.delete(path);
+    fileCache.set(path, cached);
+    return cached;
+  }
+  const data = await assets.read(path);
+  if (!data) {
+    throw new Error(`font asset ${path} is missing`);
+  }
+  fileCache.set(path, data);
+  fileCacheBytes += data.byteLength;
+  for (const [oldest, bytes] of fileCache) {
+    if (fileCacheBytes <= FONT_CACHE_BYTES || oldest === path) break;
+    fileCache.delete(oldest);
+    fileCacheBytes -= bytes.byteLength;
+  }
+  return data;
+}
+
+/** The bundled family names, as the catalogue spells them. */
+export async function bundledFamilies(assets: AssetReader): Promise<string[]> {
+  return [...(await loadCatalogue(assets)).values()].map((family) => family.name);
+}
+
 export interface FontSet {
   /** Every font file the render needs: the custom ones and the files of each bundled family used. */
   fonts: LoadedFont[];
@@ -88,22 +153,23 @@ export interface FontSet {
 }
 
 /** The fonts for text set in `familyNames`, custom fonts first; the fallback family is always included. */
-export async function createFontSet(custom: readonly LoadedFont[], familyNames: Iterable<string>): Promise<FontSet> {
+export async function createFontSet(custom: readonly LoadedFont[], familyNames: Iterable<string>, assets: AssetReader): Promise<FontSet> {
   const customNames = new Map(custom.map((font) => [familyKey(font.name), font.name]));
-  const { BUNDLED_FAMILIES } = await import("./bundled-fonts");
-  const bundled = new Map(BUNDLED_FAMILIES.map((entry) => [familyKey(entry.family), entry]));
-  const family = (name: string) => customNames.get(familyKey(name)) ?? bundled.get(familyKey(name))?.family ?? FALLBACK_FAMILY;
+  const bundled = await loadCatalogue(assets);
+  const family = (name: string) => customNames.get(familyKey(name)) ?? bundled.get(familyKey(name))?.name ?? FALLBACK_FAMILY;
 
   const used = new Set<string>([FALLBACK_FAMILY]);
   for (const name of familyNames) {
     used.add(family(name));
   }
   const fonts: LoadedFont[] = [...custom];
-  for (const name of used) {
-    const entry = bundled.get(familyKey(name));
-    if (entry) {
-      fonts.push(...entry.files.map((file) => ({ name: entry.family, data: file.data, weight: file.weight, style: file.style })));
-    }
-  }
+  await Promise.all(
+    [...used].map(async (name) => {
+      const entry = customNames.has(familyKey(name)) ? undefined : bundled.get(familyKey(name));
+      for (const file of entry?.files ?? []) {
+        fonts.push({ name: entry!.name, data: await loadFontFile(assets, file.path), weight: file.weight, style: file.style });
+      }
+    }),
+  );
   return { fonts, family };
 }

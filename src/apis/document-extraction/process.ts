@@ -3,8 +3,7 @@
  * AI when the binding is configured, else the built-in one), then CALCULATED fields, defaults and
  * `is_required`, the same for both.
  */
-import type { ParsedDocument } from "../../documents/lines";
-import { readDocuments } from "../../documents/readers";
+import { readLineDocuments, type ParsedDocument } from "../../documents/lines";
 import { ApiError } from "../../errors";
 import { readFileInput } from "../../inputs/file-input";
 import { fileName } from "../../inputs/file-name";
@@ -34,7 +33,7 @@ export async function extractDocument(input: ExtractDocumentRequest, deps: Proce
   } else {
     const documents: ParsedDocument[] = [];
     for (const file of files) {
-      const read = await readDocuments(file.bytes, file.name);
+      const read = await readLineDocuments(file.bytes, file.name);
       if (read[0]?.needsOcr) {
         throw new ApiError(
           422,

@@ -37,7 +37,7 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
 
   const textFamilies = all.flatMap((layer) => (layer.type === "text" ? [layer.font_name] : []));
   const [fonts, barcodes] = await Promise.all([
-    loadCustomFonts(input.fonts ?? [], deps.fetcher).then((custom) => createFontSet(custom, textFamilies)),
+    loadCustomFonts(input.fonts ?? [], deps.fetcher).then((custom) => createFontSet(custom, textFamilies, deps.assets)),
     all.some((layer) => layer.type === "barcode") ? loadBarcodeEncoder() : Promise.resolve(null),
   ]);
   const images = new Map<Layer, string>();

@@ -5,7 +5,8 @@
  */
 import PostalMime from "postal-mime";
 import { ApiError } from "../../errors";
-import { LineBuilder, type ParsedDocument } from "../lines";
+import { DocumentBuilder } from "../builder";
+import type { DocumentModel } from "../model";
 import { readHtml } from "./html";
 import { readPlainText } from "./text";
 
@@ -14,14 +15,14 @@ export interface MailAttachment {
   bytes: Uint8Array;
 }
 
-export async function readEml(bytes: Uint8Array, name: string): Promise<{ document: ParsedDocument; attachments: MailAttachment[] }> {
+export async function readEml(bytes: Uint8Array, name: string): Promise<{ document: DocumentModel; attachments: MailAttachment[] }> {
   let email: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
     email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
   } catch {
     throw new ApiError(422, `${name}: the file is not a readable e-mail message`);
   }
-  const builder = new LineBuilder();
+  const builder = new DocumentBuilder();
   const address = (entry: { name?: string; address?: string } | undefined) =>
     entry ? [entry.name, entry.address ? `<${entry.address}>` : ""].filter(Boolean).join(" ") : "";
   const headers: [string, string][] = [
@@ -34,11 +35,12 @@ export async function readEml(bytes: Uint8Array, name: string): Promise<{ docume
   for (const [label, value] of headers) {
     if (value) builder.row([`${label}:`, value]);
   }
+  const headerRows = builder.finish(name);
   const body = email.html ? readHtml(email.html, name) : readPlainText(email.text ?? "", name);
-  const lines = [...builder.lines, ...body.lines.map((line) => ({ ...line, ...(line.table !== undefined ? { table: line.table + 10_000 } : {}) }))];
   const attachments = email.attachments.map((attachment, index) => ({
     name: `${name}/${attachment.filename ?? `attachment-${index + 1}`}`,
     bytes: new Uint8Array(attachment.content as ArrayBuffer),
   }));
-  return { document: { name, pages: 1, lines, needsOcr: false }, attachments };
+  const blocks = [...headerRows.pages.flatMap((page) => page.blocks), ...body.pages.flatMap((page) => page.blocks)];
+  return { document: { name, pages: [{ blocks }], needsOcr: false }, attachments };
 }

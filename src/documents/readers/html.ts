@@ -3,9 +3,11 @@
  * definitions become label and value lines, checkboxes become `[x]`/`[ ]`, and script, style, head and template
  * content is skipped. A table that contains tables is layout (an e-mail's or a letterhead's grid): its cells
  * are blocks of text, and only the tables inside it are read as tables. htmlparser2 reads the markup as browsers
- * do (implied end tags, entities).
+ * do (implied end tags, entities). Headings, list items (nested), bold/italic/code/link runs, header rows,
+ * column and row spans and images are kept in the model; the line view reads them as before.
  */
-import { LineBuilder, type ParsedDocument } from "../lines";
+import { DocumentBuilder } from "../builder";
+import type { DocumentModel, Run } from "../model";
 import { walkXml } from "./ooxml";
 
 const BLOCKS = new Set([
@@ -41,15 +43,31 @@ interface OpenTable {
   layout: boolean;
   id: number;
   row: string[] | null;
+  /** Per cell of the open row: its spans, and whether it is a header cell. */
+  cells: { colSpan?: number; rowSpan?: number; header: boolean }[];
+  inHead: boolean;
 }
 
-export function readHtml(html: string, name: string): ParsedDocument {
+const HEADINGS: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
+const BOLD = new Set(["b", "strong"]);
+const ITALIC = new Set(["i", "em", "cite"]);
+
+const spanAttribute = (value: string | undefined) => {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 1 && number <= 1000 ? number : undefined;
+};
+
+export function readHtml(html: string, name: string): DocumentModel {
   const layout = layoutTables(html);
-  const builder = new LineBuilder();
+  const builder = new DocumentBuilder();
   const tables: OpenTable[] = [];
   let tableCount = 0;
   let skipping = 0;
-  let line = "";
+  let runs: Run[] = [];
+  const style = { bold: 0, italic: 0, code: 0, links: [] as string[] };
+  /** Open headings, list items and lists, innermost last: what the text being read is part of. */
+  const context: string[] = [];
+  const pendingImages: { alt: string; src?: string }[] = [];
 
   /** The data table whose cell is being read, if any. */
   const cell = () => {
@@ -58,13 +76,36 @@ export function readHtml(html: string, name: string): ParsedDocument {
   };
   const flush = () => {
     if (cell()) return;
-    builder.text(line);
-    line = "";
+    const kind = context.findLast((tag) => tag in HEADINGS || tag === "li");
+    if (kind && kind in HEADINGS) {
+      builder.heading(HEADINGS[kind]!, runs);
+    } else if (kind === "li") {
+      const lists = context.filter((tag) => tag === "ul" || tag === "ol");
+      builder.listItem(runs, Math.max(0, lists.length - 1), lists.at(-1) === "ol");
+    } else {
+      builder.text(runs);
+    }
+    runs = [];
+    for (const image of pendingImages.splice(0)) builder.image(image.alt, image.src);
   };
   const append = (text: string) => {
     const table = cell();
-    if (table) table.row![table.row!.length - 1] += text;
-    else line += text;
+    if (table) {
+      table.row![table.row!.length - 1] += text;
+      return;
+    }
+    const format: Omit<Run, "text"> = {
+      ...(style.bold ? { bold: true } : {}),
+      ...(style.italic ? { italic: true } : {}),
+      ...(style.code ? { code: true } : {}),
+      ...(style.links.length ? { link: style.links.at(-1)! } : {}),
+    };
+    const last = runs.at(-1);
+    if (last && last.bold === format.bold && last.italic === format.italic && last.code === format.code && last.link === format.link) {
+      last.text += text;
+    } else {
+      runs.push({ text, ...format });
+    }
   };
   const breakLine = () => (cell() ? append(" ") : flush());
 
@@ -78,21 +119,33 @@ export function readHtml(html: string, name: string): ParsedDocument {
         }
         if (skipping) return;
         const top = tables.at(-1);
+        if (BOLD.has(tag)) style.bold++;
+        if (ITALIC.has(tag)) style.italic++;
+        if (tag === "code") style.code++;
+        if (tag === "a") style.links.push(attributes.href ?? "");
+        if (tag === "img" && !cell()) pendingImages.push({ alt: attributes.alt ?? "", ...(attributes.src ? { src: attributes.src } : {}) });
         if (tag === "table") {
           flush();
           const isLayout = layout.has(tableCount++);
-          tables.push({ layout: isLayout, id: isLayout ? 0 : builder.startTable(), row: null });
+          tables.push({ layout: isLayout, id: isLayout ? 0 : builder.startTable(), row: null, cells: [], inHead: false });
         } else if ((tag === "tr" || tag === "td" || tag === "th") && top?.layout) {
           flush();
+        } else if (tag === "thead" && top) {
+          top.inHead = true;
         } else if (tag === "tr" && top) {
           top.row = [];
+          top.cells = [];
         } else if ((tag === "td" || tag === "th") && top?.row) {
           top.row.push("");
+          const colSpan = spanAttribute(attributes.colspan);
+          const rowSpan = spanAttribute(attributes.rowspan);
+          top.cells.push({ ...(colSpan ? { colSpan } : {}), ...(rowSpan ? { rowSpan } : {}), header: tag === "th" });
         } else if (tag === "input" && (attributes.type === "checkbox" || attributes.type === "radio")) {
           append("checked" in attributes ? " [x] " : " [ ] ");
         } else if (tag === "br" || BLOCKS.has(tag)) {
           breakLine();
         }
+        if (tag in HEADINGS || tag === "li" || tag === "ul" || tag === "ol") context.push(tag);
       },
       text(text) {
         if (!skipping) append(text);
@@ -109,16 +162,27 @@ export function readHtml(html: string, name: string): ParsedDocument {
           tables.pop();
         } else if ((tag === "tr" || tag === "td" || tag === "th") && top?.layout) {
           flush();
+        } else if (tag === "thead" && top) {
+          top.inHead = false;
         } else if (tag === "tr" && top?.row) {
-          builder.row(top.row, top.id);
+          const header = top.inHead || (top.cells.length > 0 && top.cells.every((cell) => cell.header));
+          builder.row(top.row, top.id, { header, cells: top.cells.map(({ colSpan, rowSpan }) => ({ ...(colSpan ? { colSpan } : {}), ...(rowSpan ? { rowSpan } : {}) })) });
           top.row = null;
         } else if (BLOCKS.has(tag) && !cell()) {
           flush();
         }
+        if (tag in HEADINGS || tag === "li" || tag === "ul" || tag === "ol") {
+          const at = context.lastIndexOf(tag);
+          if (at >= 0) context.splice(at, 1);
+        }
+        if (BOLD.has(tag)) style.bold = Math.max(0, style.bold - 1);
+        if (ITALIC.has(tag)) style.italic = Math.max(0, style.italic - 1);
+        if (tag === "code") style.code = Math.max(0, style.code - 1);
+        if (tag === "a") style.links.pop();
       },
     },
     false,
   );
   flush();
-  return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
+  return builder.finish(name, { detectTables: true });
 }

@@ -1,9 +1,9 @@
 /**
- * Dispatch to the reader of each format (the shared sniffer tells which). Every reader gives the same ParsedDocument.
+ * Dispatch to the reader of each format (the shared sniffer tells which). Every reader gives a DocumentModel.
  */
 import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
-import type { ParsedDocument } from "../lines";
+import type { DocumentModel } from "../model";
 import { readEml } from "./eml";
 import { readHtml } from "./html";
 import { readDocx, readXlsx } from "./ooxml";
@@ -29,7 +29,7 @@ function decodeText(bytes: Uint8Array): string {
 }
 
 /** Reads one file; an e-mail gives itself plus one document per readable attachment. */
-export async function readDocuments(bytes: Uint8Array, name: string, depth = 0): Promise<ParsedDocument[]> {
+export async function readDocuments(bytes: Uint8Array, name: string, depth = 0): Promise<DocumentModel[]> {
   const format = detectFormat(bytes, name);
   switch (format) {
     case "pdf":
@@ -55,7 +55,7 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
     case "yaml":
       return [readYaml(decodeText(bytes), name)];
     case "image":
-      return [{ name, pages: 1, lines: [], needsOcr: true }];
+      return [{ name, pages: [{ blocks: [] }], needsOcr: true }];
     case "eml": {
       const { document, attachments } = await readEml(bytes, name);
       const documents = [document];

@@ -1,12 +1,15 @@
 /**
  * Office Open XML: DOCX and XLSX are zip archives of XML parts. fflate unzips the parts we need,
- * htmlparser2 (in XML mode) walks them. DOCX paragraphs become lines, tabs split cells and tables keep their
- * rows and columns; every XLSX sheet becomes one table, cells placed by their column letters.
+ * htmlparser2 (in XML mode) walks them. DOCX paragraphs become paragraphs (headings by their Heading/Title style,
+ * list items by their numbering, bold and italic runs kept), tabs split a line into columns, and tables keep
+ * their rows, header rows and column spans; every XLSX sheet becomes one table, cells placed by their column
+ * letters, its first row the header.
  */
 import { unzipSync } from "fflate";
 import { Parser } from "htmlparser2";
 import { ApiError } from "../../errors";
-import { LineBuilder, type ParsedDocument } from "../lines";
+import { DocumentBuilder } from "../builder";
+import type { DocumentModel, Run } from "../model";
 
 const decoder = new TextDecoder();
 
@@ -38,64 +41,120 @@ export function walkXml(
   parser.end();
 }
 
-export function readDocx(bytes: Uint8Array, name: string): ParsedDocument {
+/** `Heading2`, `heading 2`, `Title` → the heading level, else undefined. */
+function headingLevel(style: string | undefined): number | undefined {
+  if (!style) return undefined;
+  if (/^title$/i.test(style)) return 1;
+  const match = /^heading\s?(\d)$/i.exec(style);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
   const parts = unzipParts(bytes, name, (path) => path === "word/document.xml");
   const xml = parts["word/document.xml"];
   if (xml === undefined) {
     throw new ApiError(422, `${name}: the file is not a readable DOCX document (word/document.xml is missing)`);
   }
-  const builder = new LineBuilder();
+  const builder = new DocumentBuilder();
   // Nested tables are read as text of the outer cell: only the outermost table (the last entry) keeps rows
   // and columns.
-  const tables: { id: number; row: string[] | null }[] = [];
+  const tables: { id: number; row: string[] | null; colSpans: (number | undefined)[]; header: boolean }[] = [];
   let paragraph: string[] = [""];
+  let runs: Run[] = [];
   let inText = false;
+  /** The open paragraph's style and numbering, and the open run's formatting. */
+  let paragraphStyle: { heading?: number; listLevel?: number } = {};
+  let runFormat: { bold?: boolean; italic?: boolean } = {};
+  let inRunProperties = false;
 
   const flushParagraph = () => {
     const cells = paragraph.map((cell) => cell.trim());
+    const text = runs;
     paragraph = [""];
+    runs = [];
     const table = tables.at(-1);
     if (table?.row) {
-      const text = cells.filter(Boolean).join(" ");
+      const joined = cells.filter(Boolean).join(" ");
       const last = table.row.length - 1;
-      table.row[last] = table.row[last] ? `${table.row[last]}\n${text}` : text;
+      table.row[last] = table.row[last] ? `${table.row[last]}\n${joined}` : joined;
     } else if (cells.length > 1) {
       builder.row(cells);
+    } else if (paragraphStyle.heading !== undefined) {
+      builder.heading(paragraphStyle.heading, text);
+    } else if (paragraphStyle.listLevel !== undefined) {
+      builder.listItem(text, paragraphStyle.listLevel, false);
     } else {
-      builder.text(cells[0]!);
+      builder.text(text);
     }
   };
+  const appendRun = (value: string) => {
+    const last = runs.at(-1);
+    if (last && last.bold === runFormat.bold && last.italic === runFormat.italic) last.text += value;
+    else runs.push({ text: value, ...runFormat });
+  };
+  const on = (attributes: Record<string, string>) => attributes["w:val"] !== "0" && attributes["w:val"] !== "false";
 
   walkXml(xml, {
-    open(tag) {
+    open(tag, attributes) {
       if (tag === "w:t") {
         inText = true;
       } else if (tag === "w:tab") {
         paragraph.push("");
+        appendRun(" ");
       } else if (tag === "w:br" || tag === "w:cr") {
         flushParagraph();
+      } else if (tag === "w:p") {
+        paragraphStyle = {};
+      } else if (tag === "w:pStyle") {
+        const level = headingLevel(attributes["w:val"]);
+        if (level !== undefined) paragraphStyle.heading = level;
+      } else if (tag === "w:ilvl") {
+        paragraphStyle.listLevel = Math.min(8, Number(attributes["w:val"]) || 0);
+      } else if (tag === "w:numPr") {
+        paragraphStyle.listLevel ??= 0;
+      } else if (tag === "w:r") {
+        runFormat = {};
+      } else if (tag === "w:rPr") {
+        inRunProperties = true;
+      } else if (inRunProperties && tag === "w:b") {
+        if (on(attributes)) runFormat.bold = true;
+      } else if (inRunProperties && tag === "w:i") {
+        if (on(attributes)) runFormat.italic = true;
       } else if (tag === "w:tbl") {
-        tables.unshift({ id: builder.startTable(), row: null });
+        tables.unshift({ id: builder.startTable(), row: null, colSpans: [], header: false });
       } else if (tag === "w:tr" && tables.length === 1) {
-        tables[0]!.row = [];
+        Object.assign(tables[0]!, { row: [], colSpans: [], header: false });
+      } else if (tag === "w:tblHeader" && tables.length === 1) {
+        tables[0]!.header = on(attributes);
       } else if (tag === "w:tc" && tables.length === 1) {
         tables[0]!.row?.push("");
+        tables[0]!.colSpans.push(undefined);
+      } else if (tag === "w:gridSpan" && tables.length === 1) {
+        const span = Number(attributes["w:val"]);
+        if (Number.isInteger(span) && span > 1) tables[0]!.colSpans[tables[0]!.colSpans.length - 1] = Math.min(span, 1000);
       }
     },
     text(text) {
       if (inText) {
         paragraph[paragraph.length - 1] += text;
+        appendRun(text);
       }
     },
     close(tag) {
       if (tag === "w:t") {
         inText = false;
+      } else if (tag === "w:rPr") {
+        inRunProperties = false;
       } else if (tag === "w:p") {
         flushParagraph();
       } else if (tag === "w:tr" && tables.length === 1) {
         const table = tables[0]!;
         if (table.row) {
-          builder.row(table.row.map((cell) => cell.replace(/\n/g, " ")), table.id);
+          builder.row(
+            table.row.map((cell) => cell.replace(/\n/g, " ")),
+            table.id,
+            { header: table.header, cells: table.colSpans.map((colSpan) => (colSpan ? { colSpan } : {})) },
+          );
         }
         table.row = null;
       } else if (tag === "w:tbl") {
@@ -103,7 +162,7 @@ export function readDocx(bytes: Uint8Array, name: string): ParsedDocument {
       }
     },
   });
-  return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
+  return builder.finish(name, { detectTables: true });
 }
 
 /** Built-in number formats that are dates or date-times (ECMA-376 18.8.30). */
@@ -154,7 +213,7 @@ function columnIndex(reference: string): number {
   return index - 1;
 }
 
-export function readXlsx(bytes: Uint8Array, name: string): ParsedDocument {
+export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
   const parts = unzipParts(
     bytes,
     name,
@@ -188,9 +247,10 @@ export function readXlsx(bytes: Uint8Array, name: string): ParsedDocument {
     },
   });
 
-  const builder = new LineBuilder();
+  const builder = new DocumentBuilder();
   for (const path of sheetPaths) {
     const table = builder.startTable();
+    let rowsInSheet = 0;
     let row: string[] | null = null;
     let cell: { column: number; type: string; value: string; date: boolean } | null = null;
     let inValue = false;
@@ -219,11 +279,11 @@ export function readXlsx(bytes: Uint8Array, name: string): ParsedDocument {
           cell = null;
         }
         if (tag === "row" && row) {
-          builder.row(row, table);
+          builder.row(row, table, { header: rowsInSheet++ === 0 });
           row = null;
         }
       },
     });
   }
-  return { name, pages: 1, lines: builder.lines, needsOcr: false };
+  return builder.finish(name);
 }

@@ -5,7 +5,8 @@
  */
 import { getDocumentProxy } from "unpdf";
 import { ApiError } from "../../errors";
-import { LineBuilder, type ParsedDocument } from "../lines";
+import { DocumentBuilder } from "../builder";
+import type { DocumentModel } from "../model";
 
 interface Glyphs {
   text: string;
@@ -37,12 +38,13 @@ export async function countPdfPages(bytes: Uint8Array, name: string): Promise<nu
   }
 }
 
-export async function readPdf(bytes: Uint8Array, name: string): Promise<ParsedDocument> {
+export async function readPdf(bytes: Uint8Array, name: string): Promise<DocumentModel> {
   const pdf = await openPdf(bytes, name);
-  const builder = new LineBuilder();
+  const builder = new DocumentBuilder();
   let characters = 0;
   try {
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
+      if (pageNumber > 1) builder.newPage();
       const page = await pdf.getPage(pageNumber);
       const content = await page.getTextContent();
       const glyphs: Glyphs[] = [];
@@ -63,13 +65,13 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<ParsedDo
         builder.row(
           line.map((cell) => cell.text),
           undefined,
-          line.map((cell) => [cell.x, cell.x + cell.width]),
+          { spans: line.map((cell): [number, number] => [cell.x, cell.x + cell.width]) },
         );
       }
       page.cleanup();
       builder.blank();
     }
-    return { name, pages: pdf.numPages, lines: builder.groupLooseRows(), needsOcr: characters < 8 };
+    return builder.finish(name, { detectTables: true, needsOcr: characters < 8 });
   } finally {
     await pdf.loadingTask.destroy();
   }

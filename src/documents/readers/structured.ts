@@ -5,7 +5,8 @@
  */
 import { parse as parseYaml } from "yaml";
 import { ApiError } from "../../errors";
-import { LineBuilder, type ParsedDocument } from "../lines";
+import { DocumentBuilder } from "../builder";
+import type { DocumentModel } from "../model";
 import { walkXml } from "./ooxml";
 
 function humanize(key: string): string {
@@ -26,13 +27,13 @@ function scalarText(value: unknown): string {
   return String(value);
 }
 
-function flatten(value: unknown, path: string[], builder: LineBuilder): void {
+function flatten(value: unknown, path: string[], builder: DocumentBuilder): void {
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every(isRecord)) {
       const headers = [...new Set(value.flatMap((item) => Object.keys(item)))];
       const table = builder.startTable();
       if (path.length > 0) builder.text(path.join(" "));
-      builder.row(headers.map(humanize), table);
+      builder.row(headers.map(humanize), table, { header: true });
       for (const item of value) {
         builder.row(headers.map((header) => scalarText(item[header])), table);
       }
@@ -85,13 +86,13 @@ function addressLine(value: Record<string, unknown>): string | undefined {
   return [street, locality, country].filter(Boolean).join(", ");
 }
 
-function fromData(data: unknown, name: string): ParsedDocument {
-  const builder = new LineBuilder();
+function fromData(data: unknown, name: string): DocumentModel {
+  const builder = new DocumentBuilder();
   flatten(data, [], builder);
-  return { name, pages: 1, lines: builder.lines, needsOcr: false };
+  return builder.finish(name);
 }
 
-export function readJson(text: string, name: string): ParsedDocument {
+export function readJson(text: string, name: string): DocumentModel {
   try {
     return fromData(JSON.parse(text.replace(/^\uFEFF/, "")), name);
   } catch (err) {
@@ -100,7 +101,7 @@ export function readJson(text: string, name: string): ParsedDocument {
   }
 }
 
-export function readYaml(text: string, name: string): ParsedDocument {
+export function readYaml(text: string, name: string): DocumentModel {
   let data: unknown;
   try {
     data = parseYaml(text, { maxAliasCount: 100 });
@@ -157,6 +158,6 @@ function xmlToData(xml: string): unknown {
   return top.length === 1 ? toData(top[0]!) : toData(root);
 }
 
-export function readXml(text: string, name: string): ParsedDocument {
+export function readXml(text: string, name: string): DocumentModel {
   return fromData(xmlToData(text), name);
 }

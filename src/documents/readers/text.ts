@@ -4,13 +4,14 @@
  * are one table each, parsed by Papa Parse (quotes, embedded separators and newlines).
  */
 import Papa from "papaparse";
-import { LineBuilder, splitColumns, type ParsedDocument } from "../lines";
+import { DocumentBuilder, splitColumns } from "../builder";
+import type { DocumentModel } from "../model";
 
 /** A line of text as cells split at its column gaps; an empty one marks a blank line. */
-function addColumnsLine(builder: LineBuilder, line: string): void {
+function addColumnsLine(builder: DocumentBuilder, line: string): void {
   const { cells, spans } = splitColumns(line);
   if (cells.length > 0) {
-    builder.row(cells, undefined, spans);
+    builder.row(cells, undefined, { spans });
   } else {
     builder.blank();
   }
@@ -19,13 +20,13 @@ function addColumnsLine(builder: LineBuilder, line: string): void {
 /** `-----`, `=====`, `+----+----+`: rules drawn with characters, not content. */
 const RULE_LINE = /^[\s\-=_+|*~.]{3,}$/;
 
-export function readPlainText(text: string, name: string): ParsedDocument {
-  const builder = new LineBuilder();
+export function readPlainText(text: string, name: string): DocumentModel {
+  const builder = new DocumentBuilder();
   for (const raw of text.split(/\r?\n/)) {
     if (RULE_LINE.test(raw)) continue;
     addColumnsLine(builder, raw);
   }
-  return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
+  return builder.finish(name, { detectTables: true });
 }
 
 const PIPE_ROW = /^\s*\|(.*)\|\s*$/;
@@ -41,8 +42,8 @@ function stripMarkdown(line: string): string {
     .replace(/`([^`]*)`/g, "$1");
 }
 
-export function readMarkdown(text: string, name: string): ParsedDocument {
-  const builder = new LineBuilder();
+export function readMarkdown(text: string, name: string): DocumentModel {
+  const builder = new DocumentBuilder();
   let table: number | undefined;
   let inFence = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -63,15 +64,13 @@ export function readMarkdown(text: string, name: string): ParsedDocument {
     if (!inFence && RULE_LINE.test(raw)) continue;
     addColumnsLine(builder, inFence ? raw : stripMarkdown(raw));
   }
-  return { name, pages: 1, lines: builder.groupLooseRows(), needsOcr: false };
+  return builder.finish(name, { detectTables: true });
 }
 
-export function readDelimited(text: string, name: string, delimiter?: string): ParsedDocument {
+export function readDelimited(text: string, name: string, delimiter?: string): DocumentModel {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { delimiter: delimiter ?? "", skipEmptyLines: "greedy" });
-  const builder = new LineBuilder();
+  const builder = new DocumentBuilder();
   const table = builder.startTable();
-  for (const row of parsed.data) {
-    builder.row(row, table);
-  }
-  return { name, pages: 1, lines: builder.lines, needsOcr: false };
+  parsed.data.forEach((row, index) => builder.row(row, table, { header: index === 0 }));
+  return builder.finish(name);
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { scoreDocument, summarize } from "../../../bench/extraction-score.mjs";
 import { extractBuiltIn } from "../../../src/apis/document-extraction/extract/builtin";
 import { finalizeExtraction } from "../../../src/apis/document-extraction/extract/finalize";
-import { readDocuments } from "../../../src/documents/readers";
+import { readLineDocuments } from "../../../src/documents/lines";
 import { ExtractDocumentRequestSchema } from "../../../src/apis/document-extraction/schema";
 import generated from "../../fixtures/extraction/corpus.json";
 import holdout from "../../fixtures/extraction/holdout/corpus.json";
@@ -26,7 +26,7 @@ async function f1(corpus: typeof generated, folder: string) {
   const tally = {};
   for (const entry of corpus) {
     const { schema } = ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: entry.schema });
-    const documents = await readDocuments(bytesOf(`../../fixtures/extraction/${folder}/${entry.file}`), entry.file);
+    const documents = await readLineDocuments(bytesOf(`../../fixtures/extraction/${folder}/${entry.file}`), entry.file);
     const data = finalizeExtraction(schema.fields, extractBuiltIn(documents, schema.fields, "2026-11-30"));
     scoreDocument(schema.fields, entry.expected, data, tally);
   }

@@ -6,12 +6,12 @@ import type { AiBinding } from "../../../src/apis/define";
 import { buildJsonSchema, extractWithAi } from "../../../src/apis/document-extraction/extract/ai";
 import { extractBuiltIn } from "../../../src/apis/document-extraction/extract/builtin";
 import { finalizeExtraction } from "../../../src/apis/document-extraction/extract/finalize";
-import { readDocuments } from "../../../src/documents/readers";
+import { readLineDocuments } from "../../../src/documents/lines";
 import { ExtractDocumentRequestSchema, type FieldConfig } from "../../../src/apis/document-extraction/schema";
 import { documentExtraction } from "../../../src/apis/document-extraction";
 import { fileName } from "../../../src/inputs/file-name";
 import { createUrlFetcher } from "../../../src/inputs/fetcher";
-import { createProcessDeps } from "../../../src/jobs/deps";
+import { assetReader, createProcessDeps } from "../../../src/jobs/deps";
 
 const TODAY = "2026-06-15";
 
@@ -19,7 +19,7 @@ function fields(list: Record<string, unknown>[]): FieldConfig[] {
   return ExtractDocumentRequestSchema.parse({ files: [{ type: "base64", base64: "AA==" }], schema: { fields: list } }).schema.fields;
 }
 async function docs(text: string, name = "doc.txt"): Promise<ParsedDocument[]> {
-  return readDocuments(new TextEncoder().encode(text), name);
+  return readLineDocuments(new TextEncoder().encode(text), name);
 }
 async function extract(text: string, list: Record<string, unknown>[], name = "doc.txt") {
   const schema = fields(list);
@@ -331,7 +331,7 @@ describe("Workers AI engine (fake binding)", () => {
       files: [{ type: "base64", name: "photo.png", base64: btoa(binary) }],
       schema: { fields: [{ name: "total", type: "DECIMAL", description: "Total" }] },
     });
-    const result = await documentExtraction.process(input, { fetcher: createUrlFetcher(new Set()), bindings: { AI: ai }, settings: { EXTRACTION_AI_MODEL: "m" } });
+    const result = await documentExtraction.process(input, { fetcher: createUrlFetcher(new Set()), assets: assetReader(env.ASSETS), bindings: { AI: ai }, settings: { EXTRACTION_AI_MODEL: "m" } });
     expect(result).toEqual({ kind: "json", data: { total: { type: "DECIMAL", value: 12, confidence: 0.55, citations: ["12.00"], source: "photo.png" } } });
     expect(ai.toMarkdown).toHaveBeenCalledTimes(1);
     const sent = (ai.toMarkdown as any).mock.calls[0][0][0];
@@ -368,7 +368,7 @@ describe("robustness (property-based)", () => {
     await fc.assert(
       fc.asyncProperty(text, fc.constantFrom("a.txt", "a.md", "a.csv", "a.tsv", "a.html", "a.json", "a.yaml", "a.xml", "a.eml", "a.docx", "a.xlsx", "a.pdf", "upload"), async (content, name) => {
         try {
-          const documents = await readDocuments(new TextEncoder().encode(content), name);
+          const documents = await readLineDocuments(new TextEncoder().encode(content), name);
           const data = finalizeExtraction(schema, extractBuiltIn(documents, schema, TODAY));
           for (const result of Object.values(data)) {
             expect(result.confidence).toBeGreaterThanOrEqual(0);

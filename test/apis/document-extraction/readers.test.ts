@@ -1,15 +1,16 @@
 import { strToU8, zipSync } from "fflate";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { detectFormat, readDocuments } from "../../../src/documents/readers";
+import { readLineDocuments } from "../../../src/documents/lines";
+import { detectFormat } from "../../../src/documents/readers";
 import { countPdfPages } from "../../../src/documents/readers/pdf";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const cells = async (text: string | Uint8Array, name: string) =>
-  (await readDocuments(typeof text === "string" ? bytes(text) : text, name))[0]!.lines.map((line) => line.cells);
+  (await readLineDocuments(typeof text === "string" ? bytes(text) : text, name))[0]!.lines.map((line) => line.cells);
 const tables = async (text: string | Uint8Array, name: string) => {
   const groups = new Map<number, string[][]>();
-  for (const line of (await readDocuments(typeof text === "string" ? bytes(text) : text, name))[0]!.lines) {
+  for (const line of (await readLineDocuments(typeof text === "string" ? bytes(text) : text, name))[0]!.lines) {
     if (line.table !== undefined) groups.set(line.table, [...(groups.get(line.table) ?? []), line.cells]);
   }
   return [...groups.values()];
@@ -92,7 +93,7 @@ describe("structured data", () => {
   });
 
   it("answers 422 naming the file for invalid JSON", async () => {
-    await expect(readDocuments(bytes("{oops"), "bad.json")).rejects.toMatchObject({ status: 422, message: "bad.json: the file is not valid JSON" });
+    await expect(readLineDocuments(bytes("{oops"), "bad.json")).rejects.toMatchObject({ status: 422, message: "bad.json: the file is not valid JSON" });
   });
 });
 
@@ -119,7 +120,7 @@ describe("e-mail", () => {
       "--b--",
       "",
     ].join("\r\n");
-    const documents = await readDocuments(bytes(eml), "mail.eml");
+    const documents = await readLineDocuments(bytes(eml), "mail.eml");
     expect(documents.map((doc) => doc.name)).toEqual(["mail.eml", "mail.eml/lines.csv"]);
     expect(documents[0]!.lines.map((line) => line.cells)).toEqual([
       ["From:", "Jane Doe <jane@shop.example>"],
@@ -170,7 +171,7 @@ describe("Office documents", () => {
   });
 
   it("answers 422 for an archive that is not readable", async () => {
-    await expect(readDocuments(bytes("PK\u0003\u0004 broken"), "a.docx")).rejects.toMatchObject({ status: 422 });
+    await expect(readLineDocuments(bytes("PK\u0003\u0004 broken"), "a.docx")).rejects.toMatchObject({ status: 422 });
   });
 });
 
@@ -190,7 +191,7 @@ describe("PDF", () => {
     page.drawText("1.50", { x: 310, y: 745, size: 10, font });
     pdf.addPage([595, 842]).drawText("Page two", { x: 50, y: 800, size: 10, font });
     const data = await pdf.save();
-    const [document] = await readDocuments(data, "a.pdf");
+    const [document] = await readLineDocuments(data, "a.pdf");
     expect(document!.pages).toBe(2);
     expect(document!.needsOcr).toBe(false);
     expect(document!.lines.map((line) => line.cells)).toEqual([["Invoice Number:", "INV-7"], ["Due Date"], ["Item", "Amount"], ["Pen", "1.50"], ["Page two"]]);

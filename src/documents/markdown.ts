@@ -1,0 +1,97 @@
+/**
+ * The markdown view of a document (document to markdown, website extraction): headings as `#`, runs as
+ * `**bold**`, `*italic*`, `` `code` `` and `[links](url)`, nested lists, tables as pipe tables (the first row is
+ * the header; a spanned cell leaves the columns and rows it covers empty), images as `![alt](src)`, laid-out
+ * lines as text. Pages are separated by a horizontal rule.
+ */
+import { cleanText } from "./builder";
+import type { Block, DocumentModel, Run, Table } from "./model";
+
+/** Characters that would start markup inside running text. */
+const escapeInline = (text: string) => text.replace(/([\\`*_[\]<>|])/g, "\\$1");
+
+function inline(runs: readonly Run[]): string {
+  let out = "";
+  for (const run of runs) {
+    const text = run.text.replace(/\s+/g, " ");
+    if (text.trim() === "") {
+      out += text;
+      continue;
+    }
+    // Markers go around the words, not around the spaces next to them ("** bold**" is not bold).
+    const [, before, core, after] = /^(\s*)(.*?)(\s*)$/s.exec(text)!;
+    let piece = run.code ? `\`${core!.replace(/`/g, "'")}\`` : escapeInline(core!);
+    if (run.italic && !run.code) piece = `*${piece}*`;
+    if (run.bold && !run.code) piece = `**${piece}**`;
+    if (run.link) piece = `[${piece}](${run.link.replace(/[()\s]/g, encodeURIComponent)})`;
+    out += before + piece + after;
+  }
+  return cleanText(out);
+}
+
+const cellText = (text: string) => cleanText(text).replace(/\|/g, "\\|");
+
+function table(block: Table): string {
+  const width = Math.max(...block.rows.map((row) => row.cells.reduce((sum, cell) => sum + (cell.colSpan ?? 1), 0)));
+  // Row spans carry down: the rows below leave the spanned columns empty.
+  const carried: number[] = Array(width).fill(0);
+  const grid = block.rows.map((row) => {
+    const out: string[] = [];
+    let column = 0;
+    for (const cell of row.cells) {
+      while (column < width && carried[column]! > 0) {
+        carried[column]!--;
+        out[column++] = "";
+      }
+      out[column] = cell.runs ? inline(cell.runs).replace(/\|/g, "\\|") : cellText(cell.text);
+      for (let extra = 1; extra < (cell.colSpan ?? 1); extra++) out[column + extra] = "";
+      for (let covered = 0; covered < (cell.colSpan ?? 1); covered++) {
+        if ((cell.rowSpan ?? 1) > 1) carried[column + covered] = (cell.rowSpan ?? 1) - 1;
+      }
+      column += cell.colSpan ?? 1;
+    }
+    while (out.length < width) out.push("");
+    return Array.from(out, (cell) => cell ?? "");
+  });
+  // A pipe table has exactly one header row: the first row is it (extra header rows read as body rows).
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(grid[0]!), line(Array(width).fill("---")), ...grid.slice(1).map(line)].join("\n");
+}
+
+function blocks(list: readonly Block[], indent = ""): string[] {
+  const out: string[] = [];
+  for (const block of list) {
+    switch (block.type) {
+      case "heading":
+        out.push(`${"#".repeat(block.level)} ${inline(block.runs)}`);
+        break;
+      case "paragraph":
+        out.push(block.columns ? block.columns.map((column) => escapeInline(column.text)).filter(Boolean).join("   ") : inline(block.runs));
+        break;
+      case "list": {
+        const items = block.items.map((item, index) => {
+          const marker = block.ordered ? `${index + 1}.` : "-";
+          const [first = "", ...rest] = blocks(item.blocks, `${indent}${" ".repeat(marker.length + 1)}`);
+          return [`${indent}${marker} ${first.trimStart()}`, ...rest].join("\n");
+        });
+        out.push(items.join("\n"));
+        break;
+      }
+      case "table":
+        out.push(table(block));
+        break;
+      case "image":
+        out.push(`![${escapeInline(block.alt)}](${block.src ?? ""})`);
+        break;
+    }
+  }
+  // Inside a list item every block is indented to the item's text.
+  return out.filter((text) => text.trim() !== "").map((text) => (text.startsWith(indent) ? text : indent + text));
+}
+
+export function toMarkdown(document: DocumentModel): string {
+  return document.pages
+    .map((page) => blocks(page.blocks).join("\n\n"))
+    .filter(Boolean)
+    .join("\n\n---\n\n");
+}
