@@ -152,13 +152,13 @@ export interface FontSet {
   family(name: string): string;
 }
 
-/** The fonts for text set in `familyNames`, custom fonts first; the fallback family is always included. */
+/** The fonts for text set in `familyNames` (custom fonts first), or just the fallback's regular face when there is no text. */
 export async function createFontSet(custom: readonly LoadedFont[], familyNames: Iterable<string>, assets: AssetReader): Promise<FontSet> {
   const customNames = new Map(custom.map((font) => [familyKey(font.name), font.name]));
   const bundled = await loadCatalogue(assets);
   const family = (name: string) => customNames.get(familyKey(name)) ?? bundled.get(familyKey(name))?.name ?? FALLBACK_FAMILY;
 
-  const used = new Set<string>([FALLBACK_FAMILY]);
+  const used = new Set<string>();
   for (const name of familyNames) {
     used.add(family(name));
   }
@@ -171,5 +171,10 @@ export async function createFontSet(custom: readonly LoadedFont[], familyNames: 
       }
     }),
   );
+  if (fonts.length === 0) {
+    // No text to set: the layout engine still wants one font, and parses every font it is given on every call.
+    const regular = bundled.get(familyKey(FALLBACK_FAMILY))!.files[0]!;
+    fonts.push({ name: FALLBACK_FAMILY, data: await loadFontFile(assets, regular.path), weight: regular.weight, style: regular.style });
+  }
   return { fonts, family };
 }

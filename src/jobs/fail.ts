@@ -1,7 +1,4 @@
-/**
- * The one processing-failure path, for sync and async jobs alike: the job fails and is refunded, one log line
- * says why, and the error a caller may see comes back.
- */
+/** The one processing-failure path, for sync and async jobs alike (jobs/accept.ts and jobs/run.ts). */
 import { failJobAndRefund } from "../db/credits";
 import { ApiError, INTERNAL_ERROR_MESSAGE } from "../errors";
 import { logEvent } from "../log";

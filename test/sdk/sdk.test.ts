@@ -51,6 +51,21 @@ describe("generated from the server's schemas", () => {
     }
   });
 
+  it("sends every API's registry example through its SDK method and gets the result back", async () => {
+    const account = await createAccount(1000);
+    const sdk = client(account.apiKey) as unknown as Record<string, (request: unknown) => Promise<unknown>>;
+    // What each example must give back: binary results decode to bytes with a MIME type, JSON results are objects.
+    const methods: Record<string, { method: string; check: (result: any) => void }> = {
+      image_generation: { method: "generateImage", check: (result) => expect(decode(result.buffer).width).toBe(800) },
+      document_extraction: { method: "extractDocument", check: (result) => expect(result.invoice_number.value).toBe("A-1") },
+    };
+    for (const api of apis) {
+      const { method, check } = methods[api.id]!;
+      check(await sdk[method]!.call(sdk, api.example));
+    }
+    expect(await balanceOf(account.accountId)).toBeLessThan(1000);
+  });
+
   it("accepts every request the server's schema produces (checked by the type checker)", () => {
     expectTypeOf<GenerateImageRequest>().toExtend<ImageGenerationRequest>();
     // expectTypeOf cannot compare these discriminated unions member by member; an assignment can.
