@@ -8,12 +8,22 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
+/** Longest error message answered or stored (D1 strings and webhook payloads stay small whatever the input). */
+export const MAX_ERROR_MESSAGE_LENGTH = 1000;
+
+/** A message cut to MAX_ERROR_MESSAGE_LENGTH, saying how much was left out. */
+export function truncateMessage(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE_LENGTH) return message;
+  return `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH)}… (${message.length - MAX_ERROR_MESSAGE_LENGTH} more characters)`;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     message: string,
   ) {
-    super(message);
+    // Messages may quote inputs (a library's parse error, a file name): never let one grow with the input.
+    super(truncateMessage(message));
     this.name = "ApiError";
   }
 }
@@ -28,7 +38,7 @@ export const ErrorResponseSchema = z
 export const INTERNAL_ERROR_MESSAGE = "Internal server error";
 
 export function errorBody(message: string) {
-  return { success: false as const, error: message };
+  return { success: false as const, error: truncateMessage(message) };
 }
 
 /** `layers.0.hex_color: Invalid hex color; dimensions: Required`: every issue, each with its field path. */

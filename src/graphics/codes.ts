@@ -9,6 +9,20 @@ import { cssColor, hexDigits } from "./colors";
 /** The quiet zone around a QR code, in modules: readers need it. */
 const QUIET_ZONE = 4;
 
+// Byte mode carries UTF-8 (the library's default keeps only the low byte of each UTF-16 unit: "€" became "¬").
+qrcode.stringToBytes = (text: string) => Array.from(new TextEncoder().encode(text));
+
+/** What a version-40 QR code holds in byte mode at error correction M. */
+export const QR_MAX_BYTES = 2331;
+
+/** Why `value` cannot be a QR code (too long once UTF-8-encoded), or null. */
+export function qrCapacityProblem(value: string): string | null {
+  const bytes = new TextEncoder().encode(value).length;
+  return bytes > QR_MAX_BYTES
+    ? `is ${bytes} bytes in UTF-8; a QR code at error correction M holds at most ${QR_MAX_BYTES}`
+    : null;
+}
+
 export interface CodeColors {
   foreground: string;
   background: string;

@@ -23,6 +23,9 @@ export interface AcceptContext {
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export const SWEPT_SYNC_JOB_MESSAGE =
+  "The request ran past the processing time limit and was given up; the credits were refunded. Please retry.";
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: unknown): Promise<ProcessResult> {
@@ -48,11 +51,17 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
   } catch (err) {
     throw await failProcessing(ctx.env.DB, jobId, err, { ...base, duration_ms: Date.now() - started });
   }
-  await markJobSucceeded(ctx.env.DB, jobId, {
+  const marked = await markJobSucceeded(ctx.env.DB, jobId, {
     resultKey: null,
     resultMimeType: result.kind === "binary" ? result.mimeType : "application/json",
     now: new Date().toISOString(),
   });
+  if (!marked) {
+    // The sweeper gave the job up (it ran past the processing timeout) and refunded it: a refunded result is
+    // never handed out.
+    logEvent({ event: "job_result_withheld", ...base, outcome: "swept", duration_ms: Date.now() - started });
+    throw new ApiError(503, SWEPT_SYNC_JOB_MESSAGE);
+  }
   logEvent({ event: "job_succeeded", ...base, outcome: "succeeded", duration_ms: Date.now() - started });
   return result;
 }

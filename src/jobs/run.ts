@@ -7,6 +7,7 @@ import { findApi } from "../apis";
 import { failJobAndRefund } from "../db/credits";
 import { claimJob, getJobById, markJobSucceeded } from "../db/jobs";
 import { deleteJobFiles, getJobInput, inputKey, putJobResult } from "../files";
+import { ApiError, formatZodError } from "../errors";
 import { logEvent } from "../log";
 import { createProcessDeps } from "./deps";
 import { sendDeliverMessage } from "../queues";
@@ -32,10 +33,20 @@ export async function runJob(env: Env, jobId: string): Promise<void> {
     if (!api || input === null) {
       throw new Error(api ? "job input missing from R2" : `unknown api ${job.api}`);
     }
-    const result = await api.process(input, createProcessDeps(env, api));
+    // Validated again: a deploy between accept and processing may have changed what the API reads.
+    const parsed = api.request.safeParse(input);
+    if (!parsed.success) {
+      throw new ApiError(422, `The queued request no longer matches the API's request schema: ${formatZodError(parsed.error)}`);
+    }
+    const result = await api.process(parsed.data, createProcessDeps(env, api));
     const stored = await putJobResult(env.FILES, jobId, result);
-    await markJobSucceeded(env.DB, jobId, { resultKey: stored.key, resultMimeType: stored.mimeType, now: new Date().toISOString() });
-    logEvent({ event: "job_succeeded", ...log, outcome: "succeeded", duration_ms: Date.now() - started });
+    if (await markJobSucceeded(env.DB, jobId, { resultKey: stored.key, resultMimeType: stored.mimeType, now: new Date().toISOString() })) {
+      logEvent({ event: "job_succeeded", ...log, outcome: "succeeded", duration_ms: Date.now() - started });
+    } else {
+      // The sweeper failed and refunded the job meanwhile: its error goes out, the result is dropped.
+      await deleteJobFiles(env.FILES, [stored.key]);
+      logEvent({ event: "job_result_withheld", ...log, outcome: "swept", duration_ms: Date.now() - started });
+    }
   } catch (err) {
     await failProcessing(env.DB, jobId, err, { ...log, duration_ms: Date.now() - started });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { jsonNestingDepth, MAX_JSON_DEPTH } from "../../src/routes/json-depth";
+import { jsonNestingDepth } from "../../src/budgets";
+import { MAX_JSON_DEPTH } from "../../src/routes/json-depth";
 import { balanceOf, call, createAccount } from "../helpers/http";
 
 describe("jsonNestingDepth", () => {

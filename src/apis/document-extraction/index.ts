@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { decodeBase64 } from "../../base64";
 import { ApiError } from "../../errors";
 import { fileName } from "../../inputs/file-name";
-import { formatFromName, sniffFormat } from "../../inputs/sniff";
+import { formatFromName, isImageFormat, sniffFormat } from "../../inputs/sniff";
 import { defineApi } from "../define";
 import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
 
@@ -22,8 +22,35 @@ const ExtractionFieldResultSchema = z
   .openapi("ExtractionFieldResult");
 
 /**
- * 1 credit per page: a base64 PDF's real page count (read now, so a broken PDF is a 400 that charges
- * nothing), 1 for every other file. A URL is fetched only when the job runs, so it counts as one page.
+ * The pages a file is billed for: a PDF's page count, an e-mail's 1 plus the pages of the attachments that are
+ * read with it (pictures only OCR could read are left out, as processing leaves them out), 1 for anything else.
+ */
+async function pagesOf(bytes: Uint8Array, name: string, depth: number): Promise<number> {
+  const format = sniffFormat(bytes, name);
+  if (format === "pdf") {
+    const { countPdfPages } = await import("../../documents/readers/pdf");
+    return Math.max(1, await countPdfPages(bytes, name));
+  }
+  if (format === "eml") {
+    const { readEml } = await import("../../documents/readers/eml");
+    const { attachments } = await readEml(bytes, name);
+    let pages = 1;
+    for (const attachment of depth < 2 ? attachments : []) {
+      try {
+        pages += isImageFormat(sniffFormat(attachment.bytes, attachment.name)) ? 0 : await pagesOf(attachment.bytes, attachment.name, depth + 1);
+      } catch (err) {
+        // An attachment processing cannot read is skipped there too: it costs nothing.
+        if (!(err instanceof ApiError)) throw err;
+      }
+    }
+    return pages;
+  }
+  return 1;
+}
+
+/**
+ * 1 credit per page, counted now (so a broken PDF is a 400 that charges nothing): see pagesOf. A URL is fetched
+ * only when the job runs, so it counts as one page.
  */
 async function countPages(input: ExtractDocumentRequest): Promise<number> {
   let pages = 0;
@@ -34,19 +61,17 @@ async function countPages(input: ExtractDocumentRequest): Promise<number> {
     }
     const name = fileName(file, index);
     try {
-      // A name that says the format spares decoding (up to 50 MB) a file that is not a PDF.
-      const byName = formatFromName(name);
-      if (byName !== undefined && byName !== "pdf") {
-        pages += 1;
-        continue;
+      // An unsupported extension is a 400 now. Then the format from the first 2 KB (signatures, the shape of an
+      // e-mail) spares decoding up to 50 MB of a file that is billed as one page anyway; what 2 KB cannot tell
+      // (a zip's contents) is left to processing.
+      formatFromName(name);
+      let format: string | undefined;
+      try {
+        format = sniffFormat(decodeBase64(file.base64.slice(0, 2732)), name);
+      } catch {
+        format = undefined;
       }
-      const bytes = decodeBase64(file.base64);
-      if (sniffFormat(bytes, name) === "pdf") {
-        const { countPdfPages } = await import("../../documents/readers/pdf");
-        pages += Math.max(1, await countPdfPages(bytes, name));
-      } else {
-        pages += 1;
-      }
+      pages += format === "pdf" || format === "eml" ? await pagesOf(decodeBase64(file.base64), name, 0) : 1;
     } catch (err) {
       throw err instanceof ApiError ? new ApiError(400, `files.${index}: ${err.message}`) : err;
     }

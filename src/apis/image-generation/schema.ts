@@ -4,7 +4,7 @@
  * image bytes as `buffer` on the layer.
  */
 import { z } from "@hono/zod-openapi";
-import { BARCODE_FORMATS, BARCODE_RULES } from "../../graphics/codes";
+import { BARCODE_FORMATS, BARCODE_RULES, qrCapacityProblem } from "../../graphics/codes";
 import { HexColorSchema } from "../../graphics/colors";
 import { ENCODABLE_FORMATS } from "../../graphics/encode";
 import { FontDefinitionSchema, FontStyleSchema, FontWeightSchema } from "../../graphics/fonts";
@@ -127,7 +127,13 @@ const QrCodeLayerSchema = z.object({
   type: z.literal("qr-code"),
   ...common,
   ...rotation,
-  value: z.string().min(1, "must not be empty").max(2953),
+  value: z
+    .string()
+    .min(1, "must not be empty")
+    .superRefine((value, ctx) => {
+      const problem = qrCapacityProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   foreground_hex_color: HexColorSchema,
   background_hex_color: HexColorSchema,
   // Optional: top-level layers default to the canvas origin, and layouts place the children that omit it.

@@ -18,7 +18,7 @@ const BLOCKS = new Set([
 const SKIPPED = new Set(["script", "style", "head", "template", "noscript", "svg"]);
 
 /** The document-order numbers of the tables that contain other tables. */
-function layoutTables(html: string): Set<number> {
+function layoutTables(html: string, name: string): Set<number> {
   const layout = new Set<number>();
   const open: number[] = [];
   let count = 0;
@@ -27,14 +27,16 @@ function layoutTables(html: string): Set<number> {
     {
       open(tag) {
         if (tag !== "table") return;
-        for (const ancestor of open) layout.add(ancestor);
+        // Marking the parent is enough: every table above it has a child table on the way down (and the walk stays
+        // linear however deep tables nest).
+        if (open.length > 0) layout.add(open.at(-1)!);
         open.push(count++);
       },
       close(tag) {
         if (tag === "table") open.pop();
       },
     },
-    false,
+    { name, xmlMode: false },
   );
   return layout;
 }
@@ -58,15 +60,16 @@ const spanAttribute = (value: string | undefined) => {
 };
 
 export function readHtml(html: string, name: string): DocumentModel {
-  const layout = layoutTables(html);
+  const layout = layoutTables(html, name);
   const builder = new DocumentBuilder();
   const tables: OpenTable[] = [];
   let tableCount = 0;
   let skipping = 0;
   let runs: Run[] = [];
   const style = { bold: 0, italic: 0, code: 0, links: [] as string[] };
-  /** Open headings, list items and lists, innermost last: what the text being read is part of. */
+  /** Open headings and list items, innermost last (what the text being read is part of), and open lists. */
   const context: string[] = [];
+  const lists: string[] = [];
   const pendingImages: { alt: string; src?: string }[] = [];
 
   /** The data table whose cell is being read, if any. */
@@ -80,7 +83,6 @@ export function readHtml(html: string, name: string): DocumentModel {
     if (kind && kind in HEADINGS) {
       builder.heading(HEADINGS[kind]!, runs);
     } else if (kind === "li") {
-      const lists = context.filter((tag) => tag === "ul" || tag === "ol");
       builder.listItem(runs, Math.max(0, lists.length - 1), lists.at(-1) === "ol");
     } else {
       builder.text(runs);
@@ -145,7 +147,8 @@ export function readHtml(html: string, name: string): DocumentModel {
         } else if (tag === "br" || BLOCKS.has(tag)) {
           breakLine();
         }
-        if (tag in HEADINGS || tag === "li" || tag === "ul" || tag === "ol") context.push(tag);
+        if (tag in HEADINGS || tag === "li") context.push(tag);
+        if (tag === "ul" || tag === "ol") lists.push(tag);
       },
       text(text) {
         if (!skipping) append(text);
@@ -171,17 +174,18 @@ export function readHtml(html: string, name: string): DocumentModel {
         } else if (BLOCKS.has(tag) && !cell()) {
           flush();
         }
-        if (tag in HEADINGS || tag === "li" || tag === "ul" || tag === "ol") {
+        if (tag in HEADINGS || tag === "li") {
           const at = context.lastIndexOf(tag);
           if (at >= 0) context.splice(at, 1);
         }
+        if ((tag === "ul" || tag === "ol") && lists.length > 0) lists.pop();
         if (BOLD.has(tag)) style.bold = Math.max(0, style.bold - 1);
         if (ITALIC.has(tag)) style.italic = Math.max(0, style.italic - 1);
         if (tag === "code") style.code = Math.max(0, style.code - 1);
         if (tag === "a") style.links.pop();
       },
     },
-    false,
+    { name, xmlMode: false },
   );
   flush();
   return builder.finish(name, { detectTables: true });

@@ -7,6 +7,7 @@
  */
 import { unzipSync } from "fflate";
 import { Parser } from "htmlparser2";
+import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
@@ -23,19 +24,30 @@ function unzipParts(bytes: Uint8Array, name: string, wanted: (path: string) => b
   return Object.fromEntries(Object.entries(files).map(([path, data]) => [path, decoder.decode(data)]));
 }
 
-/** Walks XML with callbacks; tag names keep their namespace prefix (`w:p`). */
+/**
+ * Walks XML (or, with `xmlMode` false, HTML) with callbacks; tag names keep their namespace prefix (`w:p`).
+ * Elements nested deeper than the budget stop the walk with a 422 naming `name`: the parser's cost grows with
+ * depth, and so would every reader's.
+ */
 export function walkXml(
   xml: string,
   handler: { open?(tag: string, attributes: Record<string, string>): void; close?(tag: string): void; text?(text: string): void },
-  xmlMode = true,
+  options: { name: string; xmlMode?: boolean },
 ): void {
+  let depth = 0;
   const parser = new Parser(
     {
-      onopentag: (tag, attributes) => handler.open?.(tag, attributes),
-      onclosetag: (tag) => handler.close?.(tag),
+      onopentag: (tag, attributes) => {
+        if (++depth > MAX_FILE_NESTING) throw nestingExceeded(options.name);
+        handler.open?.(tag, attributes);
+      },
+      onclosetag: (tag) => {
+        depth--;
+        handler.close?.(tag);
+      },
       ontext: (text) => handler.text?.(text),
     },
-    { xmlMode, decodeEntities: true, recognizeCDATA: true },
+    { xmlMode: options.xmlMode ?? true, decodeEntities: true, recognizeCDATA: true },
   );
   parser.write(xml);
   parser.end();
@@ -161,7 +173,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
         tables.shift();
       }
     },
-  });
+  }, { name });
   return builder.finish(name, { detectTables: true });
 }
 
@@ -169,7 +181,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
 const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
 
 /** The indexes of `cellXfs` entries (a cell's `s`) whose number format shows a date. */
-function dateStyleIndexes(styles: string): Set<number> {
+function dateStyleIndexes(styles: string, name: string): Set<number> {
   const customDates = new Set<number>();
   const indexes = new Set<number>();
   let inCellXfs = false;
@@ -191,7 +203,7 @@ function dateStyleIndexes(styles: string): Set<number> {
     close(tag) {
       if (tag === "cellXfs") inCellXfs = false;
     },
-  });
+  }, { name });
   return indexes;
 }
 
@@ -219,7 +231,7 @@ export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
     name,
     (path) => path === "xl/sharedStrings.xml" || path === "xl/workbook.xml" || path === "xl/styles.xml" || /^xl\/worksheets\/sheet\d+\.xml$/.test(path),
   );
-  const dateStyles = dateStyleIndexes(parts["xl/styles.xml"] ?? "");
+  const dateStyles = dateStyleIndexes(parts["xl/styles.xml"] ?? "", name);
   const sheetPaths = Object.keys(parts)
     .filter((path) => path.startsWith("xl/worksheets/"))
     .sort((p, q) => Number(/\d+/.exec(p)![0]) - Number(/\d+/.exec(q)![0]));
@@ -245,7 +257,7 @@ export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
         sharedText = null;
       }
     },
-  });
+  }, { name });
 
   const builder = new DocumentBuilder();
   for (const path of sheetPaths) {
@@ -283,7 +295,7 @@ export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
           row = null;
         }
       },
-    });
+    }, { name });
   }
   return builder.finish(name);
 }

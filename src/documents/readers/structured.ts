@@ -4,6 +4,7 @@
  * are the keys, so ARRAY fields read them like any other table.
  */
 import { parse as parseYaml } from "yaml";
+import { jsonNestingDepth, MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
@@ -86,6 +87,22 @@ function addressLine(value: Record<string, unknown>): string | undefined {
   return [street, locality, country].filter(Boolean).join(", ");
 }
 
+/** How deeply parsed data nests, walked without recursion (aliases may share nodes: each is visited once). */
+function dataDepth(data: unknown): number {
+  const seen = new Set<unknown>();
+  const stack: [unknown, number][] = [[data, 0]];
+  let deepest = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_FILE_NESTING) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function fromData(data: unknown, name: string): DocumentModel {
   const builder = new DocumentBuilder();
   flatten(data, [], builder);
@@ -93,6 +110,8 @@ function fromData(data: unknown, name: string): DocumentModel {
 }
 
 export function readJson(text: string, name: string): DocumentModel {
+  // JSON.parse copes with any depth, but the flattening below recurses: refuse what would overflow the stack.
+  if (jsonNestingDepth(text) > MAX_FILE_NESTING) throw nestingExceeded(name);
   try {
     return fromData(JSON.parse(text.replace(/^\uFEFF/, "")), name);
   } catch (err) {
@@ -108,11 +127,12 @@ export function readYaml(text: string, name: string): DocumentModel {
   } catch {
     throw new ApiError(422, `${name}: the file is not valid YAML`);
   }
+  if (dataDepth(data) > MAX_FILE_NESTING) throw nestingExceeded(name);
   return fromData(data, name);
 }
 
 /** XML → plain data: elements are keys, repeated siblings arrays, attributes keys of their element. */
-function xmlToData(xml: string): unknown {
+function xmlToData(xml: string, name: string): unknown {
   interface Node {
     tag: string;
     attributes: Record<string, string>;
@@ -133,17 +153,19 @@ function xmlToData(xml: string): unknown {
     close() {
       if (stack.length > 1) stack.pop();
     },
-  });
+  }, { name });
   const toData = (node: Node): unknown => {
     const attributes = Object.entries(node.attributes).filter(([key]) => !key.startsWith("xmlns"));
     if (node.children.length === 0 && attributes.length === 0) {
       return node.text.trim();
     }
     const data: Record<string, unknown> = Object.fromEntries(attributes);
+    // Counted once per element, not once per child: 60,000 siblings stay linear.
+    const siblingsByTag = new Map<string, number>();
+    for (const child of node.children) siblingsByTag.set(child.tag, (siblingsByTag.get(child.tag) ?? 0) + 1);
     for (const child of node.children) {
       const value = toData(child);
-      const siblings = node.children.filter((other) => other.tag === child.tag).length;
-      if (siblings > 1) {
+      if (siblingsByTag.get(child.tag)! > 1) {
         ((data[child.tag] ??= []) as unknown[]).push(value);
       } else {
         data[child.tag] = value;
@@ -159,5 +181,5 @@ function xmlToData(xml: string): unknown {
 }
 
 export function readXml(text: string, name: string): DocumentModel {
-  return fromData(xmlToData(text), name);
+  return fromData(xmlToData(text, name), name);
 }

@@ -32,14 +32,18 @@ export function readPlainText(text: string, name: string): DocumentModel {
 const PIPE_ROW = /^\s*\|(.*)\|\s*$/;
 const PIPE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
-/** Markdown emphasis, links, headings, list markers and code ticks → their text. */
+/**
+ * Markdown emphasis, links, headings, list markers and code ticks → their text. Every pattern looks a bounded
+ * distance ahead for its closing mark, so a line of unclosed marks (`*a *a *a …`) costs linear time, not
+ * quadratic: emphasis and link texts longer than that are left as written.
+ */
 function stripMarkdown(line: string): string {
   return line
     .replace(/^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+(\[[ xX]\]\s+)?|\d+[.)]\s+)/, (marker) => (/\[[xX]\]/.test(marker) ? "[x] " : /\[ \]/.test(marker) ? "[ ] " : ""))
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/(\*|_)(\S(?:.*?\S)?)\1/g, "$2")
-    .replace(/`([^`]*)`/g, "$1");
+    .replace(/!?\[([^\]]{0,1000})\]\([^)]{0,2000}\)/g, "$1")
+    .replace(/(\*\*|__)(.{1,300}?)\1/g, "$2")
+    .replace(/(\*|_)(\S(?:.{0,300}?\S)?)\1/g, "$2")
+    .replace(/`([^`]{0,1000})`/g, "$1");
 }
 
 export function readMarkdown(text: string, name: string): DocumentModel {

@@ -1,0 +1,41 @@
+/**
+ * The resource limits every reader and renderer checks, in one place: a Worker has 128 MB of memory and a CPU
+ * limit, and no input within the documented limits may exhaust either. Past a limit the input is refused with an
+ * ApiError naming it: a 400 when it is known at accept, a 422 (refunded) when only processing finds it.
+ */
+import { ApiError } from "./errors";
+
+/** How deeply the contents of a file may nest: elements of XML/HTML/DOCX, arrays and objects of JSON/YAML. */
+export const MAX_FILE_NESTING = 512;
+
+/** Refuses content nested deeper than MAX_FILE_NESTING (parsers and readers recurse, or slow down, with depth). */
+export function nestingExceeded(where: string): ApiError {
+  return new ApiError(422, `${where}: the file nests deeper than ${MAX_FILE_NESTING} levels`);
+}
+
+/** How deeply `text` nests JSON arrays and objects, counted without parsing (strings are skipped). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \ */) {
+        i++;
+      } else if (char === 0x22 /* " */) {
+        inString = false;
+      }
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+      }
+    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return deepest;
+}
