@@ -39,3 +39,27 @@ export function jsonNestingDepth(text: string): number {
   }
   return deepest;
 }
+
+/**
+ * Text files (plain text, Markdown, CSV/TSV, HTML, JSON, YAML, XML, e-mail) read as a whole string and then as a
+ * model: at most 5 MiB, so reading and extracting stay well inside 128 MB.
+ */
+export const MAX_TEXT_FILE_BYTES = 5 * 1024 * 1024;
+
+/** The formats that budget applies to (e-mails are not among them: their size is mostly attachments). */
+export const TEXT_FORMATS: ReadonlySet<string> = new Set(["html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "svg"]);
+
+export function textFileTooLarge(where: string, bytes: number): ApiError {
+  const mib = (value: number) => (value / 1024 / 1024).toFixed(1);
+  return new ApiError(422, `${where}: text files may be at most ${mib(MAX_TEXT_FILE_BYTES)} MiB; this one is ${mib(bytes)} MiB`);
+}
+
+/** Paragraphs, headings, list items and table cells one document may hold (a YAML alias bomb expands past it). */
+export const MAX_DOCUMENT_CELLS = 200_000;
+
+export function documentTooLarge(where: string): ApiError {
+  return new ApiError(422, `${where}: the document holds more than ${MAX_DOCUMENT_CELLS} cells of text; split it`);
+}
+
+/** Fields × cells the built-in extraction engine may weigh for one request (about 5 s of work). */
+export const MAX_EXTRACTION_WORK = 5_000_000;

@@ -4,6 +4,7 @@
  * its first row; blank lines and wide gaps as markers on the next row. `finish()` turns runs of two or more
  * column lines that no reader placed in a table (aligned columns in plain text and PDFs) into detected tables.
  */
+import { documentTooLarge, MAX_DOCUMENT_CELLS } from "../budgets";
 import type { Block, Column, DocumentModel, List, Page, Run, Table, TableCell } from "./model";
 
 /** Collapses whitespace and trims; returns "" for blank text. */
@@ -29,6 +30,16 @@ export class DocumentBuilder {
   private gap = false;
   /** Whether anything readable has been added: a gap before the first line means nothing. */
   private started = false;
+  /** Paragraphs, headings, list items and table cells so far: the reading budget. */
+  private cells = 0;
+
+  constructor(private readonly name: string) {}
+
+  /** Counts what a block adds; past the budget the read stops with a 422 naming the file. */
+  private spend(cells: number): void {
+    this.cells += cells;
+    if (this.cells > MAX_DOCUMENT_CELLS) throw documentTooLarge(this.name);
+  }
 
   private get blocks(): Block[] {
     return this.pages.at(-1)!.blocks;
@@ -38,12 +49,14 @@ export class DocumentBuilder {
   text(text: string | Run[]): void {
     const runs = typeof text === "string" ? [{ text }] : text;
     if (!hasText(runs.map((run) => run.text).join(""))) return;
+    this.spend(1);
     this.blocks.push({ type: "paragraph", runs });
     this.started = true;
   }
 
   heading(level: number, runs: Run[]): void {
     if (!hasText(runs.map((run) => run.text).join(""))) return;
+    this.spend(1);
     this.blocks.push({ type: "heading", level: Math.min(6, Math.max(1, level)) as 1, runs });
     this.started = true;
   }
@@ -51,6 +64,7 @@ export class DocumentBuilder {
   /** A list item at `depth` (0 = top level) of an ordered or unordered list. */
   listItem(runs: Run[], depth: number, ordered: boolean): void {
     if (!hasText(runs.map((run) => run.text).join(""))) return;
+    this.spend(1);
     let container = this.blocks;
     let list: List | undefined;
     for (let level = 0; level <= depth; level++) {
@@ -71,6 +85,7 @@ export class DocumentBuilder {
   }
 
   image(alt: string, src?: string): void {
+    this.spend(1);
     this.blocks.push({ type: "image", alt, ...(src ? { src } : {}) });
   }
 
@@ -78,6 +93,7 @@ export class DocumentBuilder {
   row(cells: string[], table?: number, options: RowOptions = {}): void {
     const cleaned = cells.map(cleanText);
     if (cleaned.every((cell) => cell === "")) return;
+    this.spend(cleaned.length);
     const gapBefore = this.gap ? { gapBefore: true as const } : {};
     if (table === undefined) {
       const columns: Column[] = cleaned.map((text, i) => ({ text, ...(options.spans?.[i] ? { span: options.spans[i] } : {}) }));
@@ -113,11 +129,11 @@ export class DocumentBuilder {
     this.pages.push({ blocks: [] });
   }
 
-  finish(name: string, options: { detectTables?: boolean; needsOcr?: boolean } = {}): DocumentModel {
+  finish(options: { detectTables?: boolean; needsOcr?: boolean } = {}): DocumentModel {
     if (options.detectTables) {
       for (const page of this.pages) page.blocks = detectTables(page.blocks);
     }
-    return { name, pages: this.pages, needsOcr: options.needsOcr ?? false };
+    return { name: this.name, pages: this.pages, needsOcr: options.needsOcr ?? false };
   }
 }
 

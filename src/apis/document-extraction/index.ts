@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { decodeBase64 } from "../../base64";
 import { ApiError } from "../../errors";
+import { MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
 import { fileName } from "../../inputs/file-name";
 import { formatFromName, isImageFormat, sniffFormat } from "../../inputs/sniff";
 import { defineApi } from "../define";
@@ -71,6 +72,8 @@ async function countPages(input: ExtractDocumentRequest): Promise<number> {
       } catch {
         format = undefined;
       }
+      const size = Math.floor((file.base64.length * 3) / 4) - (file.base64.endsWith("==") ? 2 : file.base64.endsWith("=") ? 1 : 0);
+      if (format !== undefined && TEXT_FORMATS.has(format) && size > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, size);
       pages += format === "pdf" || format === "eml" ? await pagesOf(decodeBase64(file.base64), name, 0) : 1;
     } catch (err) {
       throw err instanceof ApiError ? new ApiError(400, `files.${index}: ${err.message}`) : err;

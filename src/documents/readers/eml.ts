@@ -22,7 +22,7 @@ export async function readEml(bytes: Uint8Array, name: string): Promise<{ docume
   } catch {
     throw new ApiError(422, `${name}: the file is not a readable e-mail message`);
   }
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   const address = (entry: { name?: string; address?: string } | undefined) =>
     entry ? [entry.name, entry.address ? `<${entry.address}>` : ""].filter(Boolean).join(" ") : "";
   const headers: [string, string][] = [
@@ -35,7 +35,7 @@ export async function readEml(bytes: Uint8Array, name: string): Promise<{ docume
   for (const [label, value] of headers) {
     if (value) builder.row([`${label}:`, value]);
   }
-  const headerRows = builder.finish(name);
+  const headerRows = builder.finish();
   const body = email.html ? readHtml(email.html, name) : readPlainText(email.text ?? "", name);
   const attachments = email.attachments.map((attachment, index) => ({
     name: `${name}/${attachment.filename ?? `attachment-${index + 1}`}`,

@@ -61,7 +61,7 @@ const spanAttribute = (value: string | undefined) => {
 
 export function readHtml(html: string, name: string): DocumentModel {
   const layout = layoutTables(html, name);
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   const tables: OpenTable[] = [];
   let tableCount = 0;
   let skipping = 0;
@@ -188,5 +188,5 @@ export function readHtml(html: string, name: string): DocumentModel {
     { name, xmlMode: false },
   );
   flush();
-  return builder.finish(name, { detectTables: true });
+  return builder.finish({ detectTables: true });
 }

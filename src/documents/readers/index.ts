@@ -1,6 +1,7 @@
 /**
  * Dispatch to the reader of each format (the shared sniffer tells which). Every reader gives a DocumentModel.
  */
+import { MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
 import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
 import type { DocumentModel } from "../model";
@@ -31,6 +32,7 @@ function decodeText(bytes: Uint8Array): string {
 /** Reads one file; an e-mail gives itself plus one document per readable attachment. */
 export async function readDocuments(bytes: Uint8Array, name: string, depth = 0): Promise<DocumentModel[]> {
   const format = detectFormat(bytes, name);
+  if (TEXT_FORMATS.has(format) && bytes.length > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, bytes.length);
   switch (format) {
     case "pdf":
       return [await readPdf(bytes, name)];

@@ -67,7 +67,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
   if (xml === undefined) {
     throw new ApiError(422, `${name}: the file is not a readable DOCX document (word/document.xml is missing)`);
   }
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   // Nested tables are read as text of the outer cell: only the outermost table (the last entry) keeps rows
   // and columns.
   const tables: { id: number; row: string[] | null; colSpans: (number | undefined)[]; header: boolean }[] = [];
@@ -174,7 +174,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
       }
     },
   }, { name });
-  return builder.finish(name, { detectTables: true });
+  return builder.finish({ detectTables: true });
 }
 
 /** Built-in number formats that are dates or date-times (ECMA-376 18.8.30). */
@@ -259,7 +259,7 @@ export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
     },
   }, { name });
 
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   for (const path of sheetPaths) {
     const table = builder.startTable();
     let rowsInSheet = 0;
@@ -297,5 +297,5 @@ export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
       },
     }, { name });
   }
-  return builder.finish(name);
+  return builder.finish();
 }

@@ -40,7 +40,7 @@ export async function countPdfPages(bytes: Uint8Array, name: string): Promise<nu
 
 export async function readPdf(bytes: Uint8Array, name: string): Promise<DocumentModel> {
   const pdf = await openPdf(bytes, name);
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   let characters = 0;
   try {
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
@@ -71,7 +71,7 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<Document
       page.cleanup();
       builder.blank();
     }
-    return builder.finish(name, { detectTables: true, needsOcr: characters < 8 });
+    return builder.finish({ detectTables: true, needsOcr: characters < 8 });
   } finally {
     await pdf.loadingTask.destroy();
   }

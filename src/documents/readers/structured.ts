@@ -104,9 +104,9 @@ function dataDepth(data: unknown): number {
 }
 
 function fromData(data: unknown, name: string): DocumentModel {
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   flatten(data, [], builder);
-  return builder.finish(name);
+  return builder.finish();
 }
 
 export function readJson(text: string, name: string): DocumentModel {

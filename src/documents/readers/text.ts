@@ -21,12 +21,12 @@ function addColumnsLine(builder: DocumentBuilder, line: string): void {
 const RULE_LINE = /^[\s\-=_+|*~.]{3,}$/;
 
 export function readPlainText(text: string, name: string): DocumentModel {
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   for (const raw of text.split(/\r?\n/)) {
     if (RULE_LINE.test(raw)) continue;
     addColumnsLine(builder, raw);
   }
-  return builder.finish(name, { detectTables: true });
+  return builder.finish({ detectTables: true });
 }
 
 const PIPE_ROW = /^\s*\|(.*)\|\s*$/;
@@ -47,7 +47,7 @@ function stripMarkdown(line: string): string {
 }
 
 export function readMarkdown(text: string, name: string): DocumentModel {
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   let table: number | undefined;
   let inFence = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -68,13 +68,13 @@ export function readMarkdown(text: string, name: string): DocumentModel {
     if (!inFence && RULE_LINE.test(raw)) continue;
     addColumnsLine(builder, inFence ? raw : stripMarkdown(raw));
   }
-  return builder.finish(name, { detectTables: true });
+  return builder.finish({ detectTables: true });
 }
 
 export function readDelimited(text: string, name: string, delimiter?: string): DocumentModel {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { delimiter: delimiter ?? "", skipEmptyLines: "greedy" });
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(name);
   const table = builder.startTable();
   parsed.data.forEach((row, index) => builder.row(row, table, { header: index === 0 }));
-  return builder.finish(name);
+  return builder.finish();
 }

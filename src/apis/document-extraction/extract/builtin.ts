@@ -11,7 +11,9 @@
  * above value, 0.9 label prefix) × 0.85 when the value had to be picked out of longer text or the date was
  * ambiguous. Pattern-only values get 0.45.
  */
+import { MAX_EXTRACTION_WORK } from "../../../budgets";
 import type { Line, ParsedDocument } from "../../../documents/lines";
+import { ApiError } from "../../../errors";
 import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
 import { parseAddress } from "./address";
 import { acceptsBareLabel, headerContains, isSummaryCell, labelScore, labelTokens, labelVariants, type LabelVariant } from "./labels";
@@ -474,7 +476,22 @@ function findHeaderlessItems(field: ArrayField, documents: PreparedDocument[]): 
 }
 
 /** Runs the built-in engine over parsed documents: every non-CALCULATED field, found or left out. */
+/** Every field the engine looks for, ARRAY item fields included. */
+function fieldCount(fields: readonly FieldConfig[]): number {
+  return fields.reduce((sum, field) => sum + 1 + (field.type === "ARRAY" ? fieldCount(field.fields) : 0), 0);
+}
+
 export function extractBuiltIn(documents: ParsedDocument[], fields: FieldConfig[], today: string): ExtractionData {
+  // The engine weighs every field against every cell: past the budget the request would run for minutes.
+  const cells = documents.reduce((sum, document) => sum + document.lines.reduce((count, line) => count + line.cells.length, 0), 0);
+  const work = fieldCount(fields) * cells;
+  if (work > MAX_EXTRACTION_WORK) {
+    throw new ApiError(
+      422,
+      `schema.fields: ${fieldCount(fields)} fields (ARRAY item fields included) over ${cells} cells of text is more than one extraction ` +
+        `weighs (fields × cells at most ${MAX_EXTRACTION_WORK}); ask for fewer fields or send a shorter document`,
+    );
+  }
   const prepared = documents.map((document) => prepare(document, today));
   const data: ExtractionData = {};
   for (const field of fields) {

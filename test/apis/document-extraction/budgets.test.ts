@@ -1,0 +1,60 @@
+/**
+ * Extraction inputs past the reading and extraction budgets: refused with a 400 when known at accept, else a 422
+ * naming the input, refunded; never minutes of CPU, and the service keeps answering.
+ */
+import { describe, expect, it } from "vitest";
+import { balanceOf, callJson, createAccount, jobsOf } from "../../helpers/http";
+import { createReceiver } from "../../helpers/webhook-receiver";
+
+const PATH = "/document-extraction/v1/extract";
+const TOTAL = { fields: [{ name: "total", type: "DECIMAL", description: "Total" }] };
+const b64 = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+};
+
+describe("extraction budgets", () => {
+  it("refuses a base64 text file over 5 MiB at accept: 400 naming the file, nothing charged", async () => {
+    const account = await createAccount(5);
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "big.txt", base64: b64("Total: 1.00\n".repeat(530_000)) }], schema: TOTAL } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe("files.0: big.txt: text files may be at most 5.0 MiB; this one is 6.1 MiB");
+    expect(await balanceOf(account.accountId)).toBe(5);
+    expect(await jobsOf(account.accountId)).toHaveLength(0);
+  });
+
+  it("refuses the same file fetched from a URL with a 422, refunded", async () => {
+    const account = await createAccount(5);
+    const source = createReceiver(() => new Response("Total: 1.00\n".repeat(530_000)));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "url", url: source.url, name: "big.txt" }], schema: TOTAL } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("big.txt: text files may be at most 5.0 MiB; this one is 6.1 MiB");
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("stops a YAML file whose aliases expand past the reading budget: 422 naming the file, refunded", async () => {
+    const account = await createAccount(5);
+    // A table of 20,000 rows aliased 12 times: within the YAML library's alias limit, 240,000 cells once read.
+    const yaml = `items: &items [${Array(20_000).fill("{sku: x}").join(", ")}]\ncopies: [${Array(12).fill("*items").join(", ")}]`;
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "bomb.yaml", base64: b64(yaml) }], schema: TOTAL } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("bomb.yaml: the document holds more than 200000 cells of text; split it");
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("refuses a schema that would weigh too many fields against the document: 422 naming schema.fields, refunded", async () => {
+    const account = await createAccount(5);
+    const csv = Array.from({ length: 3000 }, (_, i) => `item ${i},${i},${(i * 1.5).toFixed(2)},note ${i}`).join("\n");
+    const items = Array.from({ length: 100 }, (_, i) => ({ name: `f${i}`, type: "TEXT", description: `Field ${i}` }));
+    const fields = Array.from({ length: 100 }, (_, i) => ({ name: `list${i}`, type: "ARRAY", description: `List ${i}`, fields: items }));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "rows.csv", base64: b64(csv) }], schema: { fields } } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/^schema\.fields: 10100 fields \(ARRAY item fields included\) over 12000 cells of text is more than one extraction weighs/);
+    expect(await balanceOf(account.accountId)).toBe(5);
+    // The service keeps answering.
+    const after = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "ok.txt", base64: b64("Total: 2.50") }], schema: TOTAL } });
+    expect(after.body.data.total.value).toBe(2.5);
+  });
+});
