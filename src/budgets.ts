@@ -61,5 +61,23 @@ export function documentTooLarge(where: string): ApiError {
   return new ApiError(422, `${where}: the document holds more than ${MAX_DOCUMENT_CELLS} cells of text; split it`);
 }
 
+/**
+ * Pixels an image may have: a canvas, and an image input before it is decoded (its header says how many). RGBA
+ * is 4 bytes a pixel and a render holds a few copies (the rasteriser's, the straight-alpha copy, the encoder's),
+ * so 8,388,608 (a 4K UHD frame fits) keeps a render inside 128 MB.
+ */
+export const MAX_IMAGE_PIXELS = 8_388_608;
+
+/** What the parts of one Office archive may inflate to (DOCX and XLSX XML parts), each and together. */
+export const MAX_ZIP_ENTRY_BYTES = 16 * 1024 * 1024;
+export const MAX_ZIP_TOTAL_BYTES = 32 * 1024 * 1024;
+
+export function decompressionExceeded(where: string, part: string): ApiError {
+  return new ApiError(422, `${where}: ${part} inflates past the decompression budget (${MAX_ZIP_ENTRY_BYTES / 1024 / 1024} MiB a part, ${MAX_ZIP_TOTAL_BYTES / 1024 / 1024} MiB in all)`);
+}
+
+/** Layouts of a text layer's whole text that auto-scaling may run to find its size. */
+export const MAX_AUTO_SCALE_PASSES = 8;
+
 /** Fields × cells the built-in extraction engine may weigh for one request (about 5 s of work). */
 export const MAX_EXTRACTION_WORK = 5_000_000;

@@ -5,7 +5,8 @@
  */
 import { encodeBase64 } from "../base64";
 import { ApiError } from "../errors";
-import { sniffFormat } from "../inputs/sniff";
+import { MAX_IMAGE_PIXELS } from "../budgets";
+import { imageDimensions, sniffFormat } from "../inputs/sniff";
 
 function isSvg(bytes: Uint8Array): boolean {
   try {
@@ -18,6 +19,11 @@ function isSvg(bytes: Uint8Array): boolean {
 export async function imageDataUri(bytes: Uint8Array, where: string): Promise<string> {
   if (isSvg(bytes)) {
     return `data:image/svg+xml;base64,${encodeBase64(bytes)}`;
+  }
+  // Checked from the header, before anything decodes it: a 15 KB PNG can hold 11000 × 11000 pixels (484 MB).
+  const size = imageDimensions(bytes);
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new ApiError(422, `${where}: the image is ${size.width} × ${size.height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
   }
   const { PhotonImage } = await import("@cf-wasm/photon");
   let image: InstanceType<typeof PhotonImage>;

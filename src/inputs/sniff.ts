@@ -96,7 +96,7 @@ function formatFromText(bytes: Uint8Array): FileFormat {
 export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
   const signature = formatFromSignature(bytes);
   if (signature === "zip") {
-    const entries = Object.keys(unzipSafely(bytes));
+    const entries = zipEntryNames(bytes);
     if (entries.includes("word/document.xml")) return "docx";
     if (entries.includes("xl/workbook.xml")) return "xlsx";
     const byName = formatFromName(name);
@@ -111,10 +111,59 @@ export function isImageFormat(format: FileFormat): format is ImageFormat {
   return (IMAGE_FORMATS as readonly string[]).includes(format);
 }
 
-function unzipSafely(bytes: Uint8Array): Record<string, Uint8Array> {
+/** The entry names of a zip archive, read from its directory: nothing is inflated. */
+function zipEntryNames(bytes: Uint8Array): string[] {
+  const names: string[] = [];
   try {
-    return unzipSync(bytes, { filter: (file) => file.name === "word/document.xml" || file.name === "xl/workbook.xml" });
+    unzipSync(bytes, {
+      filter: (file) => {
+        names.push(file.name);
+        return false;
+      },
+    });
   } catch {
-    return {};
+    // Not a readable archive: no names, and the readers say why.
   }
+  return names;
+}
+
+/**
+ * A raster image's size read from its header (PNG IHDR, JPEG SOF, GIF screen, WebP VP8/VP8L/VP8X, BMP), so
+ * budgets can refuse it before anything decodes it; undefined when the header does not say.
+ */
+export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const has = (length: number) => bytes.length >= length;
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) && has(24)) {
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (startsWith(bytes, 0x47, 0x49, 0x46, 0x38) && has(10)) {
+    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  }
+  if (startsWith(bytes, 0x42, 0x4d) && has(26)) {
+    return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
+  }
+  if (startsWith(bytes, 0x52, 0x49, 0x46, 0x46) && ascii(bytes, 8, 12) === "WEBP" && has(30)) {
+    const chunk = ascii(bytes, 12, 16);
+    if (chunk === "VP8X") return { width: 1 + (view.getUint32(24, true) & 0xffffff), height: 1 + (view.getUint32(27, true) & 0xffffff) };
+    if (chunk === "VP8L") {
+      const bits = view.getUint32(21, true);
+      return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
+    }
+    if (chunk === "VP8 ") return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+    return undefined;
+  }
+  if (startsWith(bytes, 0xff, 0xd8)) {
+    // Walk the segments to the first start-of-frame marker (C0–CF but C4, C8, CC).
+    let offset = 2;
+    while (offset + 9 < bytes.length) {
+      if (bytes[offset] !== 0xff) return undefined;
+      const marker = bytes[offset + 1]!;
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { width: view.getUint16(offset + 7), height: view.getUint16(offset + 5) };
+      }
+      offset += 2 + view.getUint16(offset + 2);
+    }
+  }
+  return undefined;
 }

@@ -47,3 +47,28 @@ describe("the nesting budget", () => {
     expect(document!.lines.at(-1)!.cells.at(-1)).toBe("deep value");
   });
 });
+
+describe("the decompression budget", () => {
+  /** A DOCX whose document.xml says it inflates to `declared` bytes (fflate trusts the directory, so would allocate it). */
+  function docxDeclaring(declared: number): Uint8Array {
+    const xml = `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Total: 1.00</w:t></w:r></w:p></w:body></w:document>`;
+    const zip = zipSync({ "word/document.xml": strToU8(xml) });
+    const view = new DataView(zip.buffer, zip.byteOffset);
+    const centralDirectory = view.getUint32(zip.length - 22 + 16, true);
+    view.setUint32(22, declared, true);
+    view.setUint32(centralDirectory + 24, declared, true);
+    return zip;
+  }
+
+  it("refuses a DOCX whose document.xml inflates to 300 MB before inflating it: 422 naming the file and part", async () => {
+    await expect(readLineDocuments(docxDeclaring(300 * 1024 * 1024), "bomb.docx")).rejects.toMatchObject({
+      status: 422,
+      message: "bomb.docx: word/document.xml inflates past the decompression budget (16 MiB a part, 32 MiB in all)",
+    });
+  });
+
+  it("reads one within the budget", async () => {
+    const [document] = await readLineDocuments(docxDeclaring(1024 * 1024), "ok.docx");
+    expect(document!.lines[0]!.cells).toEqual(["Total: 1.00"]);
+  });
+});

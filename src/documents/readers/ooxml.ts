@@ -7,18 +7,31 @@
  */
 import { unzipSync } from "fflate";
 import { Parser } from "htmlparser2";
-import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
+import { decompressionExceeded, MAX_FILE_NESTING, MAX_ZIP_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
 
 const decoder = new TextDecoder();
 
+/**
+ * The wanted parts of an Office archive, inflated only when their declared sizes fit the decompression budget
+ * (fflate inflates each entry into a buffer of its declared size, so the declaration bounds the memory too).
+ */
 function unzipParts(bytes: Uint8Array, name: string, wanted: (path: string) => boolean): Record<string, string> {
   let files: Record<string, Uint8Array>;
+  let total = 0;
   try {
-    files = unzipSync(bytes, { filter: (file) => wanted(file.name) });
-  } catch {
+    files = unzipSync(bytes, {
+      filter: (file) => {
+        if (!wanted(file.name)) return false;
+        total += file.originalSize;
+        if (file.originalSize > MAX_ZIP_ENTRY_BYTES || total > MAX_ZIP_TOTAL_BYTES) throw decompressionExceeded(name, file.name);
+        return true;
+      },
+    });
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError(422, `${name}: the file is not a readable Office document`);
   }
   return Object.fromEntries(Object.entries(files).map(([path, data]) => [path, decoder.decode(data)]));
