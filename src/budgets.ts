@@ -76,6 +76,13 @@ export function decompressionExceeded(where: string, part: string): ApiError {
   return new ApiError(422, `${where}: ${part} inflates past the decompression budget (${MAX_ZIP_ENTRY_BYTES / 1024 / 1024} MiB a part, ${MAX_ZIP_TOTAL_BYTES / 1024 / 1024} MiB in all)`);
 }
 
+/** What the Flate streams of one PDF may inflate to, together (PDF.js keeps what it inflates). */
+export const MAX_PDF_INFLATED_BYTES = 64 * 1024 * 1024;
+
+export function pdfStreamsExceeded(where: string): ApiError {
+  return new ApiError(422, `${where}: the PDF's compressed streams inflate past ${MAX_PDF_INFLATED_BYTES / 1024 / 1024} MiB`);
+}
+
 /** Layouts of a text layer's whole text that auto-scaling may run to find its size. */
 export const MAX_AUTO_SCALE_PASSES = 8;
 

@@ -3,7 +3,9 @@
  * by their baseline and into cells where the horizontal gap is wider than about a character, so columns
  * and tables survive with their x positions. A PDF with pages but (almost) no text is a scan: it needs OCR.
  */
+import { Unzlib } from "fflate";
 import { getDocumentProxy } from "unpdf";
+import { MAX_PDF_INFLATED_BYTES, pdfStreamsExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
@@ -18,7 +20,61 @@ interface Glyphs {
 
 type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
 
+/**
+ * How many bytes a zlib stream inflates to, counted chunk by chunk and given up past `limit` (fflate's streaming
+ * inflater: what it emits before any damage or trailing bytes still counts). Fed 1 KB at a time, so one push
+ * inflates to at most about 1 MB, whatever the ratio.
+ */
+function inflatedSize(data: Uint8Array, limit: number): number {
+  let total = 0;
+  const inflater = new Unzlib((chunk) => {
+    total += chunk.length;
+  });
+  try {
+    for (let offset = 0; offset < data.length && total <= limit; offset += 1024) {
+      inflater.push(data.subarray(offset, offset + 1024), offset + 1024 >= data.length);
+    }
+  } catch {
+    // A damaged stream: PDF.js decides what to make of it.
+  }
+  return total;
+}
+
+const STREAM = new TextEncoder().encode("stream");
+const END_STREAM = new TextEncoder().encode("endstream");
+
+/** Where `pattern` next occurs in `bytes` from `from`, or -1 (native indexOf for the first byte, then compare). */
+function findBytes(bytes: Uint8Array, pattern: Uint8Array, from: number): number {
+  for (let at = bytes.indexOf(pattern[0]!, from); at >= 0 && at + pattern.length <= bytes.length; at = bytes.indexOf(pattern[0]!, at + 1)) {
+    let matches = true;
+    for (let i = 1; i < pattern.length && matches; i++) matches = bytes[at + i] === pattern[i];
+    if (matches) return at;
+  }
+  return -1;
+}
+
+/**
+ * Refuses a PDF whose Flate streams inflate past the budget, before PDF.js inflates (and keeps) them: a 610 KB PDF
+ * can carry a 200 MB stream. Streams are found by their keywords in the bytes; each is inflated once, counted and
+ * dropped.
+ */
+async function checkPdfStreams(bytes: Uint8Array, name: string): Promise<void> {
+  const latin1 = new TextDecoder("latin1");
+  let total = 0;
+  for (let at = findBytes(bytes, STREAM, 0); at >= 0; at = findBytes(bytes, STREAM, at + STREAM.length)) {
+    const dictionary = latin1.decode(bytes.subarray(Math.max(0, at - 512), at));
+    if (dictionary.endsWith("end") || !/\/(FlateDecode|Fl)\b/.test(dictionary.slice(dictionary.lastIndexOf("<<")))) continue;
+    const start = at + STREAM.length + (bytes[at + STREAM.length] === 0x0d ? 2 : 1);
+    const end = findBytes(bytes, END_STREAM, start);
+    if (end < 0) break;
+    total += inflatedSize(bytes.subarray(start, end), MAX_PDF_INFLATED_BYTES - total);
+    if (total > MAX_PDF_INFLATED_BYTES) throw pdfStreamsExceeded(name);
+    at = end;
+  }
+}
+
 async function openPdf(bytes: Uint8Array, name: string): Promise<PdfProxy> {
+  await checkPdfStreams(bytes, name);
   try {
     // PDF.js takes ownership of the buffer it is given (and refuses Node Buffers): hand it a plain copy.
     return await getDocumentProxy(new Uint8Array(bytes), { useSystemFonts: false, verbosity: 0 });

@@ -58,3 +58,40 @@ describe("extraction budgets", () => {
     expect(after.body.data.total.value).toBe(2.5);
   });
 });
+
+describe("the PDF stream budget", () => {
+  async function pdfWithStreamOf(bytes: number): Promise<Uint8Array> {
+    const { PDFDocument, PDFName } = await import("pdf-lib");
+    const { zlibSync } = await import("fflate");
+    const document = await PDFDocument.create();
+    const page = document.addPage([200, 200]);
+    const compressed = zlibSync(new Uint8Array(bytes).fill(0x20), { level: 9 });
+    const stream = document.context.flateStream(compressed, {});
+    // Already compressed: say so instead of compressing again.
+    const raw = document.context.stream(compressed, { Filter: "FlateDecode", Length: compressed.length });
+    page.node.set(PDFName.of("Contents"), document.context.register(raw));
+    void stream;
+    return document.save({ useObjectStreams: false });
+  }
+
+  it("refuses, at accept, a small PDF whose content stream inflates to 80 MB: 400 naming the file, nothing charged", async () => {
+    const account = await createAccount(5);
+    const pdf = await pdfWithStreamOf(80 * 1024 * 1024);
+    expect(pdf.length).toBeLessThan(1024 * 1024);
+    let binary = "";
+    pdf.forEach((byte) => (binary += String.fromCharCode(byte)));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "bomb.pdf", base64: btoa(binary) }], schema: TOTAL } });
+    expect(res.status, res.body.error).toBe(400);
+    expect(res.body.error).toBe("files.0: bomb.pdf: the PDF's compressed streams inflate past 64 MiB");
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("reads a PDF whose streams stay within it", async () => {
+    const account = await createAccount(5);
+    const pdf = await pdfWithStreamOf(1024 * 1024);
+    let binary = "";
+    pdf.forEach((byte) => (binary += String.fromCharCode(byte)));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "ok.pdf", base64: btoa(binary) }], schema: TOTAL } });
+    expect(res.status).not.toBe(400);
+  });
+});
