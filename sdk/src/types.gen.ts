@@ -741,6 +741,10 @@ export interface Job {
     status_code: number | null;
     error: string | null;
     duration_ms: number;
+    /**
+     * The first 1 KB of the receiver's response body (or why nothing was sent).
+     */
+    response_body: string | null;
     at: string;
   }[];
 }

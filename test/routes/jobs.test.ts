@@ -90,3 +90,18 @@ describe("webhook secrets", () => {
     expect(new Webhook(fresh).verify(later.body, later.headers)).toMatchObject({ job_id: jobId });
   });
 });
+
+describe("GET /v1/jobs/{id}", () => {
+  it("shows each attempt's status and the first 1 KB of the receiver's response", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver((_delivery, index) => (index === 0 ? new Response("x".repeat(3000), { status: 500 }) : new Response("thanks")));
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, delivered);
+    const res = await callJson(`/v1/jobs/${jobId}`, { key: account.apiKey });
+    expect(res.status).toBe(200);
+    expect(res.body.data.attempts.map((a: { attempt: number; status_code: number; response_body: string }) => [a.attempt, a.status_code, a.response_body])).toEqual([
+      [1, 500, "x".repeat(1024)],
+      [2, 200, "thanks"],
+    ]);
+  });
+});
