@@ -19,6 +19,9 @@ export interface Config {
   stuckQueuedSeconds: number;
   /** ADMIN_TOKEN (a secret): unset, the operator API does not exist. */
   adminToken: string | undefined;
+  /** REDELIVERY_MAX_PER_JOB and REDELIVERY_MAX_PER_ACCOUNT_HOUR: redeliveries are free, so they are capped. */
+  redeliveryMaxPerJob: number;
+  redeliveryMaxPerAccountHour: number;
 }
 
 function positiveNumber(value: unknown, fallback: number): number {
@@ -52,6 +55,8 @@ export function readConfig(env: Env): Config {
       processingTimeoutSeconds: positiveNumber(env.PROCESSING_TIMEOUT_SECONDS, 960),
       stuckQueuedSeconds: positiveNumber(env.STUCK_QUEUED_SECONDS, 300),
       adminToken: env.ADMIN_TOKEN || undefined,
+      redeliveryMaxPerJob: positiveNumber(env.REDELIVERY_MAX_PER_JOB, 5),
+      redeliveryMaxPerAccountHour: positiveNumber(env.REDELIVERY_MAX_PER_ACCOUNT_HOUR, 60),
     };
     cache.set(env, config);
   }

@@ -85,6 +85,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: "Request body too large",
   415: "Content-Type is not application/json",
   422: "Valid request that could not be processed; credits refunded",
+  429: "Too many requests: a cap was reached (see Retry-After)",
   500: "Internal error; credits refunded",
   503: "Temporarily unavailable; nothing charged",
 };

@@ -101,19 +101,6 @@ export async function markJobDeliveryExhausted(db: D1Database, id: string): Prom
   return result.meta.changes === 1;
 }
 
-/** delivered | exhausted → pending, for a redelivery of a finished job. */
-export async function reopenJobDelivery(db: D1Database, id: string): Promise<boolean> {
-  const result = await db
-    .prepare(
-      `UPDATE jobs SET delivery_status = 'pending'
-        WHERE id = ?1 AND mode = 'async' AND status IN ('succeeded', 'failed')
-          AND delivery_status IN ('delivered', 'exhausted')`,
-    )
-    .bind(id)
-    .run();
-  return result.meta.changes === 1;
-}
-
 /** Ids of jobs in `status` since before `before`, oldest first (only async jobs are ever queued; a sync job
  * left processing means its request's isolate died mid-job). */
 export async function listJobsStuckIn(

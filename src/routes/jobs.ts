@@ -5,7 +5,9 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { requireApiKey } from "../auth";
 import { listDeliveryAttempts } from "../db/delivery-attempts";
-import { getJobById, reopenJobDelivery, type Job } from "../db/jobs";
+import { getJobById, type Job } from "../db/jobs";
+import { reopenForRedelivery, undoRedelivery } from "../db/redeliveries";
+import { readConfig } from "../config";
 import { ApiError, errorResponses, handleValidationError } from "../errors";
 import { sendDeliverMessage } from "../queues";
 
@@ -97,7 +99,7 @@ jobRoutes.openapi(
     method: "post",
     path: "/v1/jobs/{id}/redeliver",
     tags: ["jobs"],
-    summary: "Deliver a finished async job's result to its webhook once more (free)",
+    summary: "Deliver a finished async job's result to its webhook once more (free, capped per job and per account)",
     security: [{ apiKey: [] }],
     middleware: [requireApiKey] as const,
     request: { params: JobIdParamSchema },
@@ -110,7 +112,7 @@ jobRoutes.openapi(
           },
         },
       },
-      ...errorResponses(400, 401, 404, 409),
+      ...errorResponses(400, 401, 404, 409, 429, 503),
     },
   }),
   async (c) => {
@@ -124,10 +126,27 @@ jobRoutes.openapi(
     if (job.status === "succeeded" && !job.resultKey) {
       throw new ApiError(409, "The job's result has expired and can no longer be delivered");
     }
-    if (!(await reopenJobDelivery(c.env.DB, job.id))) {
+    const { redeliveryMaxPerJob: perJob, redeliveryMaxPerAccountHour: perAccountHour } = readConfig(c.env);
+    const now = new Date();
+    const request = { jobId: job.id, accountId: job.accountId, now: now.toISOString(), hourAgo: new Date(now.getTime() - 3_600_000).toISOString() };
+    const outcome = await reopenForRedelivery(c.env.DB, { ...request, caps: { perJob, perAccountHour } });
+    if (outcome === "busy") {
       throw new ApiError(409, "A delivery of this job is already in progress");
     }
-    await sendDeliverMessage(c.env.DELIVERY_QUEUE, job.id);
+    if (outcome === "job_cap") {
+      throw new ApiError(409, `This job has been redelivered ${perJob} times, the most a job may be`);
+    }
+    if (outcome === "account_cap") {
+      c.header("Retry-After", "3600");
+      throw new ApiError(429, `At most ${perAccountHour} redeliveries an hour per account; try again later`);
+    }
+    try {
+      await sendDeliverMessage(c.env.DELIVERY_QUEUE, job.id);
+    } catch {
+      // Not left pending for ever: the delivery goes back to where it was and the redelivery is not counted.
+      await undoRedelivery(c.env.DB, { ...request, previous: job.deliveryStatus === "exhausted" ? "exhausted" : "delivered" });
+      throw new ApiError(503, "The redelivery could not be queued; nothing changed. Please retry.");
+    }
     return c.json({ success: true as const, data: { job_id: job.id, delivery_status: "pending" as const } }, 202);
   },
 );

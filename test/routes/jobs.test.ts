@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { balanceOf, callJson, createAccount, SEED_REQUEST } from "../helpers/http";
 import { attemptsOf, SMALL_IMAGE, submitAsync, waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
+import { fetchWithEnv } from "../helpers/worker";
 
 const delivered = (job: { deliveryStatus: string | null }) => job.deliveryStatus === "delivered";
 
@@ -103,5 +104,58 @@ describe("GET /v1/jobs/{id}", () => {
       [1, 500, "x".repeat(1024)],
       [2, 200, "thanks"],
     ]);
+  });
+});
+
+describe("redelivery caps", () => {
+  it("allow 5 redeliveries of one job, then answer 409", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver();
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, delivered);
+    for (let i = 1; i <= 5; i++) {
+      const res = await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+      expect(res.status, `redelivery ${i}`).toBe(202);
+      await waitForJob(jobId, (job) => delivered(job) && receiver.deliveries.length === i + 1);
+    }
+    const sixth = await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(sixth.status).toBe(409);
+    expect(sixth.body.error).toBe("This job has been redelivered 5 times, the most a job may be");
+    expect(receiver.deliveries).toHaveLength(6);
+  });
+
+  it("allow 60 redeliveries an hour per account, then answer 429 with Retry-After", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver();
+    const first = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    const second = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(first, delivered);
+    await waitForJob(second, delivered);
+    const recent = new Date().toISOString();
+    await env.DB.batch(Array.from({ length: 60 }, () => env.DB.prepare("INSERT INTO redeliveries (account_id, job_id, created_at) VALUES (?1, ?2, ?3)").bind(account.accountId, first, recent)));
+    const res = await callJson(`/v1/jobs/${second}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("Retry-After")).toBe("3600");
+    expect(res.body.error).toBe("At most 60 redeliveries an hour per account; try again later");
+    const job = await callJson(`/v1/jobs/${second}`, { key: account.apiKey });
+    expect(job.body.data.delivery_status).toBe("delivered");
+  });
+
+  it("leave nothing pending when the queue send fails: 503, the delivery back as it was, not counted", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver();
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, delivered);
+    const request = () =>
+      new Request(`https://lamina.test/v1/jobs/${jobId}/redeliver`, { method: "POST", headers: { Authorization: `Bearer ${account.apiKey}` } });
+    const broken = { send: async () => { throw new Error("queue down"); } } as unknown as Queue;
+    const res = await fetchWithEnv(request(), { DELIVERY_QUEUE: broken });
+    expect(res.status).toBe(503);
+    const job = await callJson(`/v1/jobs/${jobId}`, { key: account.apiKey });
+    expect(job.body.data.delivery_status).toBe("delivered");
+    const counted = await env.DB.prepare("SELECT COUNT(*) AS n FROM redeliveries WHERE job_id = ?1").bind(jobId).first<{ n: number }>();
+    expect(counted!.n).toBe(0);
+    const retry = await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey });
+    expect(retry.status).toBe(202);
   });
 });
