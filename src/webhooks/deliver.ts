@@ -58,7 +58,7 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
 
   const now = new Date();
   const secrets = await getOrCreateWebhookSecrets(env.DB, job.accountId, generateWebhookSecret(), now.toISOString());
-  const signingSecrets = secrets.previousSecret ? [secrets.secret, secrets.previousSecret] : [secrets.secret];
+  const signingSecrets = [secrets.secret, ...secrets.previousSecrets];
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers = {
     "Content-Type": "application/json",

@@ -107,6 +107,39 @@ describe("GET /v1/jobs/{id}", () => {
   });
 });
 
+describe("webhook secret rotations in a row", () => {
+  it("keep every replaced secret signing for its own 24 hours: two rotations, three signatures", async () => {
+    const account = await createAccount(10);
+    const first = (await callJson("/v1/webhook-secret", { key: account.apiKey })).body.data.secret;
+    const second = (await callJson("/v1/webhook-secret/rotate", { method: "POST", key: account.apiKey })).body.data.secret;
+    const third = (await callJson("/v1/webhook-secret/rotate", { method: "POST", key: account.apiKey })).body.data.secret;
+    expect(new Set([first, second, third]).size).toBe(3);
+    const receiver = createReceiver();
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, delivered);
+    const delivery = receiver.deliveries[0]!;
+    expect(delivery.headers["webhook-signature"]!.split(" ")).toHaveLength(3);
+    for (const secret of [first, second, third]) {
+      expect(new Webhook(secret).verify(delivery.body, delivery.headers)).toMatchObject({ job_id: jobId });
+    }
+  });
+
+  it("keep at most three replaced secrets signing", async () => {
+    const account = await createAccount(10);
+    const secrets = [(await callJson("/v1/webhook-secret", { key: account.apiKey })).body.data.secret as string];
+    for (let i = 0; i < 5; i++) secrets.push((await callJson("/v1/webhook-secret/rotate", { method: "POST", key: account.apiKey })).body.data.secret);
+    const receiver = createReceiver();
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, delivered);
+    const delivery = receiver.deliveries[0]!;
+    expect(delivery.headers["webhook-signature"]!.split(" ")).toHaveLength(4);
+    expect(() => new Webhook(secrets[1]!).verify(delivery.body, delivery.headers)).toThrow();
+    for (const secret of secrets.slice(2)) {
+      expect(new Webhook(secret).verify(delivery.body, delivery.headers)).toMatchObject({ job_id: jobId });
+    }
+  });
+});
+
 describe("redelivery caps", () => {
   it("allow 5 redeliveries of one job, then answer 409", async () => {
     const account = await createAccount(10);
