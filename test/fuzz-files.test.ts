@@ -18,6 +18,9 @@ const b64 = (bytes: Uint8Array) => {
 
 async function seeds(): Promise<{ name: string; bytes: Uint8Array }[]> {
   const pdf = await PDFDocument.create();
+  // Fixed dates: the same seed must give the same bytes on every run.
+  pdf.setCreationDate(new Date(0));
+  pdf.setModificationDate(new Date(0));
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   pdf.addPage([300, 200]).drawText("Invoice No: A-1  Total: 12.50 EUR", { x: 20, y: 150, size: 10, font });
   const docx = zipSync({

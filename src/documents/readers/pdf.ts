@@ -128,6 +128,11 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<Document
       builder.blank();
     }
     return builder.finish({ detectTables: true, needsOcr: characters < 8 });
+  } catch (err) {
+    // PDF.js opens some damaged files and fails only on a page ("End of file inside dictionary"): the input's
+    // fault, a 422, never a 500. Our own refusals (budgets) pass as they are.
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(422, `${name}: the file is not a readable PDF`);
   } finally {
     await pdf.loadingTask.destroy();
   }

@@ -200,4 +200,20 @@ describe("PDF", () => {
     expect(document!.lines[3]!.spans![1]![0]).toBeCloseTo(310, 0);
     expect(await countPdfPages(data, "a.pdf")).toBe(2);
   });
+
+  it("answers 422 naming the file for a PDF that opens but breaks on its page (found by fuzzing file contents)", async () => {
+    const pdf = await PDFDocument.create();
+    pdf.setCreationDate(new Date(0));
+    pdf.setModificationDate(new Date(0));
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    pdf.addPage([300, 200]).drawText("Total: 12.50", { x: 20, y: 150, size: 10, font });
+    const original = await pdf.save();
+    // Eight bytes of the first object's dictionary repeated 1,343 times: PDF.js opens it, then fails on the page.
+    const piece = original.slice(21, 29);
+    const damaged = new Uint8Array(original.length + piece.length * 1343);
+    damaged.set(original.subarray(0, 21));
+    for (let i = 0; i < 1343; i++) damaged.set(piece, 21 + i * piece.length);
+    damaged.set(original.subarray(21), 21 + piece.length * 1343);
+    await expect(readLineDocuments(damaged, "broken.pdf")).rejects.toMatchObject({ status: 422, message: "broken.pdf: the file is not a readable PDF" });
+  });
 });
