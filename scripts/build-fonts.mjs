@@ -35,7 +35,8 @@ const FONTSOURCE_SLUGS = { Slabo27px: "slabo-27px" };
 const slugOf = (name) =>
   FONTSOURCE_SLUGS[name] ??
   EXPO_SLUGS[name] ?? name.replace(/([a-z])([A-Z0-9])/g, "$1-$2").replace(/([0-9])([a-z])/g, "$1-$2").toLowerCase();
-export const familyKey = (name) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+/** The folder a family is copied to (the Worker looks families up by their name, not by this). */
+const familyKey = (name) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /**
  * Tables the layout engine (satori's opentype.js) cannot read: Commit Mono's `ltag` table throws
@@ -107,7 +108,7 @@ function pick(files) {
     const fallback = weight === 400 ? files.filter((file) => file.style === style) : [];
     const pool = candidates.length > 0 ? candidates : fallback;
     const best = pool.sort((a, b) => Math.abs(a.weight - weight) - Math.abs(b.weight - weight))[0];
-    if (best && !chosen.some((file) => file.path === best.path)) chosen.push({ ...best, weight: candidates.length > 0 ? best.weight : best.weight });
+    if (best && !chosen.some((file) => file.path === best.path)) chosen.push(best);
   }
   return chosen;
 }

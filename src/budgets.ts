@@ -83,6 +83,9 @@ export function pdfStreamsExceeded(where: string): ApiError {
   return new ApiError(422, `${where}: the PDF's compressed streams inflate past ${MAX_PDF_INFLATED_BYTES / 1024 / 1024} MiB`);
 }
 
+/** How deep e-mails attached to e-mails are read (and billed). */
+export const MAX_EMAIL_NESTING = 2;
+
 /** Layouts of a text layer's whole text that auto-scaling may run to find its size. */
 export const MAX_AUTO_SCALE_PASSES = 8;
 

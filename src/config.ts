@@ -40,13 +40,16 @@ function delayList(value: unknown, fallback: number[]): number[] {
     : fallback;
 }
 
+const DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024;
+
 const cache = new WeakMap<object, Config>();
 
 export function readConfig(env: Env): Config {
   let config = cache.get(env);
   if (!config) {
     config = {
-      maxRequestBytes: positiveNumber(env.MAX_REQUEST_BYTES, 60 * 1024 * 1024) || 60 * 1024 * 1024,
+      // 0 would refuse every body: it falls back to the default too.
+      maxRequestBytes: positiveNumber(env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES,
       webhookTimeoutMs: positiveNumber(env.WEBHOOK_TIMEOUT_MS, 15_000),
       webhookRetryDelaysSeconds: delayList(env.WEBHOOK_RETRY_DELAYS_SECONDS, [10, 60, 300]),
       webhookRetryAfterMaxSeconds: positiveNumber(env.WEBHOOK_RETRY_AFTER_MAX_SECONDS, 3600),

@@ -5,14 +5,24 @@
  * column lines that no reader placed in a table (aligned columns in plain text and PDFs) into detected tables.
  */
 import { documentTooLarge, MAX_DOCUMENT_CELLS } from "../budgets";
-import type { Block, Column, DocumentModel, List, Page, Run, Table, TableCell } from "./model";
+import { runsText, type Block, type Column, type DocumentModel, type List, type Page, type Run, type Table, type TableCell } from "./model";
 
 /** Collapses whitespace and trims; returns "" for blank text. */
 export function cleanText(text: string): string {
   return text.replace(/[\u00a0\u2000-\u200b\u202f\u3000]/g, " ").replace(/\s+/g, " ").trim();
 }
 
-const hasText = (text: string) => text.split(/\r?\n/).some((part) => cleanText(part) !== "");
+const hasText = (runs: readonly Run[]) => cleanText(runsText(runs)) !== "";
+
+/** Adds text to the last run when its formatting is the same, else as a run of its own. */
+export function appendRun(runs: Run[], text: string, format: Omit<Run, "text">): void {
+  const last = runs.at(-1);
+  if (last && last.bold === format.bold && last.italic === format.italic && last.code === format.code && last.link === format.link) {
+    last.text += text;
+  } else {
+    runs.push({ text, ...format });
+  }
+}
 
 export interface RowOptions {
   /** Each cell's horizontal [start, end], where the reader knows it. */
@@ -48,14 +58,14 @@ export class DocumentBuilder {
   /** Prose: a paragraph of runs (or plain text); each line of it is a line of the line view. */
   text(text: string | Run[]): void {
     const runs = typeof text === "string" ? [{ text }] : text;
-    if (!hasText(runs.map((run) => run.text).join(""))) return;
+    if (!hasText(runs)) return;
     this.spend(1);
     this.blocks.push({ type: "paragraph", runs });
     this.started = true;
   }
 
   heading(level: number, runs: Run[]): void {
-    if (!hasText(runs.map((run) => run.text).join(""))) return;
+    if (!hasText(runs)) return;
     this.spend(1);
     this.blocks.push({ type: "heading", level: Math.min(6, Math.max(1, level)) as 1, runs });
     this.started = true;
@@ -63,7 +73,7 @@ export class DocumentBuilder {
 
   /** A list item at `depth` (0 = top level) of an ordered or unordered list. */
   listItem(runs: Run[], depth: number, ordered: boolean): void {
-    if (!hasText(runs.map((run) => run.text).join(""))) return;
+    if (!hasText(runs)) return;
     this.spend(1);
     let container = this.blocks;
     let list: List | undefined;

@@ -29,29 +29,27 @@ function inline(runs: readonly Run[]): string {
   return cleanText(out);
 }
 
-const cellText = (text: string) => cleanText(text).replace(/\|/g, "\\|");
-
 function table(block: Table): string {
   const width = Math.max(...block.rows.map((row) => row.cells.reduce((sum, cell) => sum + (cell.colSpan ?? 1), 0)));
   // Row spans carry down: the rows below leave the spanned columns empty.
   const carried: number[] = Array(width).fill(0);
   const grid = block.rows.map((row) => {
-    const out: string[] = [];
+    const out: string[] = Array(width).fill("");
     let column = 0;
+    // Columns a cell above still covers stay empty, wherever in the row they are.
+    const skipCovered = () => {
+      while (column < width && carried[column]! > 0) carried[column++]!--;
+    };
     for (const cell of row.cells) {
-      while (column < width && carried[column]! > 0) {
-        carried[column]!--;
-        out[column++] = "";
-      }
-      out[column] = cell.runs ? inline(cell.runs).replace(/\|/g, "\\|") : cellText(cell.text);
-      for (let extra = 1; extra < (cell.colSpan ?? 1); extra++) out[column + extra] = "";
-      for (let covered = 0; covered < (cell.colSpan ?? 1); covered++) {
-        if ((cell.rowSpan ?? 1) > 1) carried[column + covered] = (cell.rowSpan ?? 1) - 1;
-      }
-      column += cell.colSpan ?? 1;
+      skipCovered();
+      const span = cell.colSpan ?? 1;
+      if (column < width) out[column] = inline(cell.runs ?? [{ text: cell.text }]);
+      if ((cell.rowSpan ?? 1) > 1) carried.fill((cell.rowSpan ?? 1) - 1, column, column + span);
+      column += span;
     }
-    while (out.length < width) out.push("");
-    return Array.from(out, (cell) => cell ?? "");
+    skipCovered();
+    for (; column < width; column++) if (carried[column]! > 0) carried[column]!--;
+    return out;
   });
   // A pipe table has exactly one header row: the first row is it (extra header rows read as body rows).
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;

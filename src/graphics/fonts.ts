@@ -89,7 +89,6 @@ export interface AssetReader {
 
 interface CatalogueFamily {
   name: string;
-  key: string;
   files: { weight: number; style: "normal" | "italic"; path: string; bytes: number }[];
 }
 
@@ -109,7 +108,7 @@ function loadCatalogue(assets: AssetReader): Promise<Map<string, CatalogueFamily
         throw new Error(`${CATALOGUE_PATH} is missing from the static assets (npm install writes it)`);
       }
       const { families } = JSON.parse(new TextDecoder().decode(data)) as { families: CatalogueFamily[] };
-      return new Map(families.map((family) => [family.key, family]));
+      return new Map(families.map((family) => [familyKey(family.name), family]));
     })
     .catch((err) => {
       catalogue = undefined;

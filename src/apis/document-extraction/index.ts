@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { decodeBase64 } from "../../base64";
 import { ApiError } from "../../errors";
-import { MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
+import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
 import { fileName } from "../../inputs/file-name";
 import { formatFromName, isImageFormat, sniffFormat } from "../../inputs/sniff";
 import { defineApi } from "../define";
@@ -36,7 +36,7 @@ async function pagesOf(bytes: Uint8Array, name: string, depth: number): Promise<
     const { readEml } = await import("../../documents/readers/eml");
     const { attachments } = await readEml(bytes, name);
     let pages = 1;
-    for (const attachment of depth < 2 ? attachments : []) {
+    for (const attachment of depth < MAX_EMAIL_NESTING ? attachments : []) {
       try {
         pages += isImageFormat(sniffFormat(attachment.bytes, attachment.name)) ? 0 : await pagesOf(attachment.bytes, attachment.name, depth + 1);
       } catch (err) {

@@ -6,7 +6,7 @@
  * do (implied end tags, entities). Headings, list items (nested), bold/italic/code/link runs, header rows,
  * column and row spans and images are kept in the model; the line view reads them as before.
  */
-import { DocumentBuilder } from "../builder";
+import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
 import { walkXml } from "./ooxml";
 
@@ -79,7 +79,7 @@ export function readHtml(html: string, name: string): DocumentModel {
   };
   const flush = () => {
     if (cell()) return;
-    const kind = context.findLast((tag) => tag in HEADINGS || tag === "li");
+    const kind = context.at(-1);
     if (kind && kind in HEADINGS) {
       builder.heading(HEADINGS[kind]!, runs);
     } else if (kind === "li") {
@@ -102,12 +102,7 @@ export function readHtml(html: string, name: string): DocumentModel {
       ...(style.code ? { code: true } : {}),
       ...(style.links.length ? { link: style.links.at(-1)! } : {}),
     };
-    const last = runs.at(-1);
-    if (last && last.bold === format.bold && last.italic === format.italic && last.code === format.code && last.link === format.link) {
-      last.text += text;
-    } else {
-      runs.push({ text, ...format });
-    }
+    appendRun(runs, text, format);
   };
   const breakLine = () => (cell() ? append(" ") : flush());
 

@@ -1,7 +1,7 @@
 /**
  * Dispatch to the reader of each format (the shared sniffer tells which). Every reader gives a DocumentModel.
  */
-import { MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
+import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
 import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
 import type { DocumentModel } from "../model";
@@ -61,7 +61,7 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
     case "eml": {
       const { document, attachments } = await readEml(bytes, name);
       const documents = [document];
-      if (depth < 2) {
+      if (depth < MAX_EMAIL_NESTING) {
         for (const attachment of attachments) {
           try {
             // Attachments only OCR could read (pictures, scans) are left out rather than failing the message.

@@ -9,7 +9,7 @@ import { unzipSync } from "fflate";
 import { Parser } from "htmlparser2";
 import { decompressionExceeded, MAX_FILE_NESTING, MAX_ZIP_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
-import { DocumentBuilder } from "../builder";
+import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
 
 const decoder = new TextDecoder();
@@ -112,11 +112,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
       builder.text(text);
     }
   };
-  const appendRun = (value: string) => {
-    const last = runs.at(-1);
-    if (last && last.bold === runFormat.bold && last.italic === runFormat.italic) last.text += value;
-    else runs.push({ text: value, ...runFormat });
-  };
+
   const on = (attributes: Record<string, string>) => attributes["w:val"] !== "0" && attributes["w:val"] !== "false";
 
   walkXml(xml, {
@@ -125,7 +121,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
         inText = true;
       } else if (tag === "w:tab") {
         paragraph.push("");
-        appendRun(" ");
+        appendRun(runs, " ", runFormat);
       } else if (tag === "w:br" || tag === "w:cr") {
         flushParagraph();
       } else if (tag === "w:p") {
@@ -162,7 +158,7 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
     text(text) {
       if (inText) {
         paragraph[paragraph.length - 1] += text;
-        appendRun(text);
+        appendRun(runs, text, runFormat);
       }
     },
     close(tag) {
