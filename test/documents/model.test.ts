@@ -81,6 +81,31 @@ describe("HTML into the model", () => {
   });
 });
 
+describe("markdown tables", () => {
+  it("leave the cells a row span covers empty, in the last column too, and escape cell text like running text", () => {
+    const document: DocumentModel = {
+      name: "t",
+      needsOcr: false,
+      pages: [
+        {
+          blocks: [
+            {
+              type: "table",
+              rows: [
+                { header: true, cells: [{ text: "Item" }, { text: "Note" }] },
+                { cells: [{ text: "Pen" }, { text: "spans two rows", rowSpan: 2 }] },
+                { cells: [{ text: "Ink" }] },
+                { cells: [{ text: "a*b|c" }, { text: "last" }] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(toMarkdown(document)).toBe("| Item | Note |\n| --- | --- |\n| Pen | spans two rows |\n| Ink |  |\n| a\\*b\\|c | last |");
+  });
+});
+
 describe("DOCX into the model", () => {
   const run = (text: string, props = "") => `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ""}<w:t xml:space="preserve">${text}</w:t></w:r>`;
   const para = (content: string, pPr = "") => `<w:p>${pPr ? `<w:pPr>${pPr}</w:pPr>` : ""}${content}</w:p>`;
