@@ -35,7 +35,8 @@ function delayList(value: unknown, fallback: number[]): number[] {
     .map((part) => part.trim())
     .filter(Boolean)
     .map(Number);
-  return delays.length > 0 && delays.every((delay) => Number.isInteger(delay) && delay >= 0 && delay <= 43200)
+  // At most 6 retries: the delivery queue's own max_retries (10) must stay above them, as room for storage errors.
+  return delays.length > 0 && delays.length <= 6 && delays.every((delay) => Number.isInteger(delay) && delay >= 0 && delay <= 43200)
     ? delays
     : fallback;
 }

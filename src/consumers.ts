@@ -21,15 +21,15 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
             return;
           }
           try {
-            const outcome = await deliverJob(env, body.jobId, message.attempts);
+            const outcome = await deliverJob(env, body.jobId);
             if (outcome.kind === "retry") {
-              // After the last retry the queue moves the message to the delivery DLQ.
               message.retry({ delaySeconds: outcome.delaySeconds });
             } else {
               message.ack();
             }
           } catch (err) {
-            // Our own storage failed (D1/R2), not the receiver: try again with the queue's default delay.
+            // Our own storage failed (D1/R2), not the receiver: try again with the queue's default delay. No attempt
+            // was recorded, so none of the receiver's is used up; past the queue's max_retries the DLQ exhausts it.
             logEvent({ event: "delivery_error", job_id: body.jobId, cause: String(err) });
             message.retry();
           }

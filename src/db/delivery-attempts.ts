@@ -11,15 +11,16 @@ export interface DeliveryAttempt {
 }
 
 /**
- * Records the next attempt for the job (numbered after every earlier one, redeliveries included) and, for a
- * successful one, marks the delivery delivered in the same transaction. Returns the attempt's number.
+ * Records the next attempt for the job (numbered after every earlier one, redeliveries included) and, in the same
+ * transaction, marks a successful one delivered or counts a failed one against this round's attempt budget.
+ * Returns the attempt's number and the failures of this round so far.
  */
 export async function recordDeliveryAttempt(
   db: D1Database,
   jobId: string,
   attempt: Omit<DeliveryAttempt, "attempt">,
   outcome: "delivered" | "failed",
-): Promise<number> {
+): Promise<{ attempt: number; failures: number }> {
   const insert = db
     .prepare(
       `INSERT INTO delivery_attempts (job_id, attempt, status_code, error, duration_ms, response_body, created_at)
@@ -27,16 +28,17 @@ export async function recordDeliveryAttempt(
        RETURNING attempt`,
     )
     .bind(jobId, attempt.statusCode, attempt.error, attempt.durationMs, attempt.responseBody, attempt.createdAt);
-  const statements = [insert];
-  if (outcome === "delivered") {
-    statements.push(
-      db
-        .prepare("UPDATE jobs SET delivery_status = 'delivered', delivered_at = ?2 WHERE id = ?1 AND delivery_status = 'pending'")
-        .bind(jobId, attempt.createdAt),
-    );
-  }
-  const [inserted] = await db.batch<{ attempt: number }>(statements);
-  return inserted!.results[0]!.attempt;
+  const mark =
+    outcome === "delivered"
+      ? db
+          .prepare(
+            `UPDATE jobs SET delivery_status = 'delivered', delivered_at = ?2 WHERE id = ?1 AND delivery_status = 'pending'
+             RETURNING delivery_failures AS failures`,
+          )
+          .bind(jobId, attempt.createdAt)
+      : db.prepare("UPDATE jobs SET delivery_failures = delivery_failures + 1 WHERE id = ?1 RETURNING delivery_failures AS failures").bind(jobId);
+  const [inserted, marked] = await db.batch<{ attempt?: number; failures?: number }>([insert, mark]);
+  return { attempt: inserted!.results[0]!.attempt!, failures: marked!.results[0]?.failures ?? 0 };
 }
 
 export async function listDeliveryAttempts(db: D1Database, jobId: string): Promise<DeliveryAttempt[]> {

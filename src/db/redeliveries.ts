@@ -18,7 +18,7 @@ export async function reopenForRedelivery(
   const [reopen] = await db.batch([
     db
       .prepare(
-        `UPDATE jobs SET delivery_status = 'pending'
+        `UPDATE jobs SET delivery_status = 'pending', delivery_failures = 0
           WHERE id = ?1 AND mode = 'async' AND status IN ('succeeded', 'failed')
             AND delivery_status IN ('delivered', 'exhausted')
             AND (SELECT COUNT(*) FROM redeliveries WHERE job_id = ?1) < ?2

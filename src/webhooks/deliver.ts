@@ -1,6 +1,10 @@
 /**
  * One delivery attempt of a job's result: check the URL again, build and sign the payload, POST it with
  * a timeout and without following redirects, record the attempt, and say what the queue should do next.
+ *
+ * The receiver's attempt budget (1 + one retry per scheduled delay) is counted in D1 with each recorded failure,
+ * not by the queue's delivery count: when our own D1 or R2 fails, the queue retries the message, but no POST was
+ * recorded, so the customer loses no attempt. The queue's max_retries is only a backstop above the budget.
  */
 import { readConfig } from "../config";
 import { recordDeliveryAttempt, type DeliveryErrorKind } from "../db/delivery-attempts";
@@ -20,11 +24,10 @@ export type DeliveryOutcome =
   | { kind: "retry"; delaySeconds: number }
   /** Nothing to do: unknown job, sync job, or its delivery is not pending (a duplicate message). */
   | { kind: "skipped" }
-  /** Retrying cannot help (URL now refused, result expired): marked exhausted at once. */
+  /** Retrying cannot help (URL now refused, result expired), or every attempt failed: marked exhausted. */
   | { kind: "abandoned" };
 
-/** `messageAttempts` is the queue's count for this message (1 on the first try). */
-export async function deliverJob(env: Env, jobId: string, messageAttempts: number): Promise<DeliveryOutcome> {
+export async function deliverJob(env: Env, jobId: string): Promise<DeliveryOutcome> {
   const config = readConfig(env);
   const job = await getJobById(env.DB, jobId);
   if (!job || job.mode !== "async" || job.deliveryStatus !== "pending" || !job.webhookUrl) {
@@ -94,7 +97,7 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
     responseBody = null;
   }
   const durationMs = Date.now() - started;
-  const attempt = await recordDeliveryAttempt(
+  const { attempt, failures } = await recordDeliveryAttempt(
     env.DB,
     job.id,
     { statusCode, error, durationMs, responseBody, createdAt: new Date().toISOString() },
@@ -105,8 +108,14 @@ export async function deliverJob(env: Env, jobId: string, messageAttempts: numbe
     logEvent({ event: "delivery_attempt", ...log, attempt, status_code: statusCode, outcome: "delivered", duration_ms: durationMs });
     return { kind: "delivered" };
   }
+  if (failures > config.webhookRetryDelaysSeconds.length) {
+    await markJobDeliveryExhausted(env.DB, job.id);
+    logEvent({ event: "delivery_attempt", ...log, attempt, status_code: statusCode, outcome: error, duration_ms: durationMs });
+    logEvent({ event: "delivery_exhausted", ...log, outcome: "exhausted", attempts: failures });
+    return { kind: "abandoned" };
+  }
   const delaySeconds = nextRetryDelaySeconds({
-    failedAttempts: messageAttempts,
+    failedAttempts: failures,
     scheduleSeconds: config.webhookRetryDelaysSeconds,
     retryAfterSeconds,
     retryAfterCapSeconds: config.webhookRetryAfterMaxSeconds,
@@ -150,7 +159,7 @@ async function readStart(response: Response, limit: number): Promise<string | nu
   return new TextDecoder().decode(bytes);
 }
 
-/** Delivery DLQ: every attempt failed. Credits stay spent (processing itself succeeded or was refunded). */
+/** Delivery DLQ: our storage kept failing past the queue's retries (the consumer exhausts a failing receiver itself). Credits stay spent (processing itself succeeded or was refunded). */
 export async function handleDeadDeliveryMessage(env: Env, jobId: string): Promise<void> {
   if (await markJobDeliveryExhausted(env.DB, jobId)) {
     logEvent({ event: "delivery_exhausted", job_id: jobId, outcome: "exhausted" });

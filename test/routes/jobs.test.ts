@@ -24,6 +24,24 @@ describe("POST /v1/jobs/{id}/redeliver", () => {
     expect(await balanceOf(account.accountId)).toBe(8);
   });
 
+  it("gives an exhausted delivery a fresh round of 4 attempts", async () => {
+    const account = await createAccount(10);
+    // Down for the first round, up again from the 6th POST (the second attempt of the redelivery).
+    const receiver = createReceiver((_, i) => new Response(i < 5 ? "down" : "ok", { status: i < 5 ? 503 : 200 }));
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    await waitForJob(jobId, (job) => job.deliveryStatus === "exhausted", 30_000);
+    expect(await callJson(`/v1/jobs/${jobId}/redeliver`, { method: "POST", key: account.apiKey })).toMatchObject({ status: 202 });
+    await waitForJob(jobId, delivered, 30_000);
+    expect((await attemptsOf(jobId)).map((a) => [a.attempt, a.status_code])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 503],
+      [4, 503],
+      [5, 503],
+      [6, 200],
+    ]);
+  });
+
   it("answers 409 once the result has expired", async () => {
     const account = await createAccount(10);
     const jobId = await submitAsync(account, SMALL_IMAGE, createReceiver().url);

@@ -13,13 +13,13 @@ import { createReceiver } from "../helpers/webhook-receiver";
 const delivered = (job: { deliveryStatus: string | null }) => job.deliveryStatus === "delivered";
 const exhausted = (job: { deliveryStatus: string | null }) => job.deliveryStatus === "exhausted";
 
-async function runConsumer(queue: string, bodies: unknown[]) {
+async function runConsumer(queue: string, bodies: unknown[], options: { attempts?: number; env?: Env } = {}) {
   const batch = createMessageBatch(
     queue,
-    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: options.attempts ?? 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, options.env ?? env, ctx);
   return getQueueResult(batch, ctx);
 }
 
@@ -66,6 +66,41 @@ describe("queue consumers, called directly", () => {
     expect(result.retryMessages).toEqual([{ msgId: "m0" }]);
     expect(result.explicitAcks).toEqual([]);
     expect(receiver.deliveries).toHaveLength(1);
+  });
+
+  it("counts the receiver's attempts in D1: our own R2 errors cost none, and the 4th failed POST exhausts the delivery", async () => {
+    const account = await createAccount(10);
+    const receiver = createReceiver(() => new Response("down", { status: 503 }));
+    const jobId = await submitAsync(account, SMALL_IMAGE, receiver.url);
+    // Let the real queues run it once (one failed POST), then hold the rest by marking it delivered for a moment.
+    await vi.waitFor(async () => expect(await attemptsOf(jobId)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    await env.DB.prepare("UPDATE jobs SET delivery_status = 'delivered' WHERE id = ?1").bind(jobId).run();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const attemptsBefore = (await attemptsOf(jobId)).length;
+    await env.DB.prepare("UPDATE jobs SET delivery_status = 'pending' WHERE id = ?1").bind(jobId).run();
+    const seen = receiver.deliveries.length;
+
+    // R2 fails on every read: five queue deliveries of the message, all retried, none a recorded attempt.
+    const brokenFiles = new Proxy(env.FILES, {
+      get: (target, key) => (key === "get" ? () => Promise.reject(new Error("R2 is down")) : Reflect.get(target, key, target)),
+    });
+    const broken = { ...env, FILES: brokenFiles } as Env;
+    for (let attempts = 2; attempts <= 6; attempts++) {
+      const result = await runConsumer("lamina-delivery", [{ type: "deliver.v1", jobId }], { attempts, env: broken });
+      expect(result.retryMessages).toEqual([{ msgId: "m0" }]);
+    }
+    expect(await attemptsOf(jobId)).toHaveLength(attemptsBefore);
+    expect(receiver.deliveries).toHaveLength(seen);
+
+    // Storage is back: the receiver still gets the rest of its 4 attempts, however often the queue retried.
+    let attempts = 7;
+    while ((await attemptsOf(jobId)).length < 4) {
+      const result = await runConsumer("lamina-delivery", [{ type: "deliver.v1", jobId }], { attempts: attempts++ });
+      const done = (await attemptsOf(jobId)).length === 4;
+      expect(done ? result.explicitAcks : result.retryMessages).toEqual(done ? ["m0"] : [{ msgId: "m0" }]);
+    }
+    expect((await attemptsOf(jobId)).map((a) => a.status_code)).toEqual([503, 503, 503, 503]);
+    expect(await waitForJob(jobId, exhausted)).toMatchObject({ deliveryStatus: "exhausted", status: "succeeded" });
   });
 
   it("processing DLQ: fails and refunds a job whose consumer died, then delivers the error payload", async () => {
