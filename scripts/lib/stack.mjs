@@ -86,7 +86,7 @@ function groupAlive(pid) {
  * Starts the receiver and `wrangler dev` (with `vars` as --var overrides) on fresh local state.
  * Returns helpers to call the API, read D1, and stop everything.
  */
-export async function startStack({ vars = {}, receiverHandler, log = () => {} } = {}) {
+export async function startStack({ vars = {}, receiverHandler, log = () => {}, processEnv = {} } = {}) {
   const work = mkdtempSync(join(tmpdir(), "lamina-stack-"));
   const state = join(work, "state");
   const adminToken = `admin-${crypto.randomUUID()}`;
@@ -124,6 +124,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {} } 
       WRANGLER_SEND_METRICS: "false",
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
       CI: "true",
+      ...processEnv,
     };
     const wrangler = (...args) => execFileSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, stdio: "pipe", maxBuffer: 256 * 1024 * 1024 });
     wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state);
@@ -172,7 +173,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {} } 
       const out = wrangler("d1", "execute", "lamina-db", "--local", "--persist-to", state, "--json", "--command", sql);
       return JSON.parse(out.toString())[0].results;
     };
-    return { base, receiver, adminToken, createAccount, query, logLines, readyMs, stopServer, stop };
+    return { base, pid: child.pid, receiver, adminToken, createAccount, query, logLines, readyMs, stopServer, stop };
   } catch (err) {
     await stop();
     throw err;

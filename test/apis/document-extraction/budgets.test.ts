@@ -95,3 +95,67 @@ describe("the PDF stream budget", () => {
     expect(res.status).not.toBe(400);
   });
 });
+
+/** A DOCX whose document.xml says it inflates to `declared` bytes (fflate trusts the directory, so would allocate it). */
+async function docxDeclaring(declared: number): Promise<Uint8Array> {
+  const { strToU8, zipSync } = await import("fflate");
+  const xml = `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Total: 1.00</w:t></w:r></w:p></w:body></w:document>`;
+  const zip = zipSync({ "word/document.xml": strToU8(xml) });
+  const view = new DataView(zip.buffer, zip.byteOffset);
+  const centralDirectory = view.getUint32(zip.length - 22 + 16, true);
+  view.setUint32(22, declared, true);
+  view.setUint32(centralDirectory + 24, declared, true);
+  return zip;
+}
+
+const bytesB64 = (bytes: Uint8Array) => {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+};
+
+describe("the abuse review's inputs, through the route", () => {
+  it.each([
+    ["a DOCX whose document.xml inflates to 300 MB", "bomb.docx", async () => bytesB64(await docxDeclaring(300 * 1024 * 1024)), "bomb.docx: word/document.xml inflates past the decompression budget (16 MiB a part, 32 MiB in all)"],
+    ["JSON nested 20,000 deep", "deep.json", async () => b64(`${"[".repeat(20_000)}1${"]".repeat(20_000)}`), "deep.json: the file nests deeper than 512 levels"],
+    ["XML nested 5,000 deep", "deep.xml", async () => b64(`<?xml version="1.0"?>${"<a>".repeat(5_000)}x${"</a>".repeat(5_000)}`), "deep.xml: the file nests deeper than 512 levels"],
+    ["HTML with 60,000 nested tables", "nested.html", async () => b64(`<html><body>${"<table><tr><td>".repeat(60_000)}x${"</td></tr></table>".repeat(60_000)}</body></html>`), "nested.html: the file nests deeper than 512 levels"],
+    ["YAML of 99 aliases of a 5,000-row anchor", "aliases.yaml", async () => b64(`rows: &rows [${Array(5_000).fill("{sku: x}").join(", ")}]\ncopies: [${Array(99).fill("*rows").join(", ")}]`), "aliases.yaml: the document holds more than 200000 cells of text; split it"],
+  ])("%s: 422 naming the file, refunded, and the service keeps answering", async (_name, name, content, message) => {
+    const account = await createAccount(5);
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name, base64: await content() }], schema: TOTAL } });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.error).toBe(message);
+    expect(await balanceOf(account.accountId)).toBe(5);
+    const after = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "ok.txt", base64: b64("Total: 2.50") }], schema: TOTAL } });
+    expect(after.body.data.total.value).toBe(2.5);
+  });
+
+  it("refuses a 6 MB YAML at accept: 400, nothing charged", async () => {
+    const account = await createAccount(5);
+    const yaml = `rows: &rows [${Array(700_000).fill("{sku: x}").join(", ")}]\ncopies: [${Array(99).fill("*rows").join(", ")}]`;
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "big.yaml", base64: b64(yaml) }], schema: TOTAL } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^files\.0: big\.yaml: text files may be at most 5\.0 MiB; this one is 6\.\d MiB$/);
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("refuses a 44 MiB text file fetched from a URL: 422, refunded", async () => {
+    const account = await createAccount(5);
+    const source = createReceiver(() => new Response(new Uint8Array(44 * 1024 * 1024).fill(0x61)));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "url", url: source.url, name: "huge.txt" }], schema: TOTAL } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("huge.txt: text files may be at most 5.0 MiB; this one is 44.0 MiB");
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it.each([
+    ["XML with 60,000 sibling elements", "items.xml", `<?xml version="1.0"?><items>${"<item><sku>A</sku><qty>1</qty></item>".repeat(60_000)}</items><total>12.50</total>`],
+    ["Markdown of '*a ' 66,667 times", "marks.md", `${"*a ".repeat(66_667)}\n\nTotal: 12.50`],
+  ])("reads %s in linear time and finds the total", async (_name, name, content) => {
+    const account = await createAccount(5);
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name, base64: b64(content) }], schema: TOTAL } });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.total.value).toBe(12.5);
+  });
+});

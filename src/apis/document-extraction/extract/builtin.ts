@@ -89,7 +89,11 @@ function cellUnder(line: Line, span: [number, number] | undefined, index: number
   return line.cells.length === 1 ? line.cells[0] : line.cells[index];
 }
 
-function prepare(document: ParsedDocument, today: string): PreparedDocument {
+/**
+ * `vocabulary` is every word of every field's label variants: a cell prefix that shares none of them scores 0
+ * against every field, so it is not kept (a long document would otherwise hold five token lists a cell).
+ */
+function prepare(document: ParsedDocument, today: string, vocabulary: ReadonlySet<string>): PreparedDocument {
   const { lines } = document;
   const candidates: Candidate[] = [];
   const cells: PreparedDocument["cells"] = [];
@@ -104,7 +108,7 @@ function prepare(document: ParsedDocument, today: string): PreparedDocument {
     }
     const isHeader = line.table !== undefined && tables.get(line.table)!.length === 1;
     line.cells.forEach((text, cellIndex) => {
-      cells.push({ text, prefixes: labelPrefixes(text) });
+      cells.push({ text, prefixes: labelPrefixes(text, vocabulary) });
       if (!text) return;
       const span = line.spans?.[cellIndex];
       const following = (from: number, initial: string[]): string[] => {
@@ -206,13 +210,14 @@ function findScalar(field: ScalarField | AddressField, documents: PreparedDocume
 }
 
 /** The ways a cell may start with a label: its first one to five words (without digits) and the rest. */
-function labelPrefixes(text: string): { tokens: string[]; rest: string }[] {
+function labelPrefixes(text: string, vocabulary: ReadonlySet<string>): { tokens: string[]; rest: string }[] {
   // `Invoice #10234`: the sign is a word of the label.
   const words = text.replace(/#(?=\S)/g, "# ").split(/\s+/);
   const prefixes: { tokens: string[]; rest: string }[] = [];
   for (let count = Math.min(5, words.length - 1); count >= 1; count--) {
     if (/\d/.test(words[count - 1]!)) continue;
-    prefixes.push({ tokens: labelTokens(words.slice(0, count).join(" ")), rest: words.slice(count).join(" ") });
+    const tokens = labelTokens(words.slice(0, count).join(" "));
+    if (tokens.some((token) => vocabulary.has(token))) prefixes.push({ tokens, rest: words.slice(count).join(" ") });
   }
   return prefixes;
 }
@@ -477,6 +482,16 @@ function findHeaderlessItems(field: ArrayField, documents: PreparedDocument[]): 
 
 /** Runs the built-in engine over parsed documents: every non-CALCULATED field, found or left out. */
 /** Every field the engine looks for, ARRAY item fields included. */
+/** Every word of the fields' label variants, ARRAY item fields included. */
+function labelVocabulary(fields: readonly FieldConfig[], into = new Set<string>()): Set<string> {
+  for (const field of fields) {
+    if (field.type === "CALCULATED") continue;
+    for (const variant of labelVariants(field)) variant.tokens.forEach((token) => into.add(token));
+    if (field.type === "ARRAY") labelVocabulary(field.fields, into);
+  }
+  return into;
+}
+
 function fieldCount(fields: readonly FieldConfig[]): number {
   return fields.reduce((sum, field) => sum + 1 + (field.type === "ARRAY" ? fieldCount(field.fields) : 0), 0);
 }
@@ -492,7 +507,8 @@ export function extractBuiltIn(documents: ParsedDocument[], fields: FieldConfig[
         `weighs (fields × cells at most ${MAX_EXTRACTION_WORK}); ask for fewer fields or send a shorter document`,
     );
   }
-  const prepared = documents.map((document) => prepare(document, today));
+  const vocabulary = labelVocabulary(fields);
+  const prepared = documents.map((document) => prepare(document, today, vocabulary));
   const data: ExtractionData = {};
   for (const field of fields) {
     if (field.type === "CALCULATED") continue;

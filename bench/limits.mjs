@@ -1,0 +1,227 @@
+// `npm run bench:limits`: the largest accepted input of each kind, sent through `wrangler dev` (sync), with the peak
+// memory and the time it took. Each case gets a fresh `wrangler dev`; its workerd's resident memory is sampled
+// every 5 ms (and its kernel high-water mark read) while the request runs, and compared with the same process
+// just before, after a small request to the same API has loaded its code. The small request's time is the
+// reference: each case prints its time as a ratio to it. Writes bench/limits-results.json. Not part of `npm test`.
+//   BENCH_LIMITS_ONLY=<substring> runs the cases whose name contains it.
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { zipSync, zlibSync, strToU8 } from "fflate";
+import { encode as encodePng } from "fast-png";
+import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
+import { startStack } from "../scripts/lib/stack.mjs";
+
+// workerd's V8 heap capped as a Worker's isolate is (128 MB), so that the garbage collector works as it must there
+// (uncapped, it lets the heap grow and the resident memory overstates what a request needs), and an input that
+// does not fit fails here as it would at the edge. ArrayBuffers and wasm memory are outside V8's heap: the
+// resident memory measured below counts them too.
+const log = (message) => console.log(`[limits] ${message}`);
+const MiB = 1024 * 1024;
+const TOTAL = { fields: [{ name: "total", type: "DECIMAL", description: "Total amount" }] };
+const EXTRACT = "/document-extraction/v1/extract";
+const GENERATE = "/image-generation/v1/generate";
+const b64 = (bytes) => Buffer.from(bytes).toString("base64");
+const file = (name, bytes) => ({ files: [{ type: "base64", name, base64: b64(bytes) }], schema: TOTAL });
+
+/** Pseudo-random bytes (xorshift), so images do not compress and a run gives the same input each time. */
+function noise(length, seed = 7) {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+async function pdfInflatingTo(bytes) {
+  const document = await PDFDocument.create();
+  const font = await document.embedFont(StandardFonts.Helvetica);
+  const page = document.addPage([600, 800]);
+  page.drawText("Invoice total: 123.45", { x: 50, y: 700, size: 14, font });
+  const content = new Uint8Array(bytes).fill(0x20);
+  const compressed = zlibSync(content, { level: 6 });
+  const raw = document.context.stream(compressed, { Filter: "FlateDecode", Length: compressed.length });
+  const existing = page.node.get(PDFName.of("Contents"));
+  page.node.set(PDFName.of("Contents"), document.context.obj([existing, document.context.register(raw)]));
+  return document.save({ useObjectStreams: false });
+}
+
+/** A PDF of `megabytes` MB: pages of text, each with an unfiltered noise image (a scan's weight, without its text). */
+async function heavyPdf(megabytes) {
+  const document = await PDFDocument.create();
+  const font = await document.embedFont(StandardFonts.Helvetica);
+  const perPage = 4 * MiB;
+  const pages = Math.ceil((megabytes * 1e6) / perPage);
+  for (let i = 0; i < pages; i++) {
+    const page = document.addPage([600, 800]);
+    page.drawText(`Page ${i + 1}. Invoice total: 123.45`, { x: 50, y: 700, size: 14, font });
+    const side = Math.floor(Math.sqrt(perPage / 3));
+    const image = document.context.stream(noise(side * side * 3, i + 1), { Type: "XObject", Subtype: "Image", Width: side, Height: side, ColorSpace: "DeviceRGB", BitsPerComponent: 8 });
+    const ref = document.context.register(image);
+    page.node.setXObject(PDFName.of(`Im${i}`), ref);
+  }
+  return document.save({ useObjectStreams: false });
+}
+
+function docxOf(xmlBytes) {
+  const paragraph = '<w:p><w:r><w:t xml:space="preserve">Line item, quantity 2, unit price 61.72, amount 123.45, delivered on time as agreed.</w:t></w:r></w:p>';
+  const count = Math.floor((xmlBytes - 200) / paragraph.length);
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraph.repeat(count)}<w:p><w:r><w:t>Total: 123.45</w:t></w:r></w:p></w:body></w:document>`;
+  return zipSync({
+    "[Content_Types].xml": strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+    "word/document.xml": strToU8(xml),
+  });
+}
+
+const text = (lines, line) => new TextEncoder().encode(Array.from({ length: lines }, (_, i) => line(i)).join("\n"));
+
+/** [name, path, body, reference body] */
+async function cases() {
+  const smallText = file("small.txt", strToU8("Total: 1.00"));
+  const width = 4096;
+  const height = 2048;
+  const canvas = { width_in_px: width, height_in_px: height };
+  const smallImage = { dimensions: { width_in_px: 64, height_in_px: 32 }, layers: [{ index: 0, type: "solid-color", hex_color: "#3366FF" }] };
+  const bigPng = encodePng({ width, height, data: noise(width * height * 4), channels: 4 });
+  return [
+    ["text file, 5 MiB (the text limit)", EXTRACT, () => file("big.txt", text(65_000, (i) => `Line ${i}: the goods were delivered and the amount of 123.45 is due.`.padEnd(80, ".")).subarray(0, 5 * MiB)), smallText],
+    ["CSV, 199,000 cells (the cell limit)", EXTRACT, () => file("rows.csv", text(39_800, (i) => `item ${i},${i},${(i * 1.5).toFixed(2)},note ${i},x`)), smallText],
+    ["JSON, 5 MiB", EXTRACT, () => file("rows.json", strToU8(JSON.stringify(Array.from({ length: 48_000 }, (_, i) => ({ sku: `item-${i}`, qty: i % 9, price: (i * 1.5).toFixed(2), note: "as agreed" }))).slice(0, 5 * MiB - 2) .replace(/,[^,]*$/, "") + "}]")), smallText],
+    ["DOCX, document.xml 15.9 MiB (the part limit)", EXTRACT, () => file("big.docx", docxOf(15.9 * MiB)), smallText],
+    ["PDF, streams inflating to 63 MiB (the stream limit)", EXTRACT, async () => file("inflating.pdf", await pdfInflatingTo(63 * MiB)), smallText],
+    ["PDF, 44 MB (the largest base64 body, 58.7 MiB)", EXTRACT, async () => file("heavy.pdf", await heavyPdf(44)), smallText],
+    ["image generation, 8,388,608-pixel canvas + 8.4 MP PNG input → PNG", GENERATE, () => ({ dimensions: canvas, layers: [{ index: 0, type: "image", file: { type: "base64", base64: b64(bigPng) } }], output_format: "png" }), smallImage],
+    ["image generation, 8,388,608-pixel canvas → AVIF", GENERATE, () => ({ dimensions: canvas, layers: [{ index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: 30, colors: [{ hex_color: "#0F172A", position: 0 }, { hex_color: "#F59E0B", position: 100 }] }], output_format: "avif" }), smallImage],
+    ["image generation, 10,000 characters auto-scaled", GENERATE, () => ({ dimensions: { width_in_px: 1200, height_in_px: 800 }, layers: [{ index: 0, type: "text", text: "lorem ipsum ".repeat(834).slice(0, 10_000), font_name: "Inter", font_size_in_px: 200, text_color: "#000000", should_auto_scale: true, dimensions: { width_in_px: 1200, height_in_px: 800 } }] }), smallImage],
+  ];
+}
+
+/** The workerd processes of a `wrangler dev` process group (wrangler runs two: the Worker's and its proxy's). */
+function workerdPids(groupId) {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (stat.includes("(workerd)") && Number(fields[2]) === groupId) pids.push(Number(entry));
+    } catch {}
+  }
+  if (pids.length === 0) throw new Error("no workerd process found");
+  return pids;
+}
+
+const statusKib = (pid, key) => {
+  try {
+    return readStatusKib(pid, key);
+  } catch {
+    return 0; // the process is gone: the isolate ran out of memory and workerd died
+  }
+};
+const readStatusKib = (pid, key) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${key}:\\s+(\\d+)`))[1]);
+
+async function timed(stack, apiKey, path, body) {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${stack.base}${path}`, { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body });
+    const answer = await res.text();
+    return { status: res.status, ms: performance.now() - started, answer };
+  } catch (err) {
+    return { status: 0, ms: performance.now() - started, answer: JSON.stringify({ error: `no answer (${err.cause?.code ?? err.message}): the isolate died` }) };
+  }
+}
+
+/** One request of `body` (after two of `reference`) on a fresh `wrangler dev` whose V8 heap is capped at `heapMib`. */
+async function measure(path, body, reference, heapMib) {
+  let stack;
+  try {
+    stack = await startStack({ log: () => {}, processEnv: { MINIFLARE_WORKERD_V8_FLAGS: `--max-heap-size=${heapMib}` } });
+  } catch {
+    return { ok: false, status: "the Worker did not start" };
+  }
+  try {
+    const { apiKey } = await stack.createAccount(1_000_000, "limits");
+    const pids = workerdPids(stack.pid);
+    const referenceBody = JSON.stringify(reference);
+    await timed(stack, apiKey, path, referenceBody);
+    const ref = await timed(stack, apiKey, path, referenceBody);
+    await sleep(500);
+    // Per process: its resident memory before, and its peak (sampled, and the kernel's high-water mark).
+    const before = pids.map((pid) => statusKib(pid, "VmRSS"));
+    for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM to the current RSS
+    const peaks = [...before];
+    const sampler = setInterval(() => pids.forEach((pid, i) => (peaks[i] = Math.max(peaks[i], statusKib(pid, "VmRSS")))), 5);
+    const run = await timed(stack, apiKey, path, body);
+    clearInterval(sampler);
+    pids.forEach((pid, i) => (peaks[i] = Math.max(peaks[i], statusKib(pid, "VmHWM"))));
+    // The Worker's process is the one that grew most; the other only passes the request through.
+    const worker = peaks.map((peak, i) => peak - before[i]).reduce((best, grew, i, all) => (grew > all[best] ? i : best), 0);
+    let error = "";
+    try {
+      error = JSON.parse(run.answer).error ?? "";
+    } catch {
+      error = run.answer.slice(0, 80);
+    }
+    return {
+      ok: run.status > 0 && run.status < 500,
+      status: run.status === 200 ? "200" : `${run.status} ${error}`.slice(0, 120),
+      ms: Math.round(run.ms),
+      reference_ms: Math.round(ref.ms),
+      peak_extra_mib: Number(((peaks[worker] - before[worker]) / 1024).toFixed(1)),
+      rss_before_mib: Number((before[worker] / 1024).toFixed(1)),
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The smallest V8 heap (MiB, of HEAPS) with which the request still answers: what it needs, garbage collected. */
+async function smallestHeap(path, body, reference) {
+  let low = 0;
+  let high = HEAPS.length - 1;
+  if (!(await measure(path, body, reference, HEAPS[high])).ok) return null;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await measure(path, body, reference, HEAPS[middle])).ok) high = middle;
+    else low = middle + 1;
+  }
+  return HEAPS[low];
+}
+const HEAPS = [48, 56, 64, 80, 96, 112, 128, 160, 192, 256];
+
+async function main() {
+  const only = process.env.BENCH_LIMITS_ONLY;
+  const results = [];
+  let referenceHeap = null;
+  for (const [name, path, makeBody, reference] of await cases()) {
+    if (only && !name.includes(only)) continue;
+    const body = JSON.stringify(await makeBody());
+    const run = await measure(path, body, reference, 128);
+    if (referenceHeap === null) {
+      const small = JSON.stringify(reference);
+      referenceHeap = await smallestHeap(path, small, reference);
+      log(`a small request needs a V8 heap of ${referenceHeap} MiB`);
+    }
+    const heap = await smallestHeap(path, body, reference);
+    const row = {
+      case: name,
+      body_mib: Number((body.length / MiB).toFixed(1)),
+      ...run,
+      ratio: Number((run.ms / run.reference_ms).toFixed(1)),
+      smallest_heap_mib: heap,
+    };
+    delete row.ok;
+    results.push(row);
+    log(`${name}: ${row.status}; ${row.ms} ms (${row.ratio}× the small request's ${row.reference_ms} ms); resident peak +${row.peak_extra_mib} MiB over ${row.rss_before_mib} MiB; answers with a V8 heap of ${heap ?? "> 256"} MiB (a small request: ${referenceHeap}); body ${row.body_mib} MiB`);
+  }
+  console.table(results.map((row) => ({ case: row.case, status: row.status.slice(0, 30), ms: row.ms, ratio: row.ratio, "peak +MiB": row.peak_extra_mib, "heap MiB": row.smallest_heap_mib, "body MiB": row.body_mib })));
+  if (!only) writeFileSync(new URL("limits-results.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), small_request_heap_mib: referenceHeap, results }, null, 2)}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
