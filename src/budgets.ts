@@ -63,21 +63,27 @@ export function documentTooLarge(where: string): ApiError {
 
 /**
  * Pixels an image may have: a canvas, and an image input before it is decoded (its header says how many). RGBA
- * is 4 bytes a pixel and a render holds a few copies (the rasteriser's, the straight-alpha copy, the encoder's),
- * so 8,388,608 (a 4K UHD frame fits) keeps a render inside 128 MB.
+ * is 4 bytes a pixel, and a render holds several copies outside the JS heap (resvg's pixmap and its own copy in
+ * wasm memory, which never shrinks; the straight-alpha pixels; the encoder's): under `wrangler dev` an
+ * 8,388,608-pixel canvas took the Worker's resident memory up by 188 MiB (370 MiB to AVIF). 4,194,304 (2048 ×
+ * 2048, 2560 × 1600; Full HD fits twice) keeps those copies near 64 MB.
  */
-export const MAX_IMAGE_PIXELS = 8_388_608;
+export const MAX_IMAGE_PIXELS = 4_194_304;
 
 /** What the parts of one Office archive may inflate to (DOCX and XLSX XML parts), each and together. */
-export const MAX_ZIP_ENTRY_BYTES = 16 * 1024 * 1024;
-export const MAX_ZIP_TOTAL_BYTES = 32 * 1024 * 1024;
+export const MAX_ZIP_ENTRY_BYTES = 8 * 1024 * 1024;
+export const MAX_ZIP_TOTAL_BYTES = 16 * 1024 * 1024;
 
 export function decompressionExceeded(where: string, part: string): ApiError {
   return new ApiError(422, `${where}: ${part} inflates past the decompression budget (${MAX_ZIP_ENTRY_BYTES / 1024 / 1024} MiB a part, ${MAX_ZIP_TOTAL_BYTES / 1024 / 1024} MiB in all)`);
 }
 
-/** What the Flate streams of one PDF may inflate to, together (PDF.js keeps what it inflates). */
-export const MAX_PDF_INFLATED_BYTES = 64 * 1024 * 1024;
+/**
+ * What the Flate streams of one PDF may inflate to, together. PDF.js keeps what it inflates, and more: streams
+ * inflating to 63 MiB took the Worker's resident memory up by 262 MiB under `wrangler dev` (`npm run
+ * bench:limits`), about four times; 16 MiB keeps a PDF within a 128 MB isolate.
+ */
+export const MAX_PDF_INFLATED_BYTES = 16 * 1024 * 1024;
 
 export function pdfStreamsExceeded(where: string): ApiError {
   return new ApiError(422, `${where}: the PDF's compressed streams inflate past ${MAX_PDF_INFLATED_BYTES / 1024 / 1024} MiB`);

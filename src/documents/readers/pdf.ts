@@ -53,17 +53,38 @@ function findBytes(bytes: Uint8Array, pattern: Uint8Array, from: number): number
   return -1;
 }
 
+/** The dictionary that ends just before a `stream` keyword: from its `>>` back to the `<<` that opens it (nested ones skipped). */
+function streamDictionary(window: string): string {
+  const end = window.lastIndexOf(">>");
+  if (end < 0) return "";
+  let depth = 0;
+  for (let i = end + 1; i > 0; i--) {
+    if (window[i] === ">" && window[i - 1] === ">") {
+      depth++;
+      i--;
+    } else if (window[i] === "<" && window[i - 1] === "<") {
+      depth--;
+      i--;
+      if (depth === 0) return window.slice(i, end + 2);
+    }
+  }
+  return window.slice(0, end + 2);
+}
+
 /**
  * Refuses a PDF whose Flate streams inflate past the budget, before PDF.js inflates (and keeps) them: a 610 KB PDF
  * can carry a 200 MB stream. Streams are found by their keywords in the bytes; each is inflated once, counted and
- * dropped.
+ * dropped. Every Flate stream counts, images too: a dictionary can say anything, and PDF.js reads a page's
+ * content stream whatever its dictionary claims.
  */
 async function checkPdfStreams(bytes: Uint8Array, name: string): Promise<void> {
   const latin1 = new TextDecoder("latin1");
   let total = 0;
   for (let at = findBytes(bytes, STREAM, 0); at >= 0; at = findBytes(bytes, STREAM, at + STREAM.length)) {
-    const dictionary = latin1.decode(bytes.subarray(Math.max(0, at - 512), at));
-    if (dictionary.endsWith("end") || !/\/(FlateDecode|Fl)\b/.test(dictionary.slice(dictionary.lastIndexOf("<<")))) continue;
+    const before = latin1.decode(bytes.subarray(Math.max(0, at - 4096), at));
+    if (before.endsWith("end")) continue;
+    const dictionary = streamDictionary(before);
+    if (!/\/(FlateDecode|Fl)\b/.test(dictionary)) continue;
     const start = at + STREAM.length + (bytes[at + STREAM.length] === 0x0d ? 2 : 1);
     const end = findBytes(bytes, END_STREAM, start);
     if (end < 0) break;
