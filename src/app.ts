@@ -8,6 +8,7 @@ import { apis } from "./apis";
 import type { AppEnv } from "./app-env";
 import { readConfig } from "./config";
 import { errorBody, handleError, handleValidationError } from "./errors";
+import { MAX_FILE_LABEL } from "./inputs/file-input";
 import { adminRoutes } from "./routes/admin";
 import { registerApiRoutes } from "./routes/apis";
 import { jobRoutes } from "./routes/jobs";
@@ -22,7 +23,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
     const maxSize = readConfig(c.env).maxRequestBytes;
     return bodyLimit({
       maxSize,
-      onError: (c) => c.json(errorBody(`Request body is larger than the limit of ${maxSize} bytes`), 413),
+      onError: (c) =>
+        c.json(errorBody(`Request body is larger than the limit of ${maxSize} bytes; send large files by URL (up to ${MAX_FILE_LABEL}) instead of as base64`), 413),
     })(c, next);
   });
 

@@ -7,7 +7,11 @@ import type { ApiDefinition } from "./apis/define";
 import { parseDevHosts } from "./inputs/url-guard";
 
 export interface Config {
-  /** MAX_REQUEST_BYTES: bodies past it get 413 before they are parsed (a 50 MB file as base64, plus JSON). */
+  /**
+   * MAX_REQUEST_BYTES: bodies past it get 413 before they are parsed. A JSON body is held as text, then as the
+   * strings it parses into, then as the bytes its base64 decodes to: a 58.7 MiB body needed a 192 MB V8 heap, a
+   * 16 MiB one 96 MB (`npm run bench:limits`). 16 MiB carries a file of about 12 MB as base64.
+   */
   maxRequestBytes: number;
   webhookTimeoutMs: number;
   webhookRetryDelaysSeconds: number[];
@@ -41,7 +45,7 @@ function delayList(value: unknown, fallback: number[]): number[] {
     : fallback;
 }
 
-const DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024;
+const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 const cache = new WeakMap<object, Config>();
 

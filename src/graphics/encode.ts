@@ -1,9 +1,9 @@
 /**
- * RGBA pixels → the requested file format. PNG is encoded in pure JS; the other encoders (a wasm build of
+ * RGBA pixels → the requested file format. PNG is encoded in pure JS, a row at a time (`png.ts`); the other encoders (a wasm build of
  * photon for JPEG and WebP, libavif through @jsquash/avif, gifenc, UTIF) are imported lazily so that requests,
  * and tests, that never ask for them do not load them.
  */
-import { encode as encodePng } from "fast-png";
+import { encodePngStreaming } from "./png";
 
 /** Formats with a maintained encoder that runs in Workers. */
 export const ENCODABLE_FORMATS = ["png", "jpeg", "webp", "gif", "tiff", "avif"] as const;
@@ -37,7 +37,7 @@ export interface EncodedImage {
 export async function encodeImage(pixels: Uint8Array, width: number, height: number, format: EncodableFormat): Promise<EncodedImage> {
   switch (format) {
     case "png":
-      return { bytes: encodePng({ width, height, data: pixels, channels: 4, depth: 8 }), mimeType: "image/png" };
+      return { bytes: encodePngStreaming(pixels, width, height), mimeType: "image/png" };
     case "jpeg":
     case "webp": {
       const { PhotonImage } = await import("@cf-wasm/photon");

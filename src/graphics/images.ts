@@ -1,12 +1,13 @@
 /**
- * Raster and SVG images → a data URI every part of the pipeline reads. SVG passes through; raster inputs are
- * decoded and re-encoded as PNG by photon, which both checks them (a corrupt file is a 422 naming the input) and
- * turns WebP and GIF into something satori and resvg read.
+ * Raster and SVG images → an image of the render's ImageStore (a placeholder satori lays out, the file resvg
+ * draws). SVG passes through; raster inputs are decoded by photon, which checks them (a corrupt file is a 422
+ * naming the input) and gives their size; PNG, JPEG and GIF files then go to resvg as they are, WebP (which resvg
+ * does not read) as the PNG photon makes of it.
  */
-import { encodeBase64 } from "../base64";
 import { ApiError } from "../errors";
 import { MAX_IMAGE_PIXELS } from "../budgets";
 import { imageDimensions, sniffFormat } from "../inputs/sniff";
+import type { ImageStore } from "./svg";
 
 function isSvg(bytes: Uint8Array): boolean {
   try {
@@ -16,9 +17,10 @@ function isSvg(bytes: Uint8Array): boolean {
   }
 }
 
-export async function imageDataUri(bytes: Uint8Array, where: string): Promise<string> {
+/** The image as a placeholder of `store`, or a 422 naming `where`. */
+export async function loadImage(bytes: Uint8Array, where: string, store: ImageStore): Promise<string> {
   if (isSvg(bytes)) {
-    return `data:image/svg+xml;base64,${encodeBase64(bytes)}`;
+    return store.svg(new TextDecoder().decode(bytes));
   }
   // Checked from the header, before anything decodes it: a 15 KB PNG can hold 11000 × 11000 pixels (484 MB).
   const size = imageDimensions(bytes);
@@ -33,7 +35,9 @@ export async function imageDataUri(bytes: Uint8Array, where: string): Promise<st
     throw new ApiError(422, `${where}: the image could not be decoded (PNG, JPEG, WebP, GIF or SVG expected)`);
   }
   try {
-    return `data:image/png;base64,${encodeBase64(image.get_bytes())}`;
+    const format = sniffFormat(bytes, "");
+    const file = format === "png" || format === "jpeg" || format === "gif" ? bytes : image.get_bytes();
+    return store.raster(file, image.get_width(), image.get_height());
   } finally {
     image.free();
   }

@@ -27,7 +27,7 @@ export interface FetchRequest {
   fetchOptions?: FetchOptions;
   /** Bodies longer than this are refused while they stream in. */
   maxBytes: number;
-  /** Said in the size error: "50 MB". */
+  /** Said in the size error: "20 MB". */
   maxBytesLabel: string;
 }
 

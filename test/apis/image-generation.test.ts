@@ -175,7 +175,7 @@ describe("validation: every bad field is a 400 that names it, and nothing is cha
     });
     const res = await fetchWithEnv(request, { MAX_REQUEST_BYTES: "4096" });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ success: false, error: "Request body is larger than the limit of 4096 bytes" });
+    expect(await res.json()).toEqual({ success: false, error: "Request body is larger than the limit of 4096 bytes; send large files by URL (up to 20 MB) instead of as base64" });
     expect(await balanceOf(account.accountId)).toBe(10);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The pixel budget, through the real path: a canvas over 8,388,608 pixels is a 400, an image input whose header
+ * The pixel budget, through the real path: a canvas over 4,194,304 pixels is a 400, an image input whose header
  * says more is a 422 naming the layer before anything decodes it, and auto-scaling long text stays bounded.
  */
 import { PhotonImage } from "@cf-wasm/photon";
@@ -50,7 +50,7 @@ describe("the pixel budget", () => {
       body: { dimensions: { width_in_px: 10, height_in_px: 10 }, layers: [{ index: 0, type: "image", file: { type: "base64", base64: b64(claimedPng(11_000, 11_000)) } }] },
     });
     expect(res.status).toBe(422);
-    expect(res.body.error).toBe("layers.0 (image): the image is 11000 × 11000 pixels; at most 8388608 pixels are decoded");
+    expect(res.body.error).toBe("layers.0 (image): the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
     expect(await balanceOf(account.accountId)).toBe(10);
   });
 
@@ -61,18 +61,26 @@ describe("the pixel budget", () => {
       body: { dimensions: { width_in_px: 8192, height_in_px: 4882 }, layers: [{ index: 0, type: "solid-color", hex_color: "#FFFFFF" }] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe("dimensions: canvas is 39993344 pixels; at most 8388608 are allowed");
+    expect(res.body.error).toBe("dimensions: canvas is 39993344 pixels; at most 4194304 are allowed");
     expect(await balanceOf(account.accountId)).toBe(10);
   });
 
-  it("renders a 4K UHD canvas", async () => {
+  it("refuses a 4K UHD canvas (8,294,400 pixels) with a 400, and renders a 2560 × 1600 one", async () => {
+    const uhd = await createAccount(10);
+    const refused = await callJson("/image-generation/v1/generate", {
+      key: uhd.apiKey,
+      body: { dimensions: { width_in_px: 3840, height_in_px: 2160 }, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe("dimensions: canvas is 8294400 pixels; at most 4194304 are allowed");
+    expect(await balanceOf(uhd.accountId)).toBe(10);
     const account = await createAccount(10);
     const res = await callJson("/image-generation/v1/generate", {
       key: account.apiKey,
-      body: { dimensions: { width_in_px: 3840, height_in_px: 2160 }, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }], output_format: "jpeg" },
+      body: { dimensions: { width_in_px: 2560, height_in_px: 1600 }, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }], output_format: "jpeg" },
     });
     expect(res.status).toBe(200);
-    expect(jpeg.decode(Uint8Array.from(atob(res.body.data.buffer), (c) => c.charCodeAt(0))).width).toBe(3840);
+    expect(jpeg.decode(Uint8Array.from(atob(res.body.data.buffer), (c) => c.charCodeAt(0))).width).toBe(2560);
   });
 
   it("auto-scales 10,000 characters of text into its box", async () => {

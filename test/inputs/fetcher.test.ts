@@ -110,17 +110,17 @@ describe("the size cap", () => {
     );
     const res = await callJson(EXTRACT, { key: account.apiKey, body: extractUrl(source.url) });
     expect(res.status).toBe(422);
-    expect(res.body.error).toBe(`files.0 (remote.txt): the file at ${source.url} is larger than 50 MB`);
-    expect(pulled).toBeLessThan(60);
+    expect(res.body.error).toBe(`files.0 (remote.txt): the file at ${source.url} is larger than 20 MB`);
+    expect(pulled).toBeLessThan(25); // 1 MiB chunks: the cap is 20 MB
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 
   it("refuses a declared Content-Length over the cap without reading the body", async () => {
     const account = await createAccount(5);
-    const source = createReceiver(() => new Response("small", { headers: { "Content-Length": String(51 * 1024 * 1024) } }));
+    const source = createReceiver(() => new Response("small", { headers: { "Content-Length": String(21 * 1024 * 1024) } }));
     const res = await callJson(EXTRACT, { key: account.apiKey, body: extractUrl(source.url) });
     expect(res.status).toBe(422);
-    expect(res.body.error).toContain("is larger than 50 MB");
+    expect(res.body.error).toContain("is larger than 20 MB");
   });
 });
 

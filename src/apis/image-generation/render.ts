@@ -4,33 +4,34 @@
  * **bold** and *italic* can sit on one line. Everything that needs loading (images, custom fonts, the barcode
  * encoder) is loaded before the tree is built, so building it is synchronous and its failures name the layer.
  */
-import { encodeBase64, svgDataUri } from "../../base64";
 import { MAX_AUTO_SCALE_PASSES } from "../../budgets";
 import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "../../graphics/codes";
 import { cssColor } from "../../graphics/colors";
 import { createFontSet, FONT_WEIGHTS, loadCustomFonts } from "../../graphics/fonts";
 import { encodeImage } from "../../graphics/encode";
-import { imageDataUri } from "../../graphics/images";
-import { layoutSvg, rasterizeSvg, svgHeight, type Element, type RasterImage } from "../../graphics/svg";
+import { loadImage } from "../../graphics/images";
+import { ImageStore, layoutSvg, rasterizeSvg, svgHeight, type Element, type RasterImage } from "../../graphics/svg";
 import { readFileInput } from "../../inputs/file-input";
 import type { ProcessDeps } from "../define";
 import type { GenerateImageRequest, Layer, LayoutLayer } from "./schema";
 
 interface BuildContext {
   paths: Map<Layer, string>;
-  /** Image layers' inputs, and text layers with a fixed box pre-rendered: both as data URIs. */
+  /** Image layers' inputs, and text layers and layouts with a fixed box pre-rendered: placeholders of `store`. */
   images: Map<Layer, string>;
+  store: ImageStore;
   fontSizes: Map<Layer, number>;
   family: (name: string) => string;
   barcodes: BarcodeEncoder | null;
 }
 
 export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RasterImage> {
-  return rasterizeSvg(await layersToSvg(input, deps));
+  const { svg, images } = await layersToSvg(input, deps);
+  return rasterizeSvg(svg, images);
 }
 
-/** The request as one SVG document (every glyph a path), before rasterising. */
-export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps): Promise<string> {
+/** The request as one SVG document (every glyph a path), before rasterising, with the images it places. */
+export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps): Promise<{ svg: string; images: ImageStore }> {
   const { width_in_px: width, height_in_px: height } = input.dimensions;
   const paths = new Map<Layer, string>();
   walk(input.layers, "layers", paths);
@@ -41,16 +42,17 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
     loadCustomFonts(input.fonts ?? [], deps.fetcher).then((custom) => createFontSet(custom, textFamilies, deps.assets)),
     all.some((layer) => layer.type === "barcode") ? loadBarcodeEncoder() : Promise.resolve(null),
   ]);
+  const store = new ImageStore();
   const images = new Map<Layer, string>();
   await Promise.all(
     all.map(async (layer) => {
       if (layer.type === "image") {
         const where = `${paths.get(layer)!} (image)`;
-        images.set(layer, await imageDataUri(await readFileInput(layer.file, where, deps.fetcher), where));
+        images.set(layer, await loadImage(await readFileInput(layer.file, where, deps.fetcher), where, store));
       }
     }),
   );
-  const ctx: BuildContext = { paths, images, fontSizes: new Map(), family: fonts.family, barcodes };
+  const ctx: BuildContext = { paths, images, store, fontSizes: new Map(), family: fonts.family, barcodes };
   const layout = (element: Element, box: { width: number; height?: number }) => layoutSvg(element, box, fonts.fonts);
   const measure = async (element: Element, boxWidth: number) => svgHeight(await layout(element, { width: boxWidth }));
   for (const layer of all) {
@@ -72,15 +74,15 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
     }
     const own = { display: "flex", width: boxWidth, height: boxHeight };
     if (layer.type === "text") {
-      ctx.images.set(layer, svgDataUri(await layout(textElement(layer, own, ctx), { width: boxWidth, height: boxHeight })));
+      ctx.images.set(layer, store.svg(await layout(textElement(layer, own, ctx), { width: boxWidth, height: boxHeight }), { width: boxWidth, height: boxHeight }));
       continue;
     }
     // resvg does not draw images inside an SVG that is itself an image, and a layout's children (text boxes,
     // codes, SVG inputs) are such images: the layout is rasterised here and embedded as a PNG.
     const svg = await layout(layoutElement(layer, own, ctx, { width: boxWidth, height: boxHeight }), { width: boxWidth, height: boxHeight });
-    const raster = await rasterizeSvg(svg);
+    const raster = await rasterizeSvg(svg, store);
     const png = await encodeImage(raster.pixels, raster.width, raster.height, "png");
-    ctx.images.set(layer, `data:image/png;base64,${encodeBase64(png.bytes)}`);
+    ctx.images.set(layer, store.raster(png.bytes, raster.width, raster.height));
   }
 
   const root: Element = {
@@ -90,7 +92,7 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
       children: byIndex(input.layers).map((layer) => layerElement(layer, ctx, { absolute: true, canvas: { width, height } })),
     },
   };
-  return layout(root, { width, height });
+  return { svg: await layout(root, { width, height }), images: store };
 }
 
 function walk(layers: readonly Layer[], prefix: string, paths: Map<Layer, string>): void {
@@ -224,10 +226,10 @@ function layerElement(layer: Layer, ctx: BuildContext, placement: Placement): El
         },
       };
     case "qr-code":
-      return codeElement(base, layer.background_hex_color, qrCodeSvg(layer.value, codeColors(layer)), pxWidth, pxHeight);
+      return codeElement(ctx, base, layer.background_hex_color, qrCodeSvg(layer.value, codeColors(layer)), pxWidth, pxHeight);
     case "barcode": {
       const svg = barcodeSvg(ctx.barcodes!, layer.value, layer.format, codeColors(layer), `${ctx.paths.get(layer)!} (barcode)`);
-      return codeElement(base, layer.background_hex_color, svg, pxWidth, pxHeight);
+      return codeElement(ctx, base, layer.background_hex_color, svg, pxWidth, pxHeight);
     }
     case "layout":
       return prerenderedElement(ctx.images.get(layer), base, pxWidth, pxHeight) ?? layoutElement(layer, base, ctx, { width: pxWidth, height: pxHeight });
@@ -246,7 +248,7 @@ function prerenderedElement(src: string | undefined, base: Record<string, unknow
   return { type: "div", props: { style: base, children: { type: "img", props: { src, width, height, style: { width: "100%", height: "100%" } } } } };
 }
 
-function codeElement(base: Record<string, unknown>, background: string, svg: string, width?: number, height?: number): Element {
+function codeElement(ctx: BuildContext, base: Record<string, unknown>, background: string, svg: string, width?: number, height?: number): Element {
   return {
     type: "div",
     props: {
@@ -254,7 +256,7 @@ function codeElement(base: Record<string, unknown>, background: string, svg: str
       children: {
         type: "img",
         props: {
-          src: svgDataUri(svg),
+          src: ctx.store.svg(svg),
           ...(width !== undefined ? { width: Math.min(width, height ?? width) } : {}),
           ...(height !== undefined ? { height: Math.min(height, width ?? height) } : {}),
           style: { objectFit: "contain", width: "100%", height: "100%" },

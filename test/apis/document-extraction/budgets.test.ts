@@ -60,7 +60,7 @@ describe("extraction budgets", () => {
 });
 
 describe("the PDF stream budget", () => {
-  async function pdfWithStreamOf(bytes: number): Promise<Uint8Array> {
+  async function pdfWithStreamOf(bytes: number, extra: Record<string, unknown> = {}): Promise<Uint8Array> {
     const { PDFDocument, PDFName } = await import("pdf-lib");
     const { zlibSync } = await import("fflate");
     const document = await PDFDocument.create();
@@ -68,7 +68,7 @@ describe("the PDF stream budget", () => {
     const compressed = zlibSync(new Uint8Array(bytes).fill(0x20), { level: 9 });
     const stream = document.context.flateStream(compressed, {});
     // Already compressed: say so instead of compressing again.
-    const raw = document.context.stream(compressed, { Filter: "FlateDecode", Length: compressed.length });
+    const raw = document.context.stream(compressed, { Filter: "FlateDecode", ...extra, Length: compressed.length });
     page.node.set(PDFName.of("Contents"), document.context.register(raw));
     void stream;
     return document.save({ useObjectStreams: false });
@@ -82,7 +82,19 @@ describe("the PDF stream budget", () => {
     pdf.forEach((byte) => (binary += String.fromCharCode(byte)));
     const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "bomb.pdf", base64: btoa(binary) }], schema: TOTAL } });
     expect(res.status, res.body.error).toBe(400);
-    expect(res.body.error).toBe("files.0: bomb.pdf: the PDF's compressed streams inflate past 64 MiB");
+    expect(res.body.error).toBe("files.0: bomb.pdf: the PDF's compressed streams inflate past 16 MiB");
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("counts a stream whose dictionary nests another one after its filter (/DecodeParms << … >>)", async () => {
+    const account = await createAccount(5);
+    const pdf = await pdfWithStreamOf(80 * 1024 * 1024, { DecodeParms: { Columns: 1 } });
+    expect(new TextDecoder("latin1").decode(pdf)).toMatch(/\/Filter \/FlateDecode\s*\/DecodeParms <</);
+    let binary = "";
+    pdf.forEach((byte) => (binary += String.fromCharCode(byte)));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "nested.pdf", base64: btoa(binary) }], schema: TOTAL } });
+    expect(res.status, res.body.error).toBe(400);
+    expect(res.body.error).toBe("files.0: nested.pdf: the PDF's compressed streams inflate past 16 MiB");
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 
@@ -116,7 +128,7 @@ const bytesB64 = (bytes: Uint8Array) => {
 
 describe("the abuse review's inputs, through the route", () => {
   it.each([
-    ["a DOCX whose document.xml inflates to 300 MB", "bomb.docx", async () => bytesB64(await docxDeclaring(300 * 1024 * 1024)), "bomb.docx: word/document.xml inflates past the decompression budget (16 MiB a part, 32 MiB in all)"],
+    ["a DOCX whose document.xml inflates to 300 MB", "bomb.docx", async () => bytesB64(await docxDeclaring(300 * 1024 * 1024)), "bomb.docx: word/document.xml inflates past the decompression budget (8 MiB a part, 16 MiB in all)"],
     ["JSON nested 20,000 deep", "deep.json", async () => b64(`${"[".repeat(20_000)}1${"]".repeat(20_000)}`), "deep.json: the file nests deeper than 512 levels"],
     ["XML nested 5,000 deep", "deep.xml", async () => b64(`<?xml version="1.0"?>${"<a>".repeat(5_000)}x${"</a>".repeat(5_000)}`), "deep.xml: the file nests deeper than 512 levels"],
     ["HTML with 60,000 nested tables", "nested.html", async () => b64(`<html><body>${"<table><tr><td>".repeat(60_000)}x${"</td></tr></table>".repeat(60_000)}</body></html>`), "nested.html: the file nests deeper than 512 levels"],
@@ -140,12 +152,25 @@ describe("the abuse review's inputs, through the route", () => {
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 
-  it("refuses a 44 MiB text file fetched from a URL: 422, refunded", async () => {
+  it("refuses a 44 MiB text file: as base64 a 413 (the body limit), from a URL a 422 (the file limit); nothing charged", async () => {
     const account = await createAccount(5);
-    const source = createReceiver(() => new Response(new Uint8Array(44 * 1024 * 1024).fill(0x61)));
-    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "url", url: source.url, name: "huge.txt" }], schema: TOTAL } });
+    const text = "a".repeat(44 * 1024 * 1024);
+    const sent = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "huge.txt", base64: btoa(text) }], schema: TOTAL } });
+    expect(sent.status).toBe(413);
+    expect(sent.body.error).toBe("Request body is larger than the limit of 16777216 bytes; send large files by URL (up to 20 MB) instead of as base64");
+    const source = createReceiver(() => new Response(text));
+    const fetched = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "url", url: source.url, name: "huge.txt" }], schema: TOTAL } });
+    expect(fetched.status).toBe(422);
+    expect(fetched.body.error).toBe(`files.0 (huge.txt): the file at ${source.url} is larger than 20 MB`);
+    expect(await balanceOf(account.accountId)).toBe(5);
+  });
+
+  it("refuses a 19 MiB text file fetched from a URL by the text limit: 422, refunded", async () => {
+    const account = await createAccount(5);
+    const source = createReceiver(() => new Response(new Uint8Array(19 * 1024 * 1024).fill(0x61)));
+    const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "url", url: source.url, name: "big.txt" }], schema: TOTAL } });
     expect(res.status).toBe(422);
-    expect(res.body.error).toBe("huge.txt: text files may be at most 5.0 MiB; this one is 44.0 MiB");
+    expect(res.body.error).toBe("big.txt: text files may be at most 5.0 MiB; this one is 19.0 MiB");
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 
