@@ -168,7 +168,11 @@ async function measure(path, body, reference, heapMib) {
     await sleep(500);
     // Per process: its resident memory before, and its peak (sampled, and the kernel's high-water mark).
     const before = pids.map((pid) => statusKib(pid, "VmRSS"));
-    for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM to the current RSS
+    try {
+      for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM to the current RSS
+    } catch {
+      return { ok: false, status: "the Worker died on the small request" };
+    }
     const peaks = [...before];
     const sampler = setInterval(() => pids.forEach((pid, i) => (peaks[i] = Math.max(peaks[i], statusKib(pid, "VmRSS")))), 5);
     const run = await timed(stack, apiKey, path, body.replaceAll("{{RECEIVER}}", stack.receiver.url("").replace(/\/$/, "")));

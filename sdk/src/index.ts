@@ -10,6 +10,8 @@ import {
   type DocumentExtractionRequest,
   type ImageGenerationData,
   type ImageGenerationRequest,
+  type ImageTransformationData,
+  type ImageTransformationRequest,
   type Job,
   type Me,
   type WebhookPayload,
@@ -86,6 +88,16 @@ export class Lamina {
   /** Accepts an image job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
   async generateImageAsync(request: Async<ImageGenerationRequest>): Promise<AsyncAccepted> {
     return this.#post<AsyncAccepted>(API_PATHS.ImageGeneration, request);
+  }
+
+  /** Transforms an image with 1–30 operations in order; the result's bytes are decoded. */
+  async transformImage(request: Sync<ImageTransformationRequest>): Promise<Decoded<ImageTransformationData>> {
+    return decodeData(await this.#post<{ data: ImageTransformationData }>(API_PATHS.ImageTransformation, request));
+  }
+
+  /** Accepts an image transformation job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
+  async transformImageAsync(request: Async<ImageTransformationRequest>): Promise<AsyncAccepted> {
+    return this.#post<AsyncAccepted>(API_PATHS.ImageTransformation, request);
   }
 
   /**

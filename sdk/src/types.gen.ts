@@ -21,8 +21,14 @@ export type WebhookPayload =
       data: ExtractionResult;
     }
   | {
+      success: true;
+      api: "image_transformation";
+      job_id: string;
+      data: BinaryResult;
+    }
+  | {
       success: false;
-      api: "image_generation" | "document_extraction";
+      api: "image_generation" | "document_extraction" | "image_transformation";
       job_id: string;
       error: {
         message: string;
@@ -535,6 +541,35 @@ export type ExtractionField =
       source_field_names: string[];
       unit?: string;
     };
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation".
+ */
+export type TransformOperation =
+  | TransformOperationResize
+  | TransformOperationCrop
+  | TransformOperationExtend
+  | TransformOperationTrim
+  | TransformOperationRotate
+  | TransformOperationFlip
+  | TransformOperationFlop
+  | TransformOperationBlur
+  | TransformOperationSharpen
+  | TransformOperationModulate
+  | TransformOperationTint
+  | TransformOperationGrayscale
+  | TransformOperationInvertColors
+  | TransformOperationAutoContrast
+  | TransformOperationGamma
+  | TransformOperationRemoveTransparency
+  | TransformOperationThreshold
+  | TransformOperationDenoise
+  | TransformOperationOpacity
+  | TransformOperationConvert
+  | TransformOperationUpscale
+  | TransformOperationSmartCrop
+  | TransformOperationCompressToSize
+  | TransformOperationRemoveBackground;
 
 export interface LaminaSchemas {
   WebhookPayload?: WebhookPayload;
@@ -552,11 +587,37 @@ export interface LaminaSchemas {
   FontDefinition?: FontDefinition;
   ExtractionSchema?: ExtractionSchema;
   ExtractionField?: ExtractionField;
+  TransformOperation?: TransformOperation;
+  TransformOperation_resize?: TransformOperationResize;
+  TransformOperation_crop?: TransformOperationCrop;
+  TransformOperation_extend?: TransformOperationExtend;
+  TransformOperation_trim?: TransformOperationTrim;
+  TransformOperation_rotate?: TransformOperationRotate;
+  TransformOperation_flip?: TransformOperationFlip;
+  TransformOperation_flop?: TransformOperationFlop;
+  TransformOperation_blur?: TransformOperationBlur;
+  TransformOperation_sharpen?: TransformOperationSharpen;
+  TransformOperation_modulate?: TransformOperationModulate;
+  TransformOperation_tint?: TransformOperationTint;
+  TransformOperation_grayscale?: TransformOperationGrayscale;
+  TransformOperation_invert_colors?: TransformOperationInvertColors;
+  TransformOperation_auto_contrast?: TransformOperationAutoContrast;
+  TransformOperation_gamma?: TransformOperationGamma;
+  TransformOperation_remove_transparency?: TransformOperationRemoveTransparency;
+  TransformOperation_threshold?: TransformOperationThreshold;
+  TransformOperation_denoise?: TransformOperationDenoise;
+  TransformOperation_opacity?: TransformOperationOpacity;
+  TransformOperation_convert?: TransformOperationConvert;
+  TransformOperation_upscale?: TransformOperationUpscale;
+  TransformOperation_smart_crop?: TransformOperationSmartCrop;
+  TransformOperation_compress_to_size?: TransformOperationCompressToSize;
+  TransformOperation_remove_background?: TransformOperationRemoveBackground;
   Me?: Me;
   Job?: Job;
   WebhookSecret?: WebhookSecret;
   ImageGenerationRequest?: ImageGenerationRequest;
   DocumentExtractionRequest?: DocumentExtractionRequest;
+  ImageTransformationRequest?: ImageTransformationRequest;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -712,6 +773,256 @@ export interface ExtractionSchema {
   fields: ExtractionField[];
 }
 /**
+ * `fill`: exactly this size, aspect ignored; `cover`: this size, cropped at the centre; `contain`: this size, letterboxed (transparent where the format has alpha, else black); `inside`: within it, aspect kept; `outside`: covering it, aspect kept.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_resize".
+ */
+export interface TransformOperationResize {
+  type: "resize";
+  width_in_px: number;
+  height_in_px: number;
+  fit: "cover" | "contain" | "fill" | "inside" | "outside";
+}
+/**
+ * A rectangle of the image; one reaching outside it is a 422.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_crop".
+ */
+export interface TransformOperationCrop {
+  type: "crop";
+  left_in_px: number;
+  top_in_px: number;
+  width_in_px: number;
+  height_in_px: number;
+}
+/**
+ * Adds a border of `hex_color`.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_extend".
+ */
+export interface TransformOperationExtend {
+  type: "extend";
+  top_in_px: number;
+  bottom_in_px: number;
+  left_in_px: number;
+  right_in_px: number;
+  hex_color: string;
+}
+/**
+ * Removes a border whose colour is within `threshold` (0–255, per channel) of the top-left pixel's.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_trim".
+ */
+export interface TransformOperationTrim {
+  type: "trim";
+  threshold: number;
+}
+/**
+ * Clockwise for positive angles. Multiples of 90 are exact; other angles enlarge the canvas and fill the corners with `hex_color` (default black, or transparent where the format has alpha).
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_rotate".
+ */
+export interface TransformOperationRotate {
+  type: "rotate";
+  angle_in_degrees: number;
+  hex_color?: string;
+}
+/**
+ * Mirrors top ↔ bottom.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_flip".
+ */
+export interface TransformOperationFlip {
+  type: "flip";
+}
+/**
+ * Mirrors left ↔ right.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_flop".
+ */
+export interface TransformOperationFlop {
+  type: "flop";
+}
+/**
+ * Gaussian blur of standard deviation `sigma` pixels.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_blur".
+ */
+export interface TransformOperationBlur {
+  type: "blur";
+  sigma: number;
+}
+/**
+ * Unsharp mask: the image plus its difference from a gaussian blur of `sigma`.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_sharpen".
+ */
+export interface TransformOperationSharpen {
+  type: "sharpen";
+  sigma: number;
+}
+/**
+ * Multiplies brightness and saturation (1 = unchanged) and turns the hue by `hue` degrees; at least one of them.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_modulate".
+ */
+export interface TransformOperationModulate {
+  type: "modulate";
+  brightness?: number;
+  saturation?: number;
+  hue?: number;
+}
+/**
+ * Keeps each pixel's luminance and gives it the colour's hue and saturation.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_tint".
+ */
+export interface TransformOperationTint {
+  type: "tint";
+  hex_color: string;
+}
+/**
+ * Luminance only (Rec. 709 weights).
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_grayscale".
+ */
+export interface TransformOperationGrayscale {
+  type: "grayscale";
+}
+/**
+ * 255 minus each colour channel; alpha kept.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_invert_colors".
+ */
+export interface TransformOperationInvertColors {
+  type: "invert_colors";
+}
+/**
+ * Stretches each channel to the full 0–255 range (0.5% of the darkest and lightest pixels clipped).
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_auto_contrast".
+ */
+export interface TransformOperationAutoContrast {
+  type: "auto_contrast";
+}
+/**
+ * Each channel to the power 1/`gamma` (above 1 brightens).
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_gamma".
+ */
+export interface TransformOperationGamma {
+  type: "gamma";
+  gamma: number;
+}
+/**
+ * Flattens the image onto `hex_color`; the result is opaque.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_remove_transparency".
+ */
+export interface TransformOperationRemoveTransparency {
+  type: "remove_transparency";
+  hex_color: string;
+}
+/**
+ * Pixels at or above `value` become white, others black; per channel when `is_grayscale` is false.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_threshold".
+ */
+export interface TransformOperationThreshold {
+  type: "threshold";
+  value: number;
+  is_grayscale?: boolean;
+}
+/**
+ * Median filter over a `size` × `size` window (odd sizes are centred).
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_denoise".
+ */
+export interface TransformOperationDenoise {
+  type: "denoise";
+  size: number;
+}
+/**
+ * Multiplies alpha by the percentage.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_opacity".
+ */
+export interface TransformOperationOpacity {
+  type: "opacity";
+  opacity_in_percent: number;
+}
+/**
+ * The output format (and quality, for JPEG, WebP and AVIF). HEIF is refused: no HEIF encoder runs in Workers.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_convert".
+ */
+export interface TransformOperationConvert {
+  type: "convert";
+  format: "png" | "jpeg" | "webp" | "avif" | "heif";
+  quality?: number;
+}
+/**
+ * Enlarges by 2, 3 or 4 with Lanczos-3 resampling.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_upscale".
+ */
+export interface TransformOperationUpscale {
+  type: "upscale";
+  factor: 2 | 3 | 4;
+}
+/**
+ * Crops to this size where the picture is busiest (edges, skin tones, saturation: a heuristic, after smartcrop.js); a featureless image is cropped at the centre.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_smart_crop".
+ */
+export interface TransformOperationSmartCrop {
+  type: "smart_crop";
+  width_in_px: number;
+  height_in_px: number;
+}
+/**
+ * The highest quality, then the largest size, whose file fits; impossible is a 422.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_compress_to_size".
+ */
+export interface TransformOperationCompressToSize {
+  type: "compress_to_size";
+  max_file_size_in_bytes: number;
+}
+/**
+ * Makes a uniform background that touches the borders transparent (or `background_hex_color`). A heuristic for product shots and scans, not a segmentation model.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "TransformOperation_remove_background".
+ */
+export interface TransformOperationRemoveBackground {
+  type: "remove_background";
+  background_hex_color?: string;
+}
+/**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
  * via the `definition` "Me".
  */
@@ -796,12 +1107,30 @@ export interface DocumentExtractionRequest {
    */
   webhook_url?: string;
 }
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "ImageTransformationRequest".
+ */
+export interface ImageTransformationRequest {
+  file: FileInput;
+  /**
+   * @minItems 1
+   * @maxItems 30
+   */
+  operations: TransformOperation[];
+  /**
+   * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
+   */
+  webhook_url?: string;
+}
 
 export type ImageGenerationData = BinaryResult;
 export type DocumentExtractionData = ExtractionResult;
+export type ImageTransformationData = BinaryResult;
 
 /** The path of each API's route, by type name. */
 export const API_PATHS = {
   ImageGeneration: "/image-generation/v1/generate",
   DocumentExtraction: "/document-extraction/v1/extract",
+  ImageTransformation: "/image-transformation/v1/transform",
 } as const;

@@ -29,22 +29,55 @@ function loadAvifEncoder() {
   return avifEncoder;
 }
 
+let webpEncoder: Promise<{ encode(data: Uint8ClampedArray, width: number, height: number, options: Record<string, number>): Uint8Array | null }> | undefined;
+
+/** libwebp (lossy, with a quality), its SIMD build's wasm handed over as a module. */
+function loadWebpEncoder() {
+  webpEncoder ??= Promise.all([
+    import("@jsquash/webp/codec/enc/webp_enc_simd.js"),
+    import("@jsquash/webp/codec/enc/webp_enc_simd.wasm"),
+    import("@jsquash/webp/meta.js"),
+    import("@jsquash/webp/utils.js"),
+  ])
+    .then(async ([glue, wasm, meta, utils]) => {
+      const module = await utils.initEmscriptenModule(glue.default, wasm.default);
+      return { encode: (data: Uint8ClampedArray, width: number, height: number, options: Record<string, number>) => module.encode(data, width, height, { ...meta.defaultOptions, ...options }) };
+    })
+    .catch((err) => {
+      webpEncoder = undefined;
+      throw err;
+    });
+  return webpEncoder;
+}
+
+/** How to encode: `quality` (1–100) for the lossy formats; without it JPEG is 90, WebP lossless, AVIF 60. */
+export interface EncodeOptions {
+  quality?: number;
+}
+
 export interface EncodedImage {
   bytes: Uint8Array;
   mimeType: string;
 }
 
-export async function encodeImage(pixels: Uint8Array, width: number, height: number, format: EncodableFormat): Promise<EncodedImage> {
+export async function encodeImage(pixels: Uint8Array, width: number, height: number, format: EncodableFormat, options: EncodeOptions = {}): Promise<EncodedImage> {
   switch (format) {
     case "png":
       return { bytes: encodePngStreaming(pixels, width, height), mimeType: "image/png" };
-    case "jpeg":
-    case "webp": {
+    case "webp":
+      if (options.quality !== undefined) {
+        const encoder = await loadWebpEncoder();
+        const bytes = encoder.encode(new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.byteLength), width, height, { quality: options.quality });
+        if (!bytes) throw new Error("libwebp could not encode the image");
+        return { bytes: new Uint8Array(bytes), mimeType: "image/webp" };
+      }
+    // falls through: lossless WebP comes from photon
+    case "jpeg": {
       const { PhotonImage } = await import("@cf-wasm/photon");
       // JPEG has no alpha channel: transparent areas are flattened onto white rather than turning black.
       const image = new PhotonImage(format === "jpeg" ? flattenOnWhite(pixels) : pixels, width, height);
       try {
-        const bytes = format === "jpeg" ? image.get_bytes_jpeg(JPEG_QUALITY) : image.get_bytes_webp();
+        const bytes = format === "jpeg" ? image.get_bytes_jpeg(options.quality ?? JPEG_QUALITY) : image.get_bytes_webp();
         return { bytes, mimeType: `image/${format}` };
       } finally {
         image.free();
@@ -64,7 +97,7 @@ export async function encodeImage(pixels: Uint8Array, width: number, height: num
     case "avif": {
       const encode = await loadAvifEncoder();
       const data = new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-      const buffer = await encode({ data, width, height, colorSpace: "srgb" } as unknown as Parameters<typeof encode>[0], AVIF_OPTIONS);
+      const buffer = await encode({ data, width, height, colorSpace: "srgb" } as unknown as Parameters<typeof encode>[0], { ...AVIF_OPTIONS, ...(options.quality !== undefined ? { quality: options.quality } : {}) });
       return { bytes: new Uint8Array(buffer), mimeType: "image/avif" };
     }
     case "tiff": {

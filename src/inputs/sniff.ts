@@ -153,6 +153,19 @@ export function imageDimensions(bytes: Uint8Array): { width: number; height: num
     if (chunk === "VP8 ") return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
     return undefined;
   }
+  if (ascii(bytes, 4, 8) === "ftyp") {
+    // AVIF and HEIF: the image spatial extents ('ispe') of its items, in the metadata at the start; the largest is
+    // the picture (a grid's tiles are smaller than the grid).
+    let best: { width: number; height: number } | undefined;
+    const end = Math.min(bytes.length - 16, 1 << 16);
+    for (let at = 8; at < end; at++) {
+      if (bytes[at] === 0x69 && ascii(bytes, at, at + 4) === "ispe") {
+        const size = { width: view.getUint32(at + 8), height: view.getUint32(at + 12) };
+        if (!best || size.width * size.height > best.width * best.height) best = size;
+      }
+    }
+    return best;
+  }
   if (startsWith(bytes, 0xff, 0xd8)) {
     // Walk the segments to the first start-of-frame marker (C0–CF but C4, C8, CC).
     let offset = 2;

@@ -14,11 +14,13 @@ import {
   WebhookVerificationError,
   type DocumentExtractionRequest,
   type ImageGenerationRequest,
+  type ImageTransformationRequest,
   type WebhookPayload,
 } from "../../sdk/src/index";
 import { apis } from "../../src/apis";
 import type { ExtractDocumentRequest } from "../../src/apis/document-extraction/schema";
 import type { GenerateImageRequest } from "../../src/apis/image-generation/schema";
+import type { TransformImageRequest } from "../../src/apis/image-transformation/schema";
 import { signatureHeader } from "../../src/webhooks/sign";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
 import { SMALL_IMAGE, waitForJob } from "../helpers/jobs";
@@ -42,6 +44,7 @@ describe("generated from the server's schemas", () => {
     const expected: Record<string, string[]> = {
       image_generation: ["generateImage", "generateImageAsync"],
       document_extraction: ["extractDocument", "extractDocumentAsync"],
+      image_transformation: ["transformImage", "transformImageAsync"],
     };
     for (const api of apis) {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
@@ -58,6 +61,13 @@ describe("generated from the server's schemas", () => {
     const methods: Record<string, { method: string; check: (result: any) => void }> = {
       image_generation: { method: "generateImage", check: (result) => expect(decode(result.buffer).width).toBe(800) },
       document_extraction: { method: "extractDocument", check: (result) => expect(result.invoice_number.value).toBe("A-1") },
+      image_transformation: {
+        method: "transformImage",
+        check: (result) => {
+          expect(result.mime_type).toBe("image/webp");
+          expect(new TextDecoder().decode(result.buffer.subarray(8, 12))).toBe("WEBP");
+        },
+      },
     };
     for (const api of apis) {
       const { method, check } = methods[api.id]!;
@@ -71,6 +81,8 @@ describe("generated from the server's schemas", () => {
     // expectTypeOf cannot compare these discriminated unions member by member; an assignment can.
     const fits = (request: ExtractDocumentRequest): DocumentExtractionRequest => request;
     expect(fits).toBeTypeOf("function");
+    const transforms = (request: TransformImageRequest): ImageTransformationRequest => request;
+    expect(transforms).toBeTypeOf("function");
   });
 });
 

@@ -1,0 +1,125 @@
+/**
+ * Transforms one image: decode (src/graphics/decode.ts), run the operations in order on straight RGBA, encode.
+ * `convert` and `compress_to_size` say how the result is encoded, wherever they stand (the last of each
+ * counts); every other operation changes pixels, in order.
+ */
+import { ApiError } from "../../errors";
+import { decodeImage, type DecodableFormat } from "../../graphics/decode";
+import { encodeImage, type EncodableFormat, type EncodedImage } from "../../graphics/encode";
+import { resample, type Raster } from "../../graphics/raster";
+import { readFileInput } from "../../inputs/file-input";
+import type { ProcessDeps, ProcessResult } from "../define";
+import { removeUniformBackground, smartCrop } from "./heuristics";
+import { flatten, PIXEL_OPERATIONS, rgbaOf, type OperationContext } from "./operations";
+import type { TransformImageRequest, TransformOperation } from "./schema";
+
+/** The format a result is written in when no `convert` says otherwise: the input's (SVG becomes PNG). */
+const DEFAULT_OUTPUT: Record<DecodableFormat, EncodableFormat> = { png: "png", jpeg: "jpeg", webp: "webp", gif: "gif", avif: "avif", svg: "png" };
+const HAS_ALPHA = new Set<EncodableFormat>(["png", "webp", "gif", "avif", "tiff"]);
+const HAS_QUALITY = new Set<EncodableFormat>(["jpeg", "webp", "avif"]);
+
+interface Encoding {
+  format: EncodableFormat;
+  quality?: number;
+  maxBytes?: { bytes: number; where: string };
+}
+
+function planEncoding(operations: readonly TransformOperation[], input: DecodableFormat): Encoding {
+  const encoding: Encoding = { format: DEFAULT_OUTPUT[input] };
+  operations.forEach((operation, i) => {
+    if (operation.type === "convert") {
+      // heif never gets here: refused at validation.
+      encoding.format = operation.format as EncodableFormat;
+      encoding.quality = operation.quality;
+    } else if (operation.type === "compress_to_size") {
+      encoding.maxBytes = { bytes: operation.max_file_size_in_bytes, where: `operations.${i} (compress_to_size)` };
+    }
+  });
+  return encoding;
+}
+
+function apply(raster: Raster, operation: TransformOperation, where: string, ctx: OperationContext): Raster {
+  switch (operation.type) {
+    case "convert":
+    case "compress_to_size":
+      return raster;
+    case "smart_crop":
+      return smartCrop(raster, operation.width_in_px, operation.height_in_px);
+    case "remove_background": {
+      const cut = removeUniformBackground(raster, where);
+      if (operation.background_hex_color) return flatten(cut, rgbaOf(operation.background_hex_color));
+      // Formats without (full) alpha get white, as the contract says.
+      return ctx.hasAlpha && ctx.format !== "gif" ? cut : flatten(cut, [255, 255, 255, 255]);
+    }
+    default: {
+      const run = PIXEL_OPERATIONS[operation.type] as (raster: Raster, op: TransformOperation, where: string, ctx: OperationContext) => Raster;
+      return run(raster, operation, where, ctx);
+    }
+  }
+}
+
+export async function transformImage(input: TransformImageRequest, deps: ProcessDeps): Promise<ProcessResult> {
+  const bytes = await readFileInput(input.file, "file", deps.fetcher);
+  const { raster: decoded, format } = await decodeImage(bytes, "file");
+  const encoding = planEncoding(input.operations, format);
+  const ctx: OperationContext = { hasAlpha: HAS_ALPHA.has(encoding.format), format: encoding.format };
+  let raster = decoded;
+  input.operations.forEach((operation, i) => {
+    raster = apply(raster, operation, `operations.${i} (${operation.type})`, ctx);
+  });
+  const encoded = encoding.maxBytes ? await compressToSize(raster, encoding, encoding.maxBytes) : await encodeImage(raster.pixels, raster.width, raster.height, encoding.format, { quality: encoding.quality });
+  return { kind: "binary", bytes: encoded.bytes, mimeType: encoded.mimeType };
+}
+
+/** Encodes at most this many times in the search (AVIF takes up to a second an encode). */
+const MAX_ENCODES = 16;
+
+/**
+ * The highest quality whose file fits (a binary search over 1–100; `convert`'s quality, when given, is the
+ * ceiling), and when not even quality 1 fits, the largest size that does: the image is scaled down by the square
+ * root of how much too big it was, a little more each round. Formats without a quality (PNG, GIF) only scale.
+ */
+async function compressToSize(raster: Raster, encoding: Encoding, limit: { bytes: number; where: string }): Promise<EncodedImage> {
+  let encodes = 0;
+  const encode = (image: Raster, quality?: number) => {
+    encodes++;
+    return encodeImage(image.pixels, image.width, image.height, encoding.format, { quality });
+  };
+  const bestQuality = async (image: Raster): Promise<{ fit?: EncodedImage; smallest: number }> => {
+    if (!HAS_QUALITY.has(encoding.format)) {
+      const only = await encode(image);
+      return { fit: only.bytes.length <= limit.bytes ? only : undefined, smallest: only.bytes.length };
+    }
+    let low = 1;
+    let high = encoding.quality ?? 100;
+    const top = await encode(image, high);
+    if (top.bytes.length <= limit.bytes) return { fit: top, smallest: top.bytes.length };
+    const bottom = await encode(image, low);
+    if (bottom.bytes.length > limit.bytes) return { smallest: bottom.bytes.length };
+    let fit = bottom;
+    while (high - low > 1 && encodes < MAX_ENCODES) {
+      const middle = Math.floor((low + high) / 2);
+      const attempt = await encode(image, middle);
+      if (attempt.bytes.length <= limit.bytes) {
+        low = middle;
+        fit = attempt;
+      } else {
+        high = middle;
+      }
+    }
+    return { fit, smallest: bottom.bytes.length };
+  };
+  let image = raster;
+  let shrink = 0.95;
+  for (let round = 0; round < 4 && encodes < MAX_ENCODES; round++) {
+    const { fit, smallest } = await bestQuality(image);
+    if (fit) return fit;
+    const scale = Math.sqrt(limit.bytes / smallest) * shrink;
+    const width = Math.floor(image.width * scale);
+    const height = Math.floor(image.height * scale);
+    if (width < 1 || height < 1) break;
+    image = resample(raster, width, height);
+    shrink *= 0.9;
+  }
+  throw new ApiError(422, `${limit.where}: no ${encoding.format.toUpperCase()} of this image fits in ${limit.bytes} bytes`);
+}

@@ -1,0 +1,117 @@
+/**
+ * Image files → straight RGBA rasters: PNG, JPEG and GIF (its first frame) by photon, WebP by libwebp
+ * (@jsquash/webp: photon's WebP decoder shifts the colours of lossy files), AVIF by libavif (@jsquash/avif), SVG
+ * rasterised by resvg at its own size. The pixel budget is checked from the header before
+ * anything is decoded, and again on what was decoded. Every failure is a 422 naming `where`.
+ */
+import { MAX_IMAGE_PIXELS } from "../budgets";
+import { ApiError } from "../errors";
+import { imageDimensions, sniffFormat, type FileFormat } from "../inputs/sniff";
+import type { Raster } from "./raster";
+import { rasterizeSvg, svgSize } from "./svg";
+
+export const DECODABLE_FORMATS = ["png", "jpeg", "webp", "gif", "avif", "svg"] as const;
+export type DecodableFormat = (typeof DECODABLE_FORMATS)[number];
+
+const EXPECTED = "PNG, JPEG, WebP, GIF, AVIF or SVG";
+
+let avifDecoder: Promise<(typeof import("@jsquash/avif/decode.js"))["default"]> | undefined;
+
+let webpDecoder: Promise<(typeof import("@jsquash/webp/decode.js"))["default"]> | undefined;
+
+function loadWebpDecoder() {
+  webpDecoder ??= Promise.all([import("@jsquash/webp/decode.js"), import("@jsquash/webp/codec/dec/webp_dec.wasm")])
+    .then(async ([decoder, wasm]) => {
+      await decoder.init(wasm.default);
+      return decoder.default;
+    })
+    .catch((err) => {
+      webpDecoder = undefined;
+      throw err;
+    });
+  return webpDecoder;
+}
+
+/** The AVIF decoder, its wasm handed over as a module (workerd compiles no wasm from bytes). */
+function loadAvifDecoder() {
+  avifDecoder ??= Promise.all([import("@jsquash/avif/decode.js"), import("@jsquash/avif/codec/dec/avif_dec.wasm")])
+    .then(async ([decoder, wasm]) => {
+      await decoder.init(wasm.default);
+      return decoder.default;
+    })
+    .catch((err) => {
+      avifDecoder = undefined;
+      throw err;
+    });
+  return avifDecoder;
+}
+
+function tooLarge(where: string, width: number, height: number): ApiError {
+  return new ApiError(422, `${where}: the image is ${width} × ${height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
+}
+
+function formatOf(bytes: Uint8Array, where: string): FileFormat {
+  try {
+    return sniffFormat(bytes, "");
+  } catch {
+    throw new ApiError(422, `${where}: the file is not an image (${EXPECTED} expected)`);
+  }
+}
+
+export async function decodeImage(bytes: Uint8Array, where: string): Promise<{ raster: Raster; format: DecodableFormat }> {
+  const format = formatOf(bytes, where);
+  if (format === "heic") {
+    throw new ApiError(422, `${where}: HEIF/HEIC images cannot be read here yet (${EXPECTED} can)`);
+  }
+  if (!(DECODABLE_FORMATS as readonly string[]).includes(format)) {
+    throw new ApiError(422, `${where}: ${format.toUpperCase()} is not an image format read here (${EXPECTED} expected)`);
+  }
+  if (format === "svg") {
+    const svg = new TextDecoder().decode(bytes);
+    const size = svgSize(svg);
+    if (size.width * size.height > MAX_IMAGE_PIXELS) throw tooLarge(where, Math.ceil(size.width), Math.ceil(size.height));
+    try {
+      return { raster: await rasterizeSvg(svg), format };
+    } catch (err) {
+      throw new ApiError(422, `${where}: the SVG could not be drawn${err instanceof ApiError ? ` (${err.message.replace(/^The layers could not be rendered: /, "")})` : ""}`);
+    }
+  }
+  const header = imageDimensions(bytes);
+  if (header && header.width * header.height > MAX_IMAGE_PIXELS) throw tooLarge(where, header.width, header.height);
+  const raster =
+    format === "avif" ? await decodeWithJsquash(loadAvifDecoder, bytes, where, "AVIF") : format === "webp" ? await decodeWithJsquash(loadWebpDecoder, bytes, where, "WebP") : await decodeWithPhoton(bytes, where, format);
+  if (raster.width * raster.height > MAX_IMAGE_PIXELS) throw tooLarge(where, raster.width, raster.height);
+  return { raster, format: format as DecodableFormat };
+}
+
+async function decodeWithPhoton(bytes: Uint8Array, where: string, format: string): Promise<Raster> {
+  const { PhotonImage } = await import("@cf-wasm/photon");
+  let image: InstanceType<typeof PhotonImage>;
+  try {
+    image = PhotonImage.new_from_byteslice(bytes);
+  } catch {
+    throw new ApiError(422, `${where}: the ${format.toUpperCase()} file could not be decoded`);
+  }
+  try {
+    return { width: image.get_width(), height: image.get_height(), pixels: image.get_raw_pixels() };
+  } finally {
+    image.free();
+  }
+}
+
+async function decodeWithJsquash(
+  load: () => Promise<(buffer: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray } | null>>,
+  bytes: Uint8Array,
+  where: string,
+  label: string,
+): Promise<Raster> {
+  const decode = await load();
+  let image: { width: number; height: number; data: Uint8ClampedArray } | null;
+  try {
+    image = await decode(bytes.slice().buffer);
+  } catch {
+    image = null;
+  }
+  if (!image) throw new ApiError(422, `${where}: the ${label} file could not be decoded`);
+  return { width: image.width, height: image.height, pixels: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+}

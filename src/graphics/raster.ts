@@ -1,0 +1,304 @@
+/**
+ * Straight RGBA rasters and the resampling and filtering every image operation builds on: Lanczos-3 resizing,
+ * gaussian blur, and rotation by any angle. All work on premultiplied colour internally (so transparent pixels
+ * never bleed their hidden colour into their neighbours, as sharp and libvips do it) and on 8-bit buffers, so an
+ * intermediate is no larger than the image it becomes.
+ */
+import { MAX_IMAGE_PIXELS } from "../budgets";
+import { ApiError } from "../errors";
+
+export interface Raster {
+  width: number;
+  height: number;
+  /** Straight (not premultiplied) RGBA, row by row. */
+  pixels: Uint8Array;
+}
+
+export function createRaster(width: number, height: number, fill?: readonly [number, number, number, number]): Raster {
+  const pixels = new Uint8Array(width * height * 4);
+  if (fill && (fill[0] | fill[1] | fill[2] | fill[3]) !== 0) {
+    const word = new Uint32Array(pixels.buffer);
+    word.fill(new Uint32Array(new Uint8Array(fill).buffer)[0]!);
+  }
+  return { width, height, pixels };
+}
+
+/** Refuses a result larger than the pixel budget before it is allocated: a 422 naming `where`. */
+export function checkPixels(width: number, height: number, where: string): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ApiError(422, `${where}: the result would be ${width} × ${height} pixels; at most ${MAX_IMAGE_PIXELS} are allowed`);
+  }
+}
+
+function premultiply(pixels: Uint8Array): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i += 4) {
+    const a = pixels[i + 3]!;
+    if (a === 255) {
+      out[i] = pixels[i]!;
+      out[i + 1] = pixels[i + 1]!;
+      out[i + 2] = pixels[i + 2]!;
+    } else if (a > 0) {
+      out[i] = (pixels[i]! * a + 127) / 255;
+      out[i + 1] = (pixels[i + 1]! * a + 127) / 255;
+      out[i + 2] = (pixels[i + 2]! * a + 127) / 255;
+    }
+    out[i + 3] = a;
+  }
+  return out;
+}
+
+function unpremultiplyInPlace(pixels: Uint8Array): void {
+  for (let i = 0; i < pixels.length; i += 4) {
+    const a = pixels[i + 3]!;
+    if (a === 255) continue;
+    if (a === 0) {
+      pixels[i] = pixels[i + 1] = pixels[i + 2] = 0;
+      continue;
+    }
+    pixels[i] = Math.min(255, Math.round((pixels[i]! * 255) / a));
+    pixels[i + 1] = Math.min(255, Math.round((pixels[i + 1]! * 255) / a));
+    pixels[i + 2] = Math.min(255, Math.round((pixels[i + 2]! * 255) / a));
+  }
+}
+
+function isOpaque(pixels: Uint8Array): boolean {
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 255) return false;
+  return true;
+}
+
+/** Runs `work` on premultiplied pixels (skipped for an opaque image, where they are the same) and returns straight ones. */
+function inPremultiplied(raster: Raster, work: (pixels: Uint8Array) => Raster): Raster {
+  const opaque = isOpaque(raster.pixels);
+  const result = work(opaque ? raster.pixels : premultiply(raster.pixels));
+  if (!opaque) unpremultiplyInPlace(result.pixels);
+  return result;
+}
+
+const LANCZOS_A = 3;
+
+function lanczos(x: number): number {
+  if (x === 0) return 1;
+  if (x <= -LANCZOS_A || x >= LANCZOS_A) return 0;
+  const px = Math.PI * x;
+  return (LANCZOS_A * Math.sin(px) * Math.sin(px / LANCZOS_A)) / (px * px);
+}
+
+/** For each output position along one axis: the first input index and the normalised weights (as 14-bit fixed point). */
+function contributions(inSize: number, outSize: number): { start: Int32Array; count: Int32Array; weights: Int32Array; taps: number } {
+  const scale = inSize / outSize;
+  const support = LANCZOS_A * Math.max(1, scale);
+  const taps = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * taps);
+  const filterScale = Math.max(1, scale);
+  const raw = new Float64Array(taps);
+  for (let o = 0; o < outSize; o++) {
+    const center = (o + 0.5) * scale;
+    const first = Math.max(0, Math.floor(center - support));
+    const last = Math.min(inSize - 1, Math.ceil(center + support));
+    let sum = 0;
+    let n = 0;
+    for (let i = first; i <= last && n < taps; i++, n++) {
+      const w = lanczos((i + 0.5 - center) / filterScale);
+      raw[n] = w;
+      sum += w;
+    }
+    start[o] = first;
+    count[o] = n;
+    let fixedSum = 0;
+    for (let k = 0; k < n; k++) {
+      const w = Math.round(((raw[k]! / (sum || 1)) * (1 << 14)));
+      weights[o * taps + k] = w;
+      fixedSum += w;
+    }
+    // Rounding leftovers go to the centre tap, so a flat image stays exactly flat.
+    weights[o * taps + Math.floor(n / 2)] = weights[o * taps + Math.floor(n / 2)]! + (1 << 14) - fixedSum;
+  }
+  return { start, count, weights, taps };
+}
+
+function clamp8(value: number): number {
+  return value < 0 ? 0 : value > 255 ? 255 : value;
+}
+
+/** One separable pass: along rows (`horizontal`) or columns, from `inLength` to `outLength` samples. */
+function resamplePass(src: Uint8Array, width: number, height: number, outLength: number, horizontal: boolean): Uint8Array {
+  const inLength = horizontal ? width : height;
+  const lines = horizontal ? height : width;
+  const { start, count, weights, taps } = contributions(inLength, outLength);
+  const outWidth = horizontal ? outLength : width;
+  const out = new Uint8Array(outWidth * (horizontal ? height : outLength) * 4);
+  const inStride = horizontal ? 4 : width * 4;
+  const outStride = horizontal ? 4 : outWidth * 4;
+  const half = 1 << 13;
+  for (let line = 0; line < lines; line++) {
+    const inBase = horizontal ? line * width * 4 : line * 4;
+    const outBase = horizontal ? line * outWidth * 4 : line * 4;
+    for (let o = 0; o < outLength; o++) {
+      let r = half;
+      let g = half;
+      let b = half;
+      let a = half;
+      let at = inBase + start[o]! * inStride;
+      const wBase = o * taps;
+      const n = count[o]!;
+      for (let k = 0; k < n; k++, at += inStride) {
+        const w = weights[wBase + k]!;
+        r += src[at]! * w;
+        g += src[at + 1]! * w;
+        b += src[at + 2]! * w;
+        a += src[at + 3]! * w;
+      }
+      const to = outBase + o * outStride;
+      out[to] = clamp8(r >> 14);
+      out[to + 1] = clamp8(g >> 14);
+      out[to + 2] = clamp8(b >> 14);
+      out[to + 3] = clamp8(a >> 14);
+    }
+  }
+  return out;
+}
+
+/** Lanczos-3 resampling to exactly `width` × `height` (aspect not kept: callers decide the size). */
+export function resample(raster: Raster, width: number, height: number): Raster {
+  if (width === raster.width && height === raster.height) return { ...raster, pixels: raster.pixels.slice() };
+  return inPremultiplied(raster, (src) => {
+    // The pass that shrinks more goes first, so the intermediate is the smaller one.
+    const horizontalFirst = width / raster.width <= height / raster.height;
+    if (horizontalFirst) {
+      const mid = resamplePass(src, raster.width, raster.height, width, true);
+      return { width, height, pixels: resamplePass(mid, width, raster.height, height, false) };
+    }
+    const mid = resamplePass(src, raster.width, raster.height, height, false);
+    return { width, height, pixels: resamplePass(mid, raster.width, height, width, true) };
+  });
+}
+
+/** A normalised gaussian kernel of standard deviation `sigma`, as 16-bit fixed point, radius ⌈3σ⌉. */
+function gaussianKernel(sigma: number): Int32Array {
+  const radius = Math.max(1, Math.ceil(sigma * 3));
+  const raw = Array.from({ length: radius * 2 + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
+  const sum = raw.reduce((total, w) => total + w, 0);
+  const kernel = new Int32Array(raw.length);
+  let fixedSum = 0;
+  raw.forEach((w, i) => {
+    kernel[i] = Math.round((w / sum) * (1 << 16));
+    fixedSum += kernel[i]!;
+  });
+  kernel[radius]! += (1 << 16) - fixedSum;
+  return kernel;
+}
+
+/** One separable convolution pass with edge pixels repeated. */
+function convolvePass(src: Uint8Array, width: number, height: number, kernel: Int32Array, horizontal: boolean): Uint8Array {
+  const out = new Uint8Array(src.length);
+  const radius = (kernel.length - 1) / 2;
+  const length = horizontal ? width : height;
+  const lines = horizontal ? height : width;
+  const step = horizontal ? 4 : width * 4;
+  const half = 1 << 15;
+  for (let line = 0; line < lines; line++) {
+    const base = horizontal ? line * width * 4 : line * 4;
+    for (let x = 0; x < length; x++) {
+      let r = half;
+      let g = half;
+      let b = half;
+      let a = half;
+      for (let k = -radius; k <= radius; k++) {
+        const at = base + Math.min(length - 1, Math.max(0, x + k)) * step;
+        const w = kernel[k + radius]!;
+        r += src[at]! * w;
+        g += src[at + 1]! * w;
+        b += src[at + 2]! * w;
+        a += src[at + 3]! * w;
+      }
+      const to = base + x * step;
+      out[to] = r >>> 16;
+      out[to + 1] = g >>> 16;
+      out[to + 2] = b >>> 16;
+      out[to + 3] = a >>> 16;
+    }
+  }
+  return out;
+}
+
+/** Gaussian blur of standard deviation `sigma` pixels. */
+export function gaussianBlur(raster: Raster, sigma: number): Raster {
+  const kernel = gaussianKernel(sigma);
+  return inPremultiplied(raster, (src) => {
+    const mid = convolvePass(src, raster.width, raster.height, kernel, true);
+    return { width: raster.width, height: raster.height, pixels: convolvePass(mid, raster.width, raster.height, kernel, false) };
+  });
+}
+
+/**
+ * Rotation clockwise by `degrees`: multiples of 90 move pixels exactly; other angles enlarge the canvas to hold
+ * the whole turned image, sample bilinearly, and fill the uncovered corners with `fill` (straight RGBA).
+ */
+export function rotate(raster: Raster, degrees: number, fill: readonly [number, number, number, number], where: string): Raster {
+  const turns = (((degrees % 360) + 360) % 360);
+  if (turns % 90 === 0) return rotateRight(raster, turns / 90);
+  const radians = (turns * Math.PI) / 180;
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
+  const { width: w, height: h } = raster;
+  const outWidth = Math.ceil(Math.abs(w * cos) + Math.abs(h * sin) - 1e-9);
+  const outHeight = Math.ceil(Math.abs(w * sin) + Math.abs(h * cos) - 1e-9);
+  checkPixels(outWidth, outHeight, where);
+  const fillPremultiplied = [(fill[0] * fill[3]) / 255, (fill[1] * fill[3]) / 255, (fill[2] * fill[3]) / 255, fill[3]];
+  const opaque = isOpaque(raster.pixels) && fill[3] === 255;
+  const src = opaque ? raster.pixels : premultiply(raster.pixels);
+  const out = new Uint8Array(outWidth * outHeight * 4);
+  const cx = w / 2;
+  const cy = h / 2;
+  const ox = outWidth / 2;
+  const oy = outHeight / 2;
+  const sample = (x: number, y: number, c: number) => (x < 0 || y < 0 || x >= w || y >= h ? fillPremultiplied[c]! : src[(y * w + x) * 4 + c]!);
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      // The output pixel's centre, turned back into the source (clockwise on screen, where y points down).
+      const dx = x + 0.5 - ox;
+      const dy = y + 0.5 - oy;
+      const sx = dx * cos + dy * sin + cx - 0.5;
+      const sy = -dx * sin + dy * cos + cy - 0.5;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const to = (y * outWidth + x) * 4;
+      for (let c = 0; c < 4; c++) {
+        const top = sample(x0, y0, c) * (1 - fx) + sample(x0 + 1, y0, c) * fx;
+        const bottom = sample(x0, y0 + 1, c) * (1 - fx) + sample(x0 + 1, y0 + 1, c) * fx;
+        out[to + c] = Math.round(top * (1 - fy) + bottom * fy);
+      }
+    }
+  }
+  if (!opaque) unpremultiplyInPlace(out);
+  return { width: outWidth, height: outHeight, pixels: out };
+}
+
+/** `quarterTurns` × 90° clockwise, exactly. */
+function rotateRight(raster: Raster, quarterTurns: number): Raster {
+  const { width: w, height: h, pixels } = raster;
+  if (quarterTurns === 0) return { width: w, height: h, pixels: pixels.slice() };
+  const swap = quarterTurns % 2 === 1;
+  const outWidth = swap ? h : w;
+  const outHeight = swap ? w : h;
+  const src = words(pixels);
+  const out = new Uint32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    if (quarterTurns === 1) for (let x = 0; x < w; x++) out[x * outWidth + (h - 1 - y)] = src[row + x]!;
+    else if (quarterTurns === 2) for (let x = 0; x < w; x++) out[(h - 1 - y) * outWidth + (w - 1 - x)] = src[row + x]!;
+    else for (let x = 0; x < w; x++) out[(w - 1 - x) * outWidth + y] = src[row + x]!;
+  }
+  return { width: outWidth, height: outHeight, pixels: new Uint8Array(out.buffer) };
+}
+
+/** The pixels as one 32-bit word each (copied first when the bytes do not start on a word boundary). */
+export function words(pixels: Uint8Array): Uint32Array {
+  const aligned = pixels.byteOffset % 4 === 0 ? pixels : pixels.slice();
+  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+}
