@@ -20,6 +20,7 @@ const MiB = 1024 * 1024;
 const TOTAL = { fields: [{ name: "total", type: "DECIMAL", description: "Total amount" }] };
 const EXTRACT = "/document-extraction/v1/extract";
 const GENERATE = "/image-generation/v1/generate";
+const TRANSFORM = "/image-transformation/v1/transform";
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const file = (name, bytes) => ({ files: [{ type: "base64", name, base64: b64(bytes) }], schema: TOTAL });
 
@@ -98,6 +99,7 @@ async function cases() {
   const canvas = { width_in_px: width, height_in_px: height };
   const smallImage = { dimensions: { width_in_px: 64, height_in_px: 32 }, layers: [{ index: 0, type: "solid-color", hex_color: "#3366FF" }] };
   const gradient = { index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: 30, colors: [{ hex_color: "#0F172A", position: 0 }, { hex_color: "#F59E0B", position: 100 }], position: { x_in_px: 0, y_in_px: 0 }, dimensions: canvas };
+  const smallTransform = { file: { type: "base64", base64: b64(encodePng({ width: 8, height: 8, data: new Uint8Array(256).fill(200), channels: 4 })) }, operations: [{ type: "flop" }] };
   const noisePng = () => encodePng({ width, height, data: noise(width * height * 4), channels: 4 });
   const json = JSON.stringify(Array.from({ length: 40_000 }, (_, i) => ({ sku: `item-${i}`, qty: i % 9, price: (i * 1.5).toFixed(2), note: "as agreed" })));
   return [
@@ -112,6 +114,8 @@ async function cases() {
     [`image generation, ${width}×${height} solid canvas → PNG`, GENERATE, () => ({ dimensions: canvas, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }] }), smallImage],
     [`image generation, ${width}×${height} gradient → PNG`, GENERATE, () => ({ dimensions: canvas, layers: [gradient] }), smallImage],
     [`image generation, ${width}×${height} gradient → AVIF`, GENERATE, () => ({ dimensions: canvas, layers: [gradient], output_format: "avif" }), smallImage],
+    [`image transformation, a ${width}×${height} noise PNG by URL → resize to half → sharpen 1 → WebP 80`, TRANSFORM, () => ({ file: byUrl("noise-t.png", noisePng()), operations: [{ type: "resize", width_in_px: width >> 1, height_in_px: height >> 1, fit: "fill" }, { type: "sharpen", sigma: 1 }, { type: "convert", format: "webp", quality: 80 }] }), smallTransform],
+    [`image transformation, a ${width}×${height} noise PNG by URL → blur 20 → rotate 90 → AVIF`, TRANSFORM, () => ({ file: byUrl("noise-u.png", noisePng()), operations: [{ type: "blur", sigma: 20 }, { type: "rotate", angle_in_degrees: 90 }, { type: "convert", format: "avif" }] }), smallTransform],
     ["image generation, 10,000 characters auto-scaled", GENERATE, () => ({ dimensions: { width_in_px: 1200, height_in_px: 800 }, layers: [{ index: 0, type: "text", text: "lorem ipsum ".repeat(834).slice(0, 10_000), font_name: "Inter", font_size_in_px: 200, text_color: "#000000", should_auto_scale: true, dimensions: { width_in_px: 1200, height_in_px: 800 } }] }), smallImage],
   ];
 }
