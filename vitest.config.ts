@@ -24,7 +24,7 @@ export default defineConfig(async () => {
       }),
     ],
     // The extraction corpus is read by the accuracy test as `?inline` data URLs, whatever the file type.
-    assetsInclude: ["**/fixtures/extraction/**/docs/**"],
+    assetsInclude: ["**/fixtures/extraction/**/docs/**", "**/fixtures/image-transformation/*.heic"],
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],

@@ -1,7 +1,7 @@
 /**
  * Image files → straight RGBA rasters: PNG, JPEG and GIF (its first frame) by photon, WebP by libwebp
- * (@jsquash/webp: photon's WebP decoder shifts the colours of lossy files), AVIF by libavif (@jsquash/avif), SVG
- * rasterised by resvg at its own size. The pixel budget is checked from the header before
+ * (@jsquash/webp: photon's WebP decoder shifts the colours of lossy files), AVIF by libavif (@jsquash/avif), HEIF
+ * and HEIC by libheif (libheif-js, its wasm build), SVG rasterised by resvg at its own size. The pixel budget is checked from the header before
  * anything is decoded, and again on what was decoded. Every failure is a 422 naming `where`.
  */
 import { MAX_IMAGE_PIXELS } from "../budgets";
@@ -10,10 +10,10 @@ import { imageDimensions, sniffFormat, type FileFormat } from "../inputs/sniff";
 import type { Raster } from "./raster";
 import { rasterizeSvg, svgSize } from "./svg";
 
-export const DECODABLE_FORMATS = ["png", "jpeg", "webp", "gif", "avif", "svg"] as const;
+export const DECODABLE_FORMATS = ["png", "jpeg", "webp", "gif", "avif", "heic", "svg"] as const;
 export type DecodableFormat = (typeof DECODABLE_FORMATS)[number];
 
-const EXPECTED = "PNG, JPEG, WebP, GIF, AVIF or SVG";
+const EXPECTED = "PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG";
 
 let avifDecoder: Promise<(typeof import("@jsquash/avif/decode.js"))["default"]> | undefined;
 
@@ -60,9 +60,6 @@ function formatOf(bytes: Uint8Array, where: string): FileFormat {
 
 export async function decodeImage(bytes: Uint8Array, where: string): Promise<{ raster: Raster; format: DecodableFormat }> {
   const format = formatOf(bytes, where);
-  if (format === "heic") {
-    throw new ApiError(422, `${where}: HEIF/HEIC images cannot be read here yet (${EXPECTED} can)`);
-  }
   if (!(DECODABLE_FORMATS as readonly string[]).includes(format)) {
     throw new ApiError(422, `${where}: ${format.toUpperCase()} is not an image format read here (${EXPECTED} expected)`);
   }
@@ -79,7 +76,13 @@ export async function decodeImage(bytes: Uint8Array, where: string): Promise<{ r
   const header = imageDimensions(bytes);
   if (header && header.width * header.height > MAX_IMAGE_PIXELS) throw tooLarge(where, header.width, header.height);
   const raster =
-    format === "avif" ? await decodeWithJsquash(loadAvifDecoder, bytes, where, "AVIF") : format === "webp" ? await decodeWithJsquash(loadWebpDecoder, bytes, where, "WebP") : await decodeWithPhoton(bytes, where, format);
+    format === "avif"
+      ? await decodeWithJsquash(loadAvifDecoder, bytes, where, "AVIF")
+      : format === "webp"
+        ? await decodeWithJsquash(loadWebpDecoder, bytes, where, "WebP")
+        : format === "heic"
+          ? await decodeHeif(bytes, where)
+          : await decodeWithPhoton(bytes, where, format);
   if (raster.width * raster.height > MAX_IMAGE_PIXELS) throw tooLarge(where, raster.width, raster.height);
   return { raster, format: format as DecodableFormat };
 }
@@ -114,4 +117,62 @@ async function decodeWithJsquash(
   }
   if (!image) throw new ApiError(422, `${where}: the ${label} file could not be decoded`);
   return { width: image.width, height: image.height, pixels: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+}
+
+interface HeifModule {
+  HeifDecoder: new () => {
+    decode(bytes: Uint8Array): {
+      get_width(): number;
+      get_height(): number;
+      display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: unknown) => void): void;
+      free(): void;
+    }[];
+  };
+}
+
+let heif: Promise<HeifModule> | undefined;
+
+/** libheif's emscripten module, instantiated from the imported wasm module (its glue would read a file or fetch). */
+function loadHeif(): Promise<HeifModule> {
+  heif ??= Promise.all([import("libheif-js/libheif-wasm/libheif.js"), import("libheif-js/libheif-wasm/libheif.wasm")])
+    .then(
+      ([glue, wasm]) =>
+        new Promise<HeifModule>((resolve, reject) => {
+          const factory = (glue.default ?? glue) as unknown as (options: Record<string, unknown>) => HeifModule;
+          // Emscripten fills in the options object itself and may be ready before the factory returns.
+          const options: Record<string, unknown> = {
+            instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => {
+              const instance = new WebAssembly.Instance(wasm.default, imports);
+              done(instance);
+              return instance.exports;
+            },
+            onRuntimeInitialized: () => resolve(options as unknown as HeifModule),
+            onAbort: (reason: unknown) => reject(new Error(`libheif: ${String(reason)}`)),
+          };
+          factory(options);
+        }),
+    )
+    .catch((err) => {
+      heif = undefined;
+      throw err;
+    });
+  return heif;
+}
+
+async function decodeHeif(bytes: Uint8Array, where: string): Promise<Raster> {
+  const library = await loadHeif();
+  const images = new library.HeifDecoder().decode(bytes);
+  const image = images[0];
+  if (!image) throw new ApiError(422, `${where}: the HEIF file could not be decoded`);
+  try {
+    const width = image.get_width();
+    const height = image.get_height();
+    if (width * height > MAX_IMAGE_PIXELS) throw tooLarge(where, width, height);
+    const data = new Uint8ClampedArray(width * height * 4);
+    const result = await new Promise<unknown>((resolve) => image.display({ data, width, height }, resolve));
+    if (!result) throw new ApiError(422, `${where}: the HEIF file could not be decoded`);
+    return { width, height, pixels: new Uint8Array(data.buffer) };
+  } finally {
+    for (const each of images) each.free();
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * Raster and SVG images → an image of the render's ImageStore (a placeholder satori lays out, the file resvg
  * draws). SVG passes through; PNG, JPEG and GIF are decoded by photon, which checks them (a corrupt file is a
- * 422 naming the input) and gives their size, then go to resvg as they are; WebP and AVIF (which resvg does not
- * read) are decoded by libwebp and libavif and go as PNG.
+ * 422 naming the input) and gives their size, then go to resvg as they are; WebP, AVIF and HEIF (which resvg
+ * does not read) are decoded by libwebp, libavif and libheif and go as PNG.
  */
 import { ApiError } from "../errors";
 import { MAX_IMAGE_PIXELS } from "../budgets";
@@ -29,8 +29,8 @@ export async function loadImage(bytes: Uint8Array, where: string, store: ImageSt
     throw new ApiError(422, `${where}: the image is ${size.width} × ${size.height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
   }
   const format = formatOf(bytes);
-  if (format === "webp" || format === "avif") {
-    // resvg reads neither: decoded (by libwebp, libavif) and handed over as PNG.
+  if (format === "webp" || format === "avif" || format === "heic") {
+    // resvg reads none of them: decoded (by libwebp, libavif, libheif) and handed over as PNG.
     const { decodeImage } = await import("./decode");
     const { raster } = await decodeImage(bytes, where);
     return store.raster(encodePngStreaming(raster.pixels, raster.width, raster.height, 1), raster.width, raster.height);
@@ -40,7 +40,7 @@ export async function loadImage(bytes: Uint8Array, where: string, store: ImageSt
   try {
     image = PhotonImage.new_from_byteslice(bytes);
   } catch {
-    throw new ApiError(422, `${where}: the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF or SVG expected)`);
+    throw new ApiError(422, `${where}: the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)`);
   }
   try {
     const file = format === "png" || format === "jpeg" || format === "gif" ? bytes : image.get_bytes();

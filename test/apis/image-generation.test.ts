@@ -206,7 +206,7 @@ describe("credits", () => {
 
   it.each([
     ["an image URL that answers 404", solid({ layers: [{ index: 0, type: "image", file: { type: "url", url: "https://images.example.com/missing.png" } }] }), "layers.0 (image): fetching https://images.example.com/missing.png answered HTTP 404"],
-    ["an image that is not an image", solid({ layers: [{ index: 0, type: "image", file: { type: "base64", base64: btoa("definitely not a picture") } }] }), "layers.0 (image): the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF or SVG expected)"],
+    ["an image that is not an image", solid({ layers: [{ index: 0, type: "image", file: { type: "base64", base64: btoa("definitely not a picture") } }] }), "layers.0 (image): the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)"],
     ["a custom font that is not a font", solid({ fonts: [{ name: "Brand", weight: "bold", file: { type: "base64", base64: btoa("not a font file") } }] }), "fonts.0 (Brand): not a TTF, OTF or WOFF file"],
     ["a custom TTF that cannot be parsed", solid({ fonts: [{ name: "Brand", weight: "regular", file: { type: "base64", base64: btoa("\x00\x01\x00\x00" + "garbage".repeat(10)) } }], layers: [{ index: 0, type: "text", text: "hi", font_name: "Brand", font_size_in_px: 10, text_color: "#000000", position: { x: 0, y: 0 }, dimensions: { width: 20, height: 10 } }] }), /^The layers could not be laid out: .+/],
     ["a WOFF2 custom font", solid({ fonts: [{ name: "Brand", weight: "regular", file: { type: "base64", base64: btoa("wOF2" + "x".repeat(40)) } }] }), "fonts.0 (Brand): WOFF2 is not supported; use TTF, OTF or WOFF"],

@@ -43,4 +43,4 @@ export const FAILING_IMAGE = {
   dimensions: { width_in_px: 4, height_in_px: 2 },
   layers: [{ index: 0, type: "image", file: { type: "base64", base64: btoa("not an image at all") } }],
 };
-export const FAILING_IMAGE_MESSAGE = "layers.0 (image): the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF or SVG expected)";
+export const FAILING_IMAGE_MESSAGE = "layers.0 (image): the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)";

@@ -8,7 +8,7 @@ export const imageTransformation = defineApi({
   path: "/image-transformation/v1/transform",
   summary: "Transform an image with a sequence of operations",
   description:
-    "Decodes one image (PNG, JPEG, WebP, GIF, AVIF or SVG), applies 1–30 operations in order (geometry, tone and " +
+    "Decodes one image (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG), applies 1–30 operations in order (geometry, tone and " +
     "colour, filters, background removal) and encodes the result in the input's format or the one `convert` names.",
   request: TransformImageRequestSchema,
   refine: refineTransformImageRequest,

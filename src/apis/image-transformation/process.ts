@@ -13,8 +13,8 @@ import { removeUniformBackground, smartCrop } from "./heuristics";
 import { flatten, PIXEL_OPERATIONS, rgbaOf, type OperationContext } from "./operations";
 import type { TransformImageRequest, TransformOperation } from "./schema";
 
-/** The format a result is written in when no `convert` says otherwise: the input's (SVG becomes PNG). */
-const DEFAULT_OUTPUT: Record<DecodableFormat, EncodableFormat> = { png: "png", jpeg: "jpeg", webp: "webp", gif: "gif", avif: "avif", svg: "png" };
+/** The format a result is written in when no `convert` says otherwise: the input's (SVG becomes PNG, HEIF JPEG: no HEIF encoder runs in Workers). */
+const DEFAULT_OUTPUT: Record<DecodableFormat, EncodableFormat> = { png: "png", jpeg: "jpeg", webp: "webp", gif: "gif", avif: "avif", heic: "jpeg", svg: "png" };
 const HAS_ALPHA = new Set<EncodableFormat>(["png", "webp", "gif", "avif", "tiff"]);
 const HAS_QUALITY = new Set<EncodableFormat>(["jpeg", "webp", "avif"]);
 

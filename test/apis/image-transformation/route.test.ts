@@ -62,8 +62,8 @@ describe("input formats", () => {
       new DataView(bmp.buffer).setInt32(18, 1, true);
       new DataView(bmp.buffer).setInt32(22, 1, true);
       return bmp;
-    })(), "file: BMP is not an image format read here (PNG, JPEG, WebP, GIF, AVIF or SVG expected)"],
-    ["a PDF", new TextEncoder().encode("%PDF-1.7\n"), "file: PDF is not an image format read here (PNG, JPEG, WebP, GIF, AVIF or SVG expected)"],
+    })(), "file: BMP is not an image format read here (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)"],
+    ["a PDF", new TextEncoder().encode("%PDF-1.7\n"), "file: PDF is not an image format read here (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)"],
     ["a truncated PNG", source.subarray(0, 40), "file: the PNG file could not be decoded"],
   ])("refuses %s with a 422 naming file, refunded", async (_name, bytes, message) => {
     const res = await send({ file: { type: "base64", base64: base64Of(bytes) }, operations: flop });
@@ -202,3 +202,18 @@ describe("async mode", () => {
   });
 });
 
+
+describe("HEIF input", () => {
+  it("reads a HEIC photo (libheif) and answers JPEG, the nearest format written here", async () => {
+    const { default: heic } = await import("../../fixtures/image-transformation/tiles.heic?inline");
+    const base64 = (heic as string).replace(/^data:[^,]*,/, "");
+    const res = await send({ file: { type: "base64", base64 }, operations: flop });
+    expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBe(200);
+    expect(res.body.data.mime_type).toBe("image/jpeg");
+    const out = await decodeAny(bytesOf(res.body.data.buffer));
+    expect([out.width, out.height]).toEqual([32, 16]);
+    // tiles.heic: orange on the left, blue on the right (heif-enc -q 95); flopped.
+    expect(colorDistance(pixelAt(out, 4, 8).slice(0, 3), [37, 99, 235])).toBeLessThan(24);
+    expect(colorDistance(pixelAt(out, 28, 8).slice(0, 3), [249, 115, 22])).toBeLessThan(24);
+  });
+});
