@@ -18,8 +18,9 @@ export async function serverOpenApi() {
       // Only the OpenAPI document is wanted: the renderer's wasm and fonts, loaded lazily by requests, never run here.
       conditions: ["workerd", "worker", "browser"],
       loader: { ".wasm": "empty", ".ttf": "empty" },
-      // Papa Parse's Node-only streaming code requires `stream`; nothing here calls it (Wrangler uses its browser build).
-      external: ["stream"] });
+      // Papa Parse's Node-only streaming code requires `stream`, libheif's glue `fs` and `path` on its Node path;
+      // nothing here calls them (Wrangler uses Papa Parse's browser build; libheif loads with the first HEIF image).
+      external: ["stream", "fs", "path", "crypto"] });
     const { createApp } = await import(pathToFileURL(bundle).href);
     const response = await createApp().request("/openapi.json", {}, {});
     return `${JSON.stringify(await response.json(), null, 2)}\n`;
