@@ -107,7 +107,7 @@ async function cases() {
     ["CSV, 199,000 cells (the cell limit)", EXTRACT, () => file("rows.csv", text(39_800, (i) => `item ${i},${i},${(i * 1.5).toFixed(2)},note ${i},x`)), smallText],
     [`JSON, ${(json.length / MiB).toFixed(1)} MiB, 160,000 values`, EXTRACT, () => file("rows.json", strToU8(json)), smallText],
     ["DOCX, document.xml 7.9 MiB (the part limit)", EXTRACT, () => file("big.docx", docxOf(7.9 * MiB)), smallText],
-    ["PDF, streams inflating to 15.9 MiB (the stream limit)", EXTRACT, async () => file("inflating.pdf", await pdfInflatingTo(15.9 * MiB)), smallText],
+    ["PDF, streams inflating to 7.9 MiB (the stream limit)", EXTRACT, async () => file("inflating.pdf", await pdfInflatingTo(7.9 * MiB)), smallText],
     ["PDF, 12 MB as base64 (the body limit, 16 MiB)", EXTRACT, async () => file("heavy.pdf", await heavyPdf(12)), smallText],
     ["PDF, 20 MB by URL (the file limit)", EXTRACT, async () => ({ files: [byUrl("heavy.pdf", await heavyPdf(20))], schema: TOTAL }), smallText],
     [`image generation, ${width}×${height} canvas + a ${width}×${height} noise PNG by URL → PNG`, GENERATE, () => ({ dimensions: canvas, layers: [{ index: 0, type: "image", file: byUrl("noise.png", noisePng()) }] }), smallImage],

@@ -70,6 +70,16 @@ export function documentTooLarge(where: string): ApiError {
  */
 export const MAX_IMAGE_PIXELS = 4_194_304;
 
+/**
+ * Pixels a rendered canvas may have (image generation): resvg holds its pixmap and a copy of it in wasm memory,
+ * besides what it decodes. A 2048 × 2048 canvas took the resident memory up by 140 MiB, a 1024 × 1024 one by 83 MiB;
+ * 2,097,152 (Full HD fits) keeps a render near 100 MiB at most.
+ */
+export const MAX_CANVAS_PIXELS = 2_097_152;
+
+/** Pixels an AVIF may be written with: libavif's encoder takes 40 bytes a pixel and more (+188 MiB at 4 megapixels). */
+export const MAX_AVIF_PIXELS = 2_097_152;
+
 /** What the parts of one Office archive may inflate to (DOCX and XLSX XML parts), each and together. */
 export const MAX_ZIP_ENTRY_BYTES = 8 * 1024 * 1024;
 export const MAX_ZIP_TOTAL_BYTES = 16 * 1024 * 1024;
@@ -79,11 +89,12 @@ export function decompressionExceeded(where: string, part: string): ApiError {
 }
 
 /**
- * What the Flate streams of one PDF may inflate to, together. PDF.js keeps what it inflates, and more: streams
- * inflating to 63 MiB took the Worker's resident memory up by 262 MiB under `wrangler dev` (`npm run
- * bench:limits`), about four times; 16 MiB keeps a PDF within a 128 MB isolate.
+ * What the Flate streams of one PDF may inflate to, together. PDF.js keeps what it inflates, in buffers that grow
+ * by doubling: a content stream inflating to 63 MiB took the Worker's resident memory up by 262 MiB under
+ * `wrangler dev`, one of 15.9 MiB by 131 MiB (`npm run bench:limits`); 8 MiB keeps a PDF within a 128 MB isolate.
+ * Images count too (a dictionary can claim to be one and still be read as a page's content).
  */
-export const MAX_PDF_INFLATED_BYTES = 16 * 1024 * 1024;
+export const MAX_PDF_INFLATED_BYTES = 8 * 1024 * 1024;
 
 export function pdfStreamsExceeded(where: string): ApiError {
   return new ApiError(422, `${where}: the PDF's compressed streams inflate past ${MAX_PDF_INFLATED_BYTES / 1024 / 1024} MiB`);

@@ -1,5 +1,5 @@
 /**
- * The pixel budget, through the real path: a canvas over 4,194,304 pixels is a 400, an image input whose header
+ * The pixel budget, through the real path: a canvas over 2,097,152 pixels is a 400, an image input whose header
  * says more is a 422 naming the layer before anything decodes it, and auto-scaling long text stays bounded.
  */
 import { PhotonImage } from "@cf-wasm/photon";
@@ -61,26 +61,26 @@ describe("the pixel budget", () => {
       body: { dimensions: { width_in_px: 8192, height_in_px: 4882 }, layers: [{ index: 0, type: "solid-color", hex_color: "#FFFFFF" }] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe("dimensions: canvas is 39993344 pixels; at most 4194304 are allowed");
+    expect(res.body.error).toBe("dimensions: canvas is 39993344 pixels; at most 2097152 are allowed");
     expect(await balanceOf(account.accountId)).toBe(10);
   });
 
-  it("refuses a 4K UHD canvas (8,294,400 pixels) with a 400, and renders a 2560 × 1600 one", async () => {
+  it("refuses a 4K UHD canvas (8,294,400 pixels) with a 400, and renders a Full HD one", async () => {
     const uhd = await createAccount(10);
     const refused = await callJson("/image-generation/v1/generate", {
       key: uhd.apiKey,
       body: { dimensions: { width_in_px: 3840, height_in_px: 2160 }, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }] },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error).toBe("dimensions: canvas is 8294400 pixels; at most 4194304 are allowed");
+    expect(refused.body.error).toBe("dimensions: canvas is 8294400 pixels; at most 2097152 are allowed");
     expect(await balanceOf(uhd.accountId)).toBe(10);
     const account = await createAccount(10);
     const res = await callJson("/image-generation/v1/generate", {
       key: account.apiKey,
-      body: { dimensions: { width_in_px: 2560, height_in_px: 1600 }, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }], output_format: "jpeg" },
+      body: { dimensions: { width_in_px: 1920, height_in_px: 1080 }, layers: [{ index: 0, type: "solid-color", hex_color: "#336699" }], output_format: "jpeg" },
     });
     expect(res.status).toBe(200);
-    expect(jpeg.decode(Uint8Array.from(atob(res.body.data.buffer), (c) => c.charCodeAt(0))).width).toBe(2560);
+    expect(jpeg.decode(Uint8Array.from(atob(res.body.data.buffer), (c) => c.charCodeAt(0))).width).toBe(1920);
   });
 
   it("auto-scales 10,000 characters of text into its box", async () => {

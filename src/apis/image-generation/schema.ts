@@ -4,7 +4,7 @@
  * image bytes as `buffer` on the layer.
  */
 import { z } from "@hono/zod-openapi";
-import { MAX_IMAGE_PIXELS } from "../../budgets";
+import { MAX_CANVAS_PIXELS } from "../../budgets";
 import { BARCODE_FORMATS, BARCODE_RULES, qrCapacityProblem } from "../../graphics/codes";
 import { HexColorSchema } from "../../graphics/colors";
 import { ENCODABLE_FORMATS } from "../../graphics/encode";
@@ -13,8 +13,8 @@ import { FileInputSchema } from "../../inputs/file-input";
 import { isPlainObject, renameLegacyKeys } from "../define";
 
 export const MAX_CANVAS_SIDE_PX = 8192;
-/** The canvas pixel budget (see src/budgets.ts): a 4K UHD frame fits, a 40-megapixel one would not fit in memory. */
-export const MAX_CANVAS_PIXELS = MAX_IMAGE_PIXELS;
+/** The canvas pixel budget (see src/budgets.ts): Full HD fits, a 40-megapixel canvas would not fit in memory. */
+export { MAX_CANVAS_PIXELS };
 export const MAX_LAYERS = 100;
 export const MAX_LAYOUT_DEPTH = 8;
 

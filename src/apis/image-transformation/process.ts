@@ -3,6 +3,7 @@
  * `convert` and `compress_to_size` say how the result is encoded, wherever they stand (the last of each
  * counts); every other operation changes pixels, in order.
  */
+import { MAX_AVIF_PIXELS } from "../../budgets";
 import { ApiError } from "../../errors";
 import { decodeImage, type DecodableFormat } from "../../graphics/decode";
 import { encodeImage, type EncodableFormat, type EncodedImage } from "../../graphics/encode";
@@ -20,16 +21,19 @@ const HAS_QUALITY = new Set<EncodableFormat>(["jpeg", "webp", "avif"]);
 
 interface Encoding {
   format: EncodableFormat;
+  /** What chose the format, for errors: the `convert` operation, or the input file. */
+  where: string;
   quality?: number;
   maxBytes?: { bytes: number; where: string };
 }
 
 function planEncoding(operations: readonly TransformOperation[], input: DecodableFormat): Encoding {
-  const encoding: Encoding = { format: DEFAULT_OUTPUT[input] };
+  const encoding: Encoding = { format: DEFAULT_OUTPUT[input], where: "file" };
   operations.forEach((operation, i) => {
     if (operation.type === "convert") {
       // heif never gets here: refused at validation.
       encoding.format = operation.format as EncodableFormat;
+      encoding.where = `operations.${i} (convert)`;
       encoding.quality = operation.quality;
     } else if (operation.type === "compress_to_size") {
       encoding.maxBytes = { bytes: operation.max_file_size_in_bytes, where: `operations.${i} (compress_to_size)` };
@@ -67,6 +71,9 @@ export async function transformImage(input: TransformImageRequest, deps: Process
   input.operations.forEach((operation, i) => {
     raster = apply(raster, operation, `operations.${i} (${operation.type})`, ctx);
   });
+  if (encoding.format === "avif" && raster.width * raster.height > MAX_AVIF_PIXELS) {
+    throw new ApiError(422, `${encoding.where}: AVIF is written for images of at most ${MAX_AVIF_PIXELS} pixels; this one is ${raster.width} × ${raster.height} (resize it first, or choose webp)`);
+  }
   const encoded = encoding.maxBytes ? await compressToSize(raster, encoding, encoding.maxBytes) : await encodeImage(raster.pixels, raster.width, raster.height, encoding.format, { quality: encoding.quality });
   return { kind: "binary", bytes: encoded.bytes, mimeType: encoded.mimeType };
 }

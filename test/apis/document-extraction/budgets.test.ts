@@ -82,7 +82,7 @@ describe("the PDF stream budget", () => {
     pdf.forEach((byte) => (binary += String.fromCharCode(byte)));
     const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "bomb.pdf", base64: btoa(binary) }], schema: TOTAL } });
     expect(res.status, res.body.error).toBe(400);
-    expect(res.body.error).toBe("files.0: bomb.pdf: the PDF's compressed streams inflate past 16 MiB");
+    expect(res.body.error).toBe("files.0: bomb.pdf: the PDF's compressed streams inflate past 8 MiB");
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 
@@ -94,7 +94,7 @@ describe("the PDF stream budget", () => {
     pdf.forEach((byte) => (binary += String.fromCharCode(byte)));
     const res = await callJson(PATH, { key: account.apiKey, body: { files: [{ type: "base64", name: "nested.pdf", base64: btoa(binary) }], schema: TOTAL } });
     expect(res.status, res.body.error).toBe(400);
-    expect(res.body.error).toBe("files.0: nested.pdf: the PDF's compressed streams inflate past 16 MiB");
+    expect(res.body.error).toBe("files.0: nested.pdf: the PDF's compressed streams inflate past 8 MiB");
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 
