@@ -7,6 +7,7 @@
 import { MAX_IMAGE_PIXELS } from "../budgets";
 import { ApiError } from "../errors";
 import { imageDimensions, sniffFormat, type FileFormat } from "../inputs/sniff";
+import { loadOnce } from "./lazy";
 import type { Raster } from "./raster";
 import { rasterizeSvg, svgSize } from "./svg";
 
@@ -15,36 +16,17 @@ export type DecodableFormat = (typeof DECODABLE_FORMATS)[number];
 
 const EXPECTED = "PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG";
 
-let avifDecoder: Promise<(typeof import("@jsquash/avif/decode.js"))["default"]> | undefined;
+const loadAvifDecoder = loadOnce(async () => {
+  const [decoder, wasm] = await Promise.all([import("@jsquash/avif/decode.js"), import("@jsquash/avif/codec/dec/avif_dec.wasm")]);
+  await decoder.init(wasm.default);
+  return decoder.default;
+});
 
-let webpDecoder: Promise<(typeof import("@jsquash/webp/decode.js"))["default"]> | undefined;
-
-function loadWebpDecoder() {
-  webpDecoder ??= Promise.all([import("@jsquash/webp/decode.js"), import("@jsquash/webp/codec/dec/webp_dec.wasm")])
-    .then(async ([decoder, wasm]) => {
-      await decoder.init(wasm.default);
-      return decoder.default;
-    })
-    .catch((err) => {
-      webpDecoder = undefined;
-      throw err;
-    });
-  return webpDecoder;
-}
-
-/** The AVIF decoder, its wasm handed over as a module (workerd compiles no wasm from bytes). */
-function loadAvifDecoder() {
-  avifDecoder ??= Promise.all([import("@jsquash/avif/decode.js"), import("@jsquash/avif/codec/dec/avif_dec.wasm")])
-    .then(async ([decoder, wasm]) => {
-      await decoder.init(wasm.default);
-      return decoder.default;
-    })
-    .catch((err) => {
-      avifDecoder = undefined;
-      throw err;
-    });
-  return avifDecoder;
-}
+const loadWebpDecoder = loadOnce(async () => {
+  const [decoder, wasm] = await Promise.all([import("@jsquash/webp/decode.js"), import("@jsquash/webp/codec/dec/webp_dec.wasm")]);
+  await decoder.init(wasm.default);
+  return decoder.default;
+});
 
 function tooLarge(where: string, width: number, height: number): ApiError {
   return new ApiError(422, `${where}: the image is ${width} × ${height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
@@ -130,34 +112,24 @@ interface HeifModule {
   };
 }
 
-let heif: Promise<HeifModule> | undefined;
-
 /** libheif's emscripten module, instantiated from the imported wasm module (its glue would read a file or fetch). */
-function loadHeif(): Promise<HeifModule> {
-  heif ??= Promise.all([import("libheif-js/libheif-wasm/libheif.js"), import("libheif-js/libheif-wasm/libheif.wasm")])
-    .then(
-      ([glue, wasm]) =>
-        new Promise<HeifModule>((resolve, reject) => {
-          const factory = (glue.default ?? glue) as unknown as (options: Record<string, unknown>) => HeifModule;
-          // Emscripten fills in the options object itself and may be ready before the factory returns.
-          const options: Record<string, unknown> = {
-            instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => {
-              const instance = new WebAssembly.Instance(wasm.default, imports);
-              done(instance);
-              return instance.exports;
-            },
-            onRuntimeInitialized: () => resolve(options as unknown as HeifModule),
-            onAbort: (reason: unknown) => reject(new Error(`libheif: ${String(reason)}`)),
-          };
-          factory(options);
-        }),
-    )
-    .catch((err) => {
-      heif = undefined;
-      throw err;
-    });
-  return heif;
-}
+const loadHeif = loadOnce(async () => {
+  const [glue, wasm] = await Promise.all([import("libheif-js/libheif-wasm/libheif.js"), import("libheif-js/libheif-wasm/libheif.wasm")]);
+  return new Promise<HeifModule>((resolve, reject) => {
+    const factory = (glue.default ?? glue) as unknown as (options: Record<string, unknown>) => HeifModule;
+    // Emscripten fills in the options object itself and may be ready before the factory returns.
+    const options: Record<string, unknown> = {
+      instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => {
+        const instance = new WebAssembly.Instance(wasm.default, imports);
+        done(instance);
+        return instance.exports;
+      },
+      onRuntimeInitialized: () => resolve(options as unknown as HeifModule),
+      onAbort: (reason: unknown) => reject(new Error(`libheif: ${String(reason)}`)),
+    };
+    factory(options);
+  });
+});
 
 async function decodeHeif(bytes: Uint8Array, where: string): Promise<Raster> {
   const library = await loadHeif();

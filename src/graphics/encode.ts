@@ -3,6 +3,7 @@
  * photon for JPEG and WebP, libavif through @jsquash/avif, gifenc, UTIF) are imported lazily so that requests,
  * and tests, that never ask for them do not load them.
  */
+import { loadOnce } from "./lazy";
 import { encodePngStreaming } from "./png";
 
 /** Formats with a maintained encoder that runs in Workers. */
@@ -13,42 +14,27 @@ const JPEG_QUALITY = 90;
 /** libavif's quality (0–100) and speed (0–10): speed 8 encodes a 2000×1500 image in about 1.5 s in workerd. */
 const AVIF_OPTIONS = { quality: 60, speed: 8 };
 
-let avifEncoder: Promise<(typeof import("@jsquash/avif/encode.js"))["default"]> | undefined;
+/** libavif's encoder. */
+const loadAvifEncoder = loadOnce(async () => {
+  const [encoder, wasm] = await Promise.all([import("@jsquash/avif/encode.js"), import("@jsquash/avif/codec/enc/avif_enc.wasm")]);
+  await encoder.init(wasm.default);
+  return encoder.default;
+});
 
-/** The AVIF encoder, its wasm handed over as a module (workerd compiles no wasm from bytes). */
-function loadAvifEncoder() {
-  avifEncoder ??= Promise.all([import("@jsquash/avif/encode.js"), import("@jsquash/avif/codec/enc/avif_enc.wasm")])
-    .then(async ([encoder, wasm]) => {
-      await encoder.init(wasm.default);
-      return encoder.default;
-    })
-    .catch((err) => {
-      avifEncoder = undefined;
-      throw err;
-    });
-  return avifEncoder;
-}
-
-let webpEncoder: Promise<{ encode(data: Uint8ClampedArray, width: number, height: number, options: Record<string, number>): Uint8Array | null }> | undefined;
-
-/** libwebp (lossy, with a quality), its SIMD build's wasm handed over as a module. */
-function loadWebpEncoder() {
-  webpEncoder ??= Promise.all([
+/** libwebp (lossy, with a quality), its SIMD build. */
+const loadWebpEncoder = loadOnce(async () => {
+  const [glue, wasm, meta, utils] = await Promise.all([
     import("@jsquash/webp/codec/enc/webp_enc_simd.js"),
     import("@jsquash/webp/codec/enc/webp_enc_simd.wasm"),
     import("@jsquash/webp/meta.js"),
     import("@jsquash/webp/utils.js"),
-  ])
-    .then(async ([glue, wasm, meta, utils]) => {
-      const module = await utils.initEmscriptenModule(glue.default, wasm.default);
-      return { encode: (data: Uint8ClampedArray, width: number, height: number, options: Record<string, number>) => module.encode(data, width, height, { ...meta.defaultOptions, ...options }) };
-    })
-    .catch((err) => {
-      webpEncoder = undefined;
-      throw err;
-    });
-  return webpEncoder;
-}
+  ]);
+  const module = await utils.initEmscriptenModule(glue.default, wasm.default);
+  return {
+    encode: (data: Uint8ClampedArray, width: number, height: number, options: Record<string, number>): Uint8Array | null =>
+      module.encode(data, width, height, { ...meta.defaultOptions, ...options }),
+  };
+});
 
 /** How to encode: `quality` (1–100) for the lossy formats; without it JPEG is 90, WebP lossless, AVIF 60. */
 export interface EncodeOptions {

@@ -30,7 +30,8 @@ export function checkPixels(width: number, height: number, where: string): void 
   }
 }
 
-function premultiply(pixels: Uint8Array): Uint8Array {
+/** A premultiplied copy of straight RGBA. */
+export function premultiply(pixels: Uint8Array): Uint8Array {
   const out = new Uint8Array(pixels.length);
   for (let i = 0; i < pixels.length; i += 4) {
     const a = pixels[i + 3]!;
@@ -48,7 +49,8 @@ function premultiply(pixels: Uint8Array): Uint8Array {
   return out;
 }
 
-function unpremultiplyInPlace(pixels: Uint8Array): void {
+/** Premultiplied RGBA back to straight, in place. */
+export function unpremultiplyInPlace(pixels: Uint8Array): void {
   for (let i = 0; i < pixels.length; i += 4) {
     const a = pixels[i + 3]!;
     if (a === 255) continue;

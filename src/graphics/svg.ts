@@ -6,6 +6,7 @@
 import { encodeBase64 } from "../base64";
 import { ApiError } from "../errors";
 import type { LoadedFont } from "./fonts";
+import { unpremultiplyInPlace } from "./raster";
 
 export interface Element {
   type: string;
@@ -119,21 +120,7 @@ export async function rasterizeSvg(svg: string, images?: ImageStore): Promise<Ra
   } catch (err) {
     throw new ApiError(422, `The layers could not be rendered: ${err instanceof Error ? err.message : String(err)}`);
   }
+  // resvg hands out premultiplied RGBA; encoders and callers want straight alpha. In place: a canvas is 8 MB.
   unpremultiplyInPlace(pixels);
   return { width, height, pixels };
-}
-
-/** resvg hands out premultiplied RGBA; encoders and callers want straight alpha. In place: a canvas is 32 MB. */
-function unpremultiplyInPlace(pixels: Uint8Array): void {
-  for (let i = 0; i < pixels.length; i += 4) {
-    const a = pixels[i + 3]!;
-    if (a === 255) continue;
-    if (a === 0) {
-      pixels[i] = pixels[i + 1] = pixels[i + 2] = 0;
-      continue;
-    }
-    pixels[i] = Math.min(255, Math.round((pixels[i]! * 255) / a));
-    pixels[i + 1] = Math.min(255, Math.round((pixels[i + 1]! * 255) / a));
-    pixels[i + 2] = Math.min(255, Math.round((pixels[i + 2]! * 255) / a));
-  }
 }

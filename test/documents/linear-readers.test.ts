@@ -5,6 +5,7 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { readLineDocuments } from "../../src/documents/lines";
+import { docxDeclaring } from "../helpers/files";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -49,17 +50,6 @@ describe("the nesting budget", () => {
 });
 
 describe("the decompression budget", () => {
-  /** A DOCX whose document.xml says it inflates to `declared` bytes (fflate trusts the directory, so would allocate it). */
-  function docxDeclaring(declared: number): Uint8Array {
-    const xml = `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Total: 1.00</w:t></w:r></w:p></w:body></w:document>`;
-    const zip = zipSync({ "word/document.xml": strToU8(xml) });
-    const view = new DataView(zip.buffer, zip.byteOffset);
-    const centralDirectory = view.getUint32(zip.length - 22 + 16, true);
-    view.setUint32(22, declared, true);
-    view.setUint32(centralDirectory + 24, declared, true);
-    return zip;
-  }
-
   it("refuses a DOCX whose document.xml inflates to 300 MB before inflating it: 422 naming the file and part", async () => {
     await expect(readLineDocuments(docxDeclaring(300 * 1024 * 1024), "bomb.docx")).rejects.toMatchObject({
       status: 422,

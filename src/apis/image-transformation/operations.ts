@@ -4,7 +4,7 @@
  * `where` names the operation in errors: `operations.3 (crop)`.
  */
 import { ApiError } from "../../errors";
-import { checkPixels, createRaster, gaussianBlur, resample, rotate, words, type Raster } from "../../graphics/raster";
+import { checkPixels, createRaster, gaussianBlur, premultiply, resample, rotate, unpremultiplyInPlace, words, type Raster } from "../../graphics/raster";
 import type { TransformOperation } from "./schema";
 
 export type Rgba = readonly [number, number, number, number];
@@ -163,20 +163,11 @@ export function blurRaster(raster: Raster, sigma: number): Raster {
   if (sigma <= EXACT_SIGMA) return gaussianBlur(raster, sigma);
   // Three boxes of width w approximate a gaussian of variance 3(w² - 1)/12.
   const radius = Math.max(1, Math.round((Math.sqrt(4 * sigma * sigma + 1) - 1) / 2));
-  const premultiplied = raster.pixels.slice();
-  for (let i = 0; i < premultiplied.length; i += 4) {
-    const a = premultiplied[i + 3]!;
-    if (a !== 255) for (let c = 0; c < 3; c++) premultiplied[i + c] = Math.round((premultiplied[i + c]! * a) / 255);
-  }
-  let pixels: Uint8Array = premultiplied;
+  let pixels = premultiply(raster.pixels);
   for (let pass = 0; pass < 3; pass++) {
     pixels = boxBlurPass(boxBlurPass(pixels, raster.width, raster.height, radius, true), raster.width, raster.height, radius, false);
   }
-  for (let i = 0; i < pixels.length; i += 4) {
-    const a = pixels[i + 3]!;
-    if (a === 255) continue;
-    for (let c = 0; c < 3; c++) pixels[i + c] = a === 0 ? 0 : Math.min(255, Math.round((pixels[i + c]! * 255) / a));
-  }
+  unpremultiplyInPlace(pixels);
   return { width: raster.width, height: raster.height, pixels };
 }
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { balanceOf, callJson, createAccount, jobsOf } from "../../helpers/http";
+import { docxDeclaring } from "../../helpers/files";
 import { createReceiver } from "../../helpers/webhook-receiver";
 
 const PATH = "/document-extraction/v1/extract";
@@ -108,18 +109,6 @@ describe("the PDF stream budget", () => {
   });
 });
 
-/** A DOCX whose document.xml says it inflates to `declared` bytes (fflate trusts the directory, so would allocate it). */
-async function docxDeclaring(declared: number): Promise<Uint8Array> {
-  const { strToU8, zipSync } = await import("fflate");
-  const xml = `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Total: 1.00</w:t></w:r></w:p></w:body></w:document>`;
-  const zip = zipSync({ "word/document.xml": strToU8(xml) });
-  const view = new DataView(zip.buffer, zip.byteOffset);
-  const centralDirectory = view.getUint32(zip.length - 22 + 16, true);
-  view.setUint32(22, declared, true);
-  view.setUint32(centralDirectory + 24, declared, true);
-  return zip;
-}
-
 const bytesB64 = (bytes: Uint8Array) => {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -128,7 +117,7 @@ const bytesB64 = (bytes: Uint8Array) => {
 
 describe("the abuse review's inputs, through the route", () => {
   it.each([
-    ["a DOCX whose document.xml inflates to 300 MB", "bomb.docx", async () => bytesB64(await docxDeclaring(300 * 1024 * 1024)), "bomb.docx: word/document.xml inflates past the decompression budget (8 MiB a part, 16 MiB in all)"],
+    ["a DOCX whose document.xml inflates to 300 MB", "bomb.docx", async () => bytesB64(docxDeclaring(300 * 1024 * 1024)), "bomb.docx: word/document.xml inflates past the decompression budget (8 MiB a part, 16 MiB in all)"],
     ["JSON nested 20,000 deep", "deep.json", async () => b64(`${"[".repeat(20_000)}1${"]".repeat(20_000)}`), "deep.json: the file nests deeper than 512 levels"],
     ["XML nested 5,000 deep", "deep.xml", async () => b64(`<?xml version="1.0"?>${"<a>".repeat(5_000)}x${"</a>".repeat(5_000)}`), "deep.xml: the file nests deeper than 512 levels"],
     ["HTML with 60,000 nested tables", "nested.html", async () => b64(`<html><body>${"<table><tr><td>".repeat(60_000)}x${"</td></tr></table>".repeat(60_000)}</body></html>`), "nested.html: the file nests deeper than 512 levels"],
