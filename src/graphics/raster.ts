@@ -193,10 +193,11 @@ function gaussianKernel(sigma: number): Int32Array {
   return kernel;
 }
 
-/** One separable convolution pass with edge pixels repeated. */
+/** One separable convolution pass with edge pixels repeated (clamped only near the edges, not in the inner loop). */
 function convolvePass(src: Uint8Array, width: number, height: number, kernel: Int32Array, horizontal: boolean): Uint8Array {
   const out = new Uint8Array(src.length);
   const radius = (kernel.length - 1) / 2;
+  const taps = kernel.length;
   const length = horizontal ? width : height;
   const lines = horizontal ? height : width;
   const step = horizontal ? 4 : width * 4;
@@ -208,13 +209,24 @@ function convolvePass(src: Uint8Array, width: number, height: number, kernel: In
       let g = half;
       let b = half;
       let a = half;
-      for (let k = -radius; k <= radius; k++) {
-        const at = base + Math.min(length - 1, Math.max(0, x + k)) * step;
-        const w = kernel[k + radius]!;
-        r += src[at]! * w;
-        g += src[at + 1]! * w;
-        b += src[at + 2]! * w;
-        a += src[at + 3]! * w;
+      if (x >= radius && x + radius < length) {
+        let at = base + (x - radius) * step;
+        for (let k = 0; k < taps; k++, at += step) {
+          const w = kernel[k]!;
+          r += src[at]! * w;
+          g += src[at + 1]! * w;
+          b += src[at + 2]! * w;
+          a += src[at + 3]! * w;
+        }
+      } else {
+        for (let k = -radius; k <= radius; k++) {
+          const at = base + Math.min(length - 1, Math.max(0, x + k)) * step;
+          const w = kernel[k + radius]!;
+          r += src[at]! * w;
+          g += src[at + 1]! * w;
+          b += src[at + 2]! * w;
+          a += src[at + 3]! * w;
+        }
       }
       const to = base + x * step;
       out[to] = r >>> 16;

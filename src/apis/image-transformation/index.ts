@@ -23,5 +23,7 @@ export const imageTransformation = defineApi({
   },
   response: BinaryResultSchema,
   cost: () => 1,
+  // With the Images binding (production: `[images] binding = "IMAGES"`), remove_background segments the subject.
+  optionalBindings: ["IMAGES"],
   load: async () => (await import("./process")).transformImage,
 });

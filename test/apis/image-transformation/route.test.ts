@@ -117,11 +117,11 @@ describe("output formats", () => {
     expect(sizes[0]).toBeLessThan(sizes[1]! / 2);
   });
 
-  it("writes AVIF for images up to 2,097,152 pixels: a larger one is a 422 naming the convert, refunded", async () => {
-    const big = pngOf(1500, 1500, () => ORANGE);
+  it("writes AVIF for images up to 3,145,728 pixels: a larger one is a 422 naming the convert, refunded", async () => {
+    const big = pngOf(1800, 1800, () => ORANGE);
     const res = await send({ file: { type: "base64", base64: base64Of(big) }, operations: [{ type: "flip" }, { type: "convert", format: "avif" }] });
     expect(res.status).toBe(422);
-    expect(res.body.error).toBe("operations.1 (convert): AVIF is written for images of at most 2097152 pixels; this one is 1500 × 1500 (resize it first, or choose webp)");
+    expect(res.body.error).toBe("operations.1 (convert): AVIF is written for images of at most 3145728 pixels; this one is 1800 × 1800 (resize it first, or choose webp)");
     expect(res.balance).toBe(5);
   });
 
