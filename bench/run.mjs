@@ -3,13 +3,15 @@
 //   1. accept path (charge + job row + R2 input + queue send + 201) vs. a no-I/O baseline route, same load
 //   2. end to end: N async jobs at fixed concurrency, 201 → webhook arrival latency and drain rate
 //   3. sync path for a small image, and for document extraction of a one-page PDF invoice
-//   4. worker size (wrangler deploy --dry-run) and wrangler dev start-up
+//   4. image transformation chains on a 2000×1500 JPEG against sharp (bench/transform.mjs)
+//   5. worker size (wrangler deploy --dry-run) and wrangler dev start-up
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { percentile, ROOT, runPool, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
+import { benchTransform } from "./transform.mjs";
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -117,6 +119,8 @@ async function main() {
     });
     log(`sync POST document extraction (1-page PDF invoice, 12 fields), ${CONNECTIONS} connections, ${DURATION_S}s`);
     results.sync_extraction = await cannon({ url: `${stack.base}/document-extraction/v1/extract`, method: "POST", headers, body: extractionBody });
+    log("image transformation chains on a 2000×1500 JPEG, against sharp in Node");
+    results.transform = await benchTransform(stack);
   } finally {
     await stack.stop();
   }
@@ -128,6 +132,7 @@ async function main() {
     ["end to end 201→webhook", `${results.end_to_end.drain_rate_per_s} deliveries/s`, `p50 ${results.end_to_end.latency_p50_ms} ms`, `p95 ${results.end_to_end.latency_p95_ms} ms / p99 ${results.end_to_end.latency_p99_ms} ms`, `${results.end_to_end.jobs} jobs in ${results.end_to_end.total_s}s`],
     ["sync small image (200)", `${results.sync.rps} req/s`, `p50 ${results.sync.p50_ms} ms`, `p99 ${results.sync.p99_ms} ms`, `${results.sync.failed} failed`],
     ["sync extraction, 1-page PDF", `${results.sync_extraction.rps} req/s`, `p50 ${results.sync_extraction.p50_ms} ms`, `p99 ${results.sync_extraction.p99_ms} ms`, `${results.sync_extraction.failed} failed`],
+    ...results.transform.map((row) => [`transform: ${row.chain}`, `${row.worker_ms} ms`, `sharp ${row.sharp_ms} ms`, `ratio ${row.ratio}`, ""]),
     ["worker size", `${results.worker.gzip_kib} KiB gzip`, `${results.worker.raw_kib} KiB raw`, `startup ${results.worker.startup_ms ?? "n/a"} ms`, `dev ready ${results.worker.dev_ready_ms} ms`],
   ];
   console.log(`\nLamina bench: ${results.machine.cores} cores, ${results.machine.cpu}, node ${results.machine.node}`);

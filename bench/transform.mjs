@@ -34,6 +34,8 @@ const transparent = { r: 0, g: 0, b: 0, alpha: 0 };
 /** [name, input, Lamina operations, the same chain in sharp] */
 function chains(input, smaller) {
   return [
+    // The floor: decoding the JPEG, one pass over the pixels, encoding a JPEG, and the HTTP and base64 around them.
+    ["flop → JPEG (decode + encode)", input, [{ type: "flop" }], (s) => s.flop().jpeg({ quality: 90 })],
     ["resize 1000×750 → sharpen 1 → WebP 80", input, [{ type: "resize", width_in_px: 1000, height_in_px: 750, fit: "fill" }, { type: "sharpen", sigma: 1 }, { type: "convert", format: "webp", quality: 80 }],
       (s) => s.resize(1000, 750, { fit: "fill", kernel: "lanczos3" }).sharpen({ sigma: 1 }).webp({ quality: 80 })],
     // 2000 × 1500 turned by 33° is 2494 × 2347 (5.9 megapixels), past the 4,194,304-pixel budget: this one is 1600 × 1200.

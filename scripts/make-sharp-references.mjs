@@ -36,6 +36,7 @@ const CASES = [
   { name: "rotate 90", operations: [{ type: "rotate", angle_in_degrees: 90 }], sharp: (s) => s.rotate(90) },
   { name: "rotate 33", operations: [{ type: "rotate", angle_in_degrees: 33 }], sharp: (s) => s.rotate(33, { background: transparent }) },
   { name: "blur 2", operations: [{ type: "blur", sigma: 2 }], sharp: (s) => s.blur(2) },
+  { name: "blur 6", operations: [{ type: "blur", sigma: 6 }], sharp: (s) => s.blur(6) },
   { name: "flip", operations: [{ type: "flip" }], sharp: (s) => s.flip() },
   { name: "flop", operations: [{ type: "flop" }], sharp: (s) => s.flop() },
   { name: "crop", operations: [{ type: "crop", left_in_px: 10, top_in_px: 5, width_in_px: 50, height_in_px: 40 }], sharp: (s) => s.extract({ left: 10, top: 5, width: 50, height: 40 }) },

@@ -134,7 +134,7 @@ function mirror(raster: Raster, vertical: boolean): Raster {
   return { width, height, pixels: new Uint8Array(out.buffer) };
 }
 
-/** The largest sigma blurred exactly; beyond it three box blurs (within 3% of a gaussian) keep the cost flat. */
+/** The largest sigma blurred exactly (a kernel of 6σ + 1 taps); beyond it three box blurs, within a pixel value or two of a gaussian, keep the cost flat. */
 const EXACT_SIGMA = 8;
 
 function boxBlurPass(src: Uint8Array, width: number, height: number, radius: number, horizontal: boolean): Uint8Array {
@@ -161,10 +161,13 @@ function boxBlurPass(src: Uint8Array, width: number, height: number, radius: num
 
 export function blurRaster(raster: Raster, sigma: number): Raster {
   if (sigma <= EXACT_SIGMA) return gaussianBlur(raster, sigma);
-  // Three boxes of width w approximate a gaussian of variance 3(w² - 1)/12.
-  const radius = Math.max(1, Math.round((Math.sqrt(4 * sigma * sigma + 1) - 1) / 2));
+  // Three boxes whose widths (odd, wl or wl + 2: Kovesi's choice) give together the gaussian's variance.
+  const ideal = Math.sqrt((12 * sigma * sigma) / 3 + 1);
+  const lower = Math.floor(ideal) % 2 === 0 ? Math.floor(ideal) - 1 : Math.floor(ideal);
+  const lowerPasses = Math.round((12 * sigma * sigma - 3 * lower * lower - 12 * lower - 9) / (-4 * lower - 4));
+  const radii = [0, 1, 2].map((pass) => ((pass < lowerPasses ? lower : lower + 2) - 1) / 2);
   let pixels = premultiply(raster.pixels);
-  for (let pass = 0; pass < 3; pass++) {
+  for (const radius of radii) {
     pixels = boxBlurPass(boxBlurPass(pixels, raster.width, raster.height, radius, true), raster.width, raster.height, radius, false);
   }
   unpremultiplyInPlace(pixels);

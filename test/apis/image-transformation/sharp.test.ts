@@ -37,6 +37,8 @@ const TOLERANCE: Record<string, number> = {
   "rotate 90": 0,
   "rotate 33": 4,
   "blur 2": 1.5,
+  // Three box blurs here; an exact gaussian of σ 6 differs from libvips' (which truncates its kernel sooner) by 2.1 too.
+  "blur 6": 2.5,
   flip: 0,
   flop: 0,
   crop: 0,
@@ -52,7 +54,7 @@ describe(`against sharp ${fixtures.sharp} (libvips ${fixtures.vips})`, () => {
     const theirs = await decodeAny(bytesOf(reference.png));
     expect(Math.abs(ours.width - reference.width), `width ${ours.width} vs ${reference.width}`).toBeLessThanOrEqual(name === "rotate 33" ? 1 : 0);
     expect(Math.abs(ours.height - reference.height), `height ${ours.height} vs ${reference.height}`).toBeLessThanOrEqual(name === "rotate 33" ? 1 : 0);
-    // Measured on 2 Dec 2026: 0.21 and 0.16 (resize), 1.70 (upscale), 1.03 (rotate 33), 0.92 (blur), 0 for the rest.
+    // Measured on 2 Dec 2026: 0.21 and 0.16 (resize), 1.70 (upscale), 1.03 (rotate 33), 0.92 and 2.29 (blur 2, 6), 0 for the rest.
     expect(meanDifference(ours, theirs)).toBeLessThanOrEqual(TOLERANCE[name]!);
   });
 });
