@@ -18,8 +18,27 @@ function formatOf(bytes: Uint8Array): string | undefined {
   }
 }
 
+export interface ImageAdjustments {
+  /** Crop to this box's aspect where the picture is busiest (graphics/heuristics.ts), not at the centre. */
+  smartCropTo?: { width: number; height: number };
+  /** Make a uniform background touching the borders transparent (graphics/heuristics.ts). */
+  removeBackground?: boolean;
+}
+
 /** The image as a placeholder of `store`, or a 422 naming `where`. */
-export async function loadImage(bytes: Uint8Array, where: string, store: ImageStore): Promise<string> {
+export async function loadImage(bytes: Uint8Array, where: string, store: ImageStore, adjust: ImageAdjustments = {}): Promise<string> {
+  if (adjust.smartCropTo || adjust.removeBackground) {
+    // Decoded (SVG rasterised) to pixels, adjusted, and handed over as PNG.
+    const { decodeImage } = await import("./decode");
+    const { removeUniformBackground, smartCrop } = await import("./heuristics");
+    let { raster } = await decodeImage(bytes, where);
+    if (adjust.removeBackground) raster = removeUniformBackground(raster, where);
+    if (adjust.smartCropTo) {
+      const scale = Math.min(1, raster.width / adjust.smartCropTo.width, raster.height / adjust.smartCropTo.height);
+      raster = smartCrop(raster, Math.max(1, Math.round(adjust.smartCropTo.width * scale)), Math.max(1, Math.round(adjust.smartCropTo.height * scale)));
+    }
+    return store.raster(encodePngStreaming(raster.pixels, raster.width, raster.height, 1), raster.width, raster.height);
+  }
   if (formatOf(bytes) === "svg") {
     return store.svg(new TextDecoder().decode(bytes));
   }

@@ -338,3 +338,19 @@ export function words(pixels: Uint8Array): Uint32Array {
   const aligned = pixels.byteOffset % 4 === 0 ? pixels : pixels.slice();
   return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
 }
+
+/** Copies a rectangle of `from` into `to` (a raster of createRaster's, so its words can be written). */
+export function copyRect(from: Raster, to: Raster, left: number, top: number, dx: number, dy: number, width: number, height: number): void {
+  const src = words(from.pixels);
+  const dst = new Uint32Array(to.pixels.buffer, to.pixels.byteOffset, to.pixels.length / 4);
+  for (let y = 0; y < height; y++) {
+    const s = (top + y) * from.width + left;
+    dst.set(src.subarray(s, s + width), (dy + y) * to.width + dx);
+  }
+}
+
+export function cropRaster(raster: Raster, left: number, top: number, width: number, height: number): Raster {
+  const out = createRaster(width, height);
+  copyRect(raster, out, left, top, 0, 0, width, height);
+  return out;
+}

@@ -48,7 +48,13 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
     all.map(async (layer) => {
       if (layer.type === "image") {
         const where = `${paths.get(layer)!} (image)`;
-        images.set(layer, await loadImage(await readFileInput(layer.file, where, deps.fetcher), where, store));
+        // The box the image covers: its own dimensions, else the canvas at the top level (inside a layout it keeps
+        // its natural size, so there is nothing to crop to).
+        const box = size(layer.dimensions?.width_in_px) !== undefined && size(layer.dimensions?.height_in_px) !== undefined
+          ? { width: size(layer.dimensions!.width_in_px)!, height: size(layer.dimensions!.height_in_px)! }
+          : input.layers.includes(layer) ? { width, height } : undefined;
+        const adjust = { removeBackground: layer.should_remove_background, smartCropTo: layer.should_use_smart_cropping ? box : undefined };
+        images.set(layer, await loadImage(await readFileInput(layer.file, where, deps.fetcher), where, store, adjust));
       }
     }),
   );

@@ -4,7 +4,7 @@
  * `where` names the operation in errors: `operations.3 (crop)`.
  */
 import { ApiError } from "../../errors";
-import { checkPixels, createRaster, gaussianBlur, premultiply, resample, rotate, unpremultiplyInPlace, words, type Raster } from "../../graphics/raster";
+import { checkPixels, copyRect, createRaster, cropRaster, gaussianBlur, premultiply, resample, rotate, unpremultiplyInPlace, words, type Raster } from "../../graphics/raster";
 import type { TransformOperation } from "./schema";
 
 export type Rgba = readonly [number, number, number, number];
@@ -26,22 +26,6 @@ export interface OperationContext {
 }
 
 type Operation<T extends TransformOperation["type"]> = (raster: Raster, op: Extract<TransformOperation, { type: T }>, where: string, ctx: OperationContext) => Raster;
-
-/** Copies a rectangle of `from` into `to` (a raster of createRaster's, so its words can be written). */
-function copyRect(from: Raster, to: Raster, left: number, top: number, dx: number, dy: number, width: number, height: number): void {
-  const src = words(from.pixels);
-  const dst = new Uint32Array(to.pixels.buffer, to.pixels.byteOffset, to.pixels.length / 4);
-  for (let y = 0; y < height; y++) {
-    const s = (top + y) * from.width + left;
-    dst.set(src.subarray(s, s + width), (dy + y) * to.width + dx);
-  }
-}
-
-export function cropRaster(raster: Raster, left: number, top: number, width: number, height: number): Raster {
-  const out = createRaster(width, height);
-  copyRect(raster, out, left, top, 0, 0, width, height);
-  return out;
-}
 
 function fitted(raster: Raster, width: number, height: number, mode: "inside" | "outside"): { width: number; height: number } {
   const scale = mode === "inside" ? Math.min(width / raster.width, height / raster.height) : Math.max(width / raster.width, height / raster.height);

@@ -11,7 +11,7 @@ import { encodePngStreaming } from "../../graphics/png";
 import { resample, type Raster } from "../../graphics/raster";
 import { readFileInput } from "../../inputs/file-input";
 import type { ProcessDeps, ProcessResult } from "../define";
-import { removeUniformBackground, smartCrop } from "./heuristics";
+import { removeUniformBackground, smartCrop } from "../../graphics/heuristics";
 import { flatten, PIXEL_OPERATIONS, rgbaOf, type OperationContext } from "./operations";
 import type { TransformImageRequest, TransformOperation } from "./schema";
 

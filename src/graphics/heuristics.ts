@@ -1,11 +1,10 @@
 /**
- * The two operations that judge the picture rather than compute a formula: `smart_crop` (where the interesting
- * part is) and `remove_background` (which pixels are background). Both are deterministic heuristics, documented
- * as such in the README.
+ * The two operations that judge the picture rather than compute a formula: where the interesting part is (image
+ * transformation's `smart_crop`, image generation's `should_use_smart_cropping`) and which pixels are background
+ * (`remove_background`, `should_remove_background`). Both are deterministic heuristics, documented as such.
  */
-import { ApiError } from "../../errors";
-import { resample, type Raster } from "../../graphics/raster";
-import { cropRaster } from "./operations";
+import { ApiError } from "../errors";
+import { cropRaster, resample, type Raster } from "./raster";
 
 /** Analysis runs on a copy whose longer side is at most this: the score map, not the pixels, decides. */
 const ANALYSIS_SIDE = 256;
