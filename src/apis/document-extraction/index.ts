@@ -1,9 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { decodeBase64 } from "../../base64";
-import { ApiError } from "../../errors";
-import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
-import { fileName } from "../../inputs/file-name";
-import { formatFromName, isImageFormat, sniffFormat } from "../../inputs/sniff";
+import { billablePages } from "../../documents/pages";
 import { defineApi } from "../define";
 import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
 
@@ -22,63 +18,10 @@ const ExtractionFieldResultSchema = z
   })
   .openapi("ExtractionFieldResult");
 
-/**
- * The pages a file is billed for: a PDF's page count, an e-mail's 1 plus the pages of the attachments that are
- * read with it (pictures only OCR could read are left out, as processing leaves them out), 1 for anything else.
- */
-async function pagesOf(bytes: Uint8Array, name: string, depth: number): Promise<number> {
-  const format = sniffFormat(bytes, name);
-  if (format === "pdf") {
-    const { countPdfPages } = await import("../../documents/readers/pdf");
-    return Math.max(1, await countPdfPages(bytes, name));
-  }
-  if (format === "eml") {
-    const { readEml } = await import("../../documents/readers/eml");
-    const { attachments } = await readEml(bytes, name);
-    let pages = 1;
-    for (const attachment of depth < MAX_EMAIL_NESTING ? attachments : []) {
-      try {
-        pages += isImageFormat(sniffFormat(attachment.bytes, attachment.name)) ? 0 : await pagesOf(attachment.bytes, attachment.name, depth + 1);
-      } catch (err) {
-        // An attachment processing cannot read is skipped there too: it costs nothing.
-        if (!(err instanceof ApiError)) throw err;
-      }
-    }
-    return pages;
-  }
-  return 1;
-}
-
-/**
- * 1 credit per page, counted now (so a broken PDF is a 400 that charges nothing): see pagesOf. A URL is fetched
- * only when the job runs, so it counts as one page.
- */
+/** 1 credit per page of every file, counted now (so a broken PDF is a 400 that charges nothing): see documents/pages.ts. */
 async function countPages(input: ExtractDocumentRequest): Promise<number> {
   let pages = 0;
-  for (const [index, file] of input.files.entries()) {
-    if (file.type !== "base64") {
-      pages += 1;
-      continue;
-    }
-    const name = fileName(file, index);
-    try {
-      // An unsupported extension is a 400 now. Then the format from the first 2 KB (signatures, the shape of an
-      // e-mail) spares decoding up to 50 MB of a file that is billed as one page anyway; what 2 KB cannot tell
-      // (a zip's contents) is left to processing.
-      formatFromName(name);
-      let format: string | undefined;
-      try {
-        format = sniffFormat(decodeBase64(file.base64.slice(0, 2732)), name);
-      } catch {
-        format = undefined;
-      }
-      const size = Math.floor((file.base64.length * 3) / 4) - (file.base64.endsWith("==") ? 2 : file.base64.endsWith("=") ? 1 : 0);
-      if (format !== undefined && TEXT_FORMATS.has(format) && size > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, size);
-      pages += format === "pdf" || format === "eml" ? await pagesOf(decodeBase64(file.base64), name, 0) : 1;
-    } catch (err) {
-      throw err instanceof ApiError ? new ApiError(400, `files.${index}: ${err.message}`) : err;
-    }
-  }
+  for (const [index, file] of input.files.entries()) pages += await billablePages(file, index, `files.${index}`);
   return pages;
 }
 
