@@ -45,6 +45,10 @@ type Mutation = { kind: "replace" | "delete" | "add"; pick: number; value: Json;
 function mutate(seed: Json, mutation: Mutation): Json {
   const copy = structuredClone(seed) as Json;
   const paths = pathsOf(copy).filter((path) => path.length > 0);
+  if (paths.length === 0) {
+    // Nothing left to mutate (a small seed after a deletion, `{}`): add a key at the top.
+    return copy && typeof copy === "object" && !Array.isArray(copy) ? { ...copy, [mutation.key]: mutation.value } : mutation.value;
+  }
   const path = paths[mutation.pick % paths.length]!;
   let parent: any = copy;
   for (const key of path.slice(0, -1)) {

@@ -8,6 +8,8 @@ import {
   type AsyncAccepted,
   type DocumentExtractionData,
   type DocumentExtractionRequest,
+  type DocumentToMarkdownData,
+  type DocumentToMarkdownRequest,
   type ImageGenerationData,
   type ImageGenerationRequest,
   type ImageTransformationData,
@@ -111,6 +113,16 @@ export class Lamina {
   /** Accepts an extraction job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
   async extractDocumentAsync(request: Async<DocumentExtractionRequest>): Promise<AsyncAccepted> {
     return this.#post<AsyncAccepted>(API_PATHS.DocumentExtraction, request);
+  }
+
+  /** Converts one document to markdown: `{name, mime_type, markdown}`. */
+  async convertDocumentToMarkdown(request: Sync<DocumentToMarkdownRequest>): Promise<DocumentToMarkdownData> {
+    return (await this.#post<{ data: DocumentToMarkdownData }>(API_PATHS.DocumentToMarkdown, request)).data;
+  }
+
+  /** Accepts a conversion job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
+  async convertDocumentToMarkdownAsync(request: Async<DocumentToMarkdownRequest>): Promise<AsyncAccepted> {
+    return this.#post<AsyncAccepted>(API_PATHS.DocumentToMarkdown, request);
   }
 
   /** An async job's status, delivery status and delivery attempts. */

@@ -27,8 +27,14 @@ export type WebhookPayload =
       data: BinaryResult;
     }
   | {
+      success: true;
+      api: "document_to_markdown";
+      job_id: string;
+      data: MarkdownResult;
+    }
+  | {
       success: false;
-      api: "image_generation" | "document_extraction" | "image_transformation";
+      api: "image_generation" | "document_extraction" | "image_transformation" | "document_to_markdown";
       job_id: string;
       error: {
         message: string;
@@ -576,6 +582,7 @@ export interface LaminaSchemas {
   BinaryResult?: BinaryResult;
   ExtractionResult?: ExtractionResult;
   ExtractionFieldResult?: ExtractionFieldResult;
+  MarkdownResult?: MarkdownResult;
   AsyncAccepted?: AsyncAccepted;
   ErrorResponse?: ErrorResponse;
   CanvasDimensions?: CanvasDimensions;
@@ -618,6 +625,7 @@ export interface LaminaSchemas {
   ImageGenerationRequest?: ImageGenerationRequest;
   DocumentExtractionRequest?: DocumentExtractionRequest;
   ImageTransformationRequest?: ImageTransformationRequest;
+  DocumentToMarkdownRequest?: DocumentToMarkdownRequest;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -675,6 +683,21 @@ export interface ExtractionFieldResult {
    * The file the value came from; empty for defaults.
    */
   source: string;
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "MarkdownResult".
+ */
+export interface MarkdownResult {
+  /**
+   * The file's name, as given (or as taken from the URL).
+   */
+  name: string;
+  /**
+   * The detected type, e.g. `application/pdf`.
+   */
+  mime_type: string;
+  markdown: string;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1123,14 +1146,27 @@ export interface ImageTransformationRequest {
    */
   webhook_url?: string;
 }
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "DocumentToMarkdownRequest".
+ */
+export interface DocumentToMarkdownRequest {
+  file: FileInput;
+  /**
+   * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
+   */
+  webhook_url?: string;
+}
 
 export type ImageGenerationData = BinaryResult;
 export type DocumentExtractionData = ExtractionResult;
 export type ImageTransformationData = BinaryResult;
+export type DocumentToMarkdownData = MarkdownResult;
 
 /** The path of each API's route, by type name. */
 export const API_PATHS = {
   ImageGeneration: "/image-generation/v1/generate",
   DocumentExtraction: "/document-extraction/v1/extract",
   ImageTransformation: "/image-transformation/v1/transform",
+  DocumentToMarkdown: "/document-to-markdown/v1/convert",
 } as const;

@@ -1,10 +1,11 @@
 import type { ApiDefinition } from "./define";
 import { documentExtraction } from "./document-extraction";
+import { documentToMarkdown } from "./document-to-markdown";
 import { imageGeneration } from "./image-generation";
 import { imageTransformation } from "./image-transformation";
 
 /** Every API the service offers. The router mounts each; the processing consumer looks them up by id. */
-export const apis: readonly ApiDefinition[] = [imageGeneration, documentExtraction, imageTransformation];
+export const apis: readonly ApiDefinition[] = [imageGeneration, documentExtraction, imageTransformation, documentToMarkdown];
 
 export function findApi(id: string): ApiDefinition | undefined {
   return apis.find((api) => api.id === id);

@@ -45,6 +45,7 @@ describe("generated from the server's schemas", () => {
       image_generation: ["generateImage", "generateImageAsync"],
       document_extraction: ["extractDocument", "extractDocumentAsync"],
       image_transformation: ["transformImage", "transformImageAsync"],
+      document_to_markdown: ["convertDocumentToMarkdown", "convertDocumentToMarkdownAsync"],
     };
     for (const api of apis) {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
@@ -61,6 +62,10 @@ describe("generated from the server's schemas", () => {
     const methods: Record<string, { method: string; check: (result: any) => void }> = {
       image_generation: { method: "generateImage", check: (result) => expect(decode(result.buffer).width).toBe(800) },
       document_extraction: { method: "extractDocument", check: (result) => expect(result.invoice_number.value).toBe("A-1") },
+      document_to_markdown: {
+        method: "convertDocumentToMarkdown",
+        check: (result) => expect(result.markdown).toBe("# Release notes\n\nNow **faster**.\n\n- One\n- Two"),
+      },
       image_transformation: {
         method: "transformImage",
         check: (result) => {

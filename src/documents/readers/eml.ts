@@ -33,7 +33,8 @@ export async function readEml(bytes: Uint8Array, name: string): Promise<{ docume
     ["Date", email.date ?? ""],
   ];
   for (const [label, value] of headers) {
-    if (value) builder.row([`${label}:`, value]);
+    // `**From:** Ada <ada@example.com>` in markdown; one `From: Ada <…>` line in the line view.
+    if (value) builder.text([{ text: `${label}:`, bold: true }, { text: ` ${value}` }]);
   }
   const headerRows = builder.finish();
   const body = email.html ? readHtml(email.html, name) : readPlainText(email.text ?? "", name);

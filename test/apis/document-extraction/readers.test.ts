@@ -123,10 +123,11 @@ describe("e-mail", () => {
     const documents = await readLineDocuments(bytes(eml), "mail.eml");
     expect(documents.map((doc) => doc.name)).toEqual(["mail.eml", "mail.eml/lines.csv"]);
     expect(documents[0]!.lines.map((line) => line.cells)).toEqual([
-      ["From:", "Jane Doe <jane@shop.example>"],
-      ["To:", "<ap@buyer.example>"],
-      ["Subject:", "Invoice INV-9"],
-      ["Date:", "2025-04-01T10:00:00.000Z"],
+      // Each header is one `Label: value` line (a paragraph with a bold label in the model, for markdown).
+      ["From: Jane Doe <jane@shop.example>"],
+      ["To: <ap@buyer.example>"],
+      ["Subject: Invoice INV-9"],
+      ["Date: 2025-04-01T10:00:00.000Z"],
       ["Please find the invoice attached. Total: 99.00 EUR"],
     ]);
     expect(documents[1]!.lines.map((line) => line.cells)).toEqual([["sku", "qty"], ["A", "1"]]);

@@ -1,0 +1,146 @@
+/**
+ * Document to markdown through the route: the markdown keeps headings, runs, links, nested lists and tables; PDFs
+ * are billed by their pages; an e-mail brings its attachments under their own headings; images are refused
+ * without the AI binding; async delivers the same result by webhook.
+ */
+import { strToU8, zipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
+import { base64Of, pngOf } from "../helpers/images";
+import { waitForJob } from "../helpers/jobs";
+import { createReceiver } from "../helpers/webhook-receiver";
+
+const PATH = "/document-to-markdown/v1/convert";
+const corpus = import.meta.glob<string>("../fixtures/extraction/{docs,wild/docs}/*", { query: "?inline", import: "default", eager: true });
+const fixture = (name: string) => corpus[Object.keys(corpus).find((path) => path.endsWith(`/${name}`))!]!.replace(/^data:[^,]*,/, "");
+
+async function convert(file: Record<string, unknown>, credits = 50) {
+  const account = await createAccount(credits);
+  const res = await callJson(PATH, { key: account.apiKey, body: { file } });
+  return { ...res, account, spent: credits - (await balanceOf(account.accountId)) };
+}
+
+describe("document to markdown", () => {
+  it("HTML: headings, bold, italic, links, nested lists and a pipe table; script and style dropped", async () => {
+    const html =
+      "<html><head><style>p{color:red}</style><script>alert(1)</script></head><body>" +
+      "<h1>Release notes</h1><p>Now <b>faster</b> and <i>smaller</i>, see <a href='https://example.com/docs'>the docs</a>.</p>" +
+      "<h2>Changes</h2><ul><li>Parser<ul><li>Tables</li></ul></li><li>Fonts</li></ul>" +
+      "<table><tr><th>Item</th><th>Price</th></tr><tr><td>Pen</td><td>1.50</td></tr></table></body></html>";
+    const res = await convert({ type: "base64", name: "notes.html", base64: btoa(html) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toEqual({
+      name: "notes.html",
+      mime_type: "text/html",
+      markdown:
+        "# Release notes\n\nNow **faster** and *smaller*, see [the docs](https://example.com/docs).\n\n## Changes\n\n" +
+        "- Parser\n  - Tables\n- Fonts\n\n| Item | Price |\n| --- | --- |\n| Pen | 1.50 |",
+    });
+    expect(res.spent).toBe(1);
+  });
+
+  it("DOCX: heading styles, bold and italic runs, numbered paragraphs as nested lists, the table", async () => {
+    const run = (text: string, props = "") => `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ""}<w:t xml:space="preserve">${text}</w:t></w:r>`;
+    const para = (content: string, pPr = "") => `<w:p>${pPr ? `<w:pPr>${pPr}</w:pPr>` : ""}${content}</w:p>`;
+    const cell = (text: string) => `<w:tc>${para(run(text))}</w:tc>`;
+    const xml =
+      `<w:document xmlns:w="w"><w:body>` +
+      para(run("Contract"), '<w:pStyle w:val="Title"/>') +
+      para(run("The supplier ") + run("shall", "<w:b/>") + run(" deliver ") + run("on time", "<w:i/>") + run(".")) +
+      para(run("Hardware"), '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>') +
+      para(run("Laptops"), '<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>') +
+      `<w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr>${cell("Item")}${cell("Price")}</w:tr><w:tr>${cell("Laptop")}${cell("900")}</w:tr></w:tbl>` +
+      `</w:body></w:document>`;
+    const res = await convert({ type: "base64", name: "contract.docx", base64: base64Of(zipSync({ "word/document.xml": strToU8(xml) })) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.mime_type).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(res.body.data.markdown).toBe(
+      "# Contract\n\nThe supplier **shall** deliver *on time*.\n\n- Hardware\n  - Laptops\n\n| Item | Price |\n| --- | --- |\n| Laptop | 900 |",
+    );
+  });
+
+  it("PDF: every page in order, billed by its pages", async () => {
+    const res = await convert({ type: "base64", name: "invoice.pdf", base64: fixture("01-invoice-us.pdf") });
+    expect(res.status).toBe(200);
+    expect(res.body.data.mime_type).toBe("application/pdf");
+    expect(res.body.data.markdown).toMatch(/^Invoice\n\nFrom: Blue Ridge Analytics/);
+    expect(res.spent).toBe(1);
+  });
+
+  it("e-mail: headers and body, then each attachment under its own heading", async () => {
+    const res = await convert({ type: "base64", name: "transfer.eml", base64: fixture("w05-transfer.eml") });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.mime_type).toBe("message/rfc822");
+    expect(res.body.data.markdown).toMatch(/^\*\*From:\*\* /m);
+    expect(res.body.data.markdown).toMatch(/^\*\*Subject:\*\* /m);
+  });
+
+  it("e-mail with an attachment: the attachment's markdown under a heading of its name, billed with the message", async () => {
+    const eml = [
+      "From: Ada <ada@example.com>",
+      "To: ops@example.com",
+      "Subject: Order notes",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b1"',
+      "",
+      "--b1",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "See the attached notes.",
+      "--b1",
+      'Content-Type: text/csv; name="items.csv"',
+      'Content-Disposition: attachment; filename="items.csv"',
+      "Content-Transfer-Encoding: base64",
+      "",
+      btoa("sku,qty\nA-1,2"),
+      "--b1--",
+      "",
+    ].join("\r\n");
+    const res = await convert({ type: "base64", name: "order.eml", base64: btoa(eml) });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.markdown).toMatch(/^\*\*From:\*\* Ada \\<ada@example\.com\\>\n\n\*\*To:\*\* \\<ops@example\.com\\>\n\n\*\*Subject:\*\* Order notes/);
+    expect(res.body.data.markdown).toContain("See the attached notes.");
+    expect(res.body.data.markdown).toMatch(/## Attachment: items\.csv\n\n\| sku \| qty \|\n\| --- \| --- \|\n\| A-1 \| 2 \|$/);
+    expect(res.spent).toBe(2);
+  });
+
+  it("CSV: one pipe table with its header row", async () => {
+    const res = await convert({ type: "base64", name: "rows.csv", base64: btoa("sku,qty\nA-1,2\nB-2,5") });
+    expect(res.body.data.markdown).toBe("| sku | qty |\n| --- | --- |\n| A-1 | 2 |\n| B-2 | 5 |");
+  });
+
+  it("refuses an image without the AI binding: 422 saying so, refunded", async () => {
+    const res = await convert({ type: "base64", name: "photo.png", base64: base64Of(pngOf(4, 4, () => [1, 2, 3, 255])) });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("file: photo.png is an image or a scan: describing it needs the Workers AI binding, which this deployment does not have");
+    expect(res.spent).toBe(0);
+  });
+
+  it.each([
+    ["a missing file", {}, /^file: /],
+    ["an http URL", { file: { type: "url", url: "http://example.com/a.pdf" } }, /^file\.url: https is required/],
+    ["a broken PDF", { file: { type: "base64", name: "broken.pdf", base64: btoa("%PDF-1.7 not really") } }, /^file: broken\.pdf: /],
+  ])("answers %s with a 400 naming the field, nothing charged", async (_name, body, message) => {
+    const account = await createAccount(5);
+    const res = await callJson(PATH, { key: account.apiKey, body });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(message);
+    expect(await balanceOf(account.accountId)).toBe(5);
+    expect(await jobsOf(account.accountId)).toHaveLength(0);
+  });
+
+  it("async: delivers the markdown by webhook", async () => {
+    const receiver = createReceiver();
+    const account = await createAccount(5);
+    const res = await callJson(PATH, { key: account.apiKey, body: { file: { type: "base64", name: "a.md", base64: btoa("# Title\n\nSome **bold** text.") }, webhook_url: receiver.url } });
+    expect(res.status).toBe(201);
+    await waitForJob(res.body.job_id, (job) => job.deliveryStatus === "delivered");
+    expect(JSON.parse(receiver.deliveries[0]!.body)).toEqual({
+      success: true,
+      api: "document_to_markdown",
+      job_id: res.body.job_id,
+      // Markdown passes through as written.
+      data: { name: "a.md", mime_type: "text/markdown", markdown: "# Title\n\nSome **bold** text." },
+    });
+  });
+});
