@@ -8,7 +8,7 @@ import { ApiError } from "../errors";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
-export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "pptx", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
 
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FontFormat = (typeof FONT_FORMATS)[number];
@@ -16,7 +16,7 @@ export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
 
 const EXTENSIONS: Record<string, FileFormat> = {
-  pdf: "pdf", docx: "docx", xlsx: "xlsx", htm: "html", html: "html", xhtml: "html", md: "markdown",
+  pdf: "pdf", docx: "docx", xlsx: "xlsx", pptx: "pptx", htm: "html", html: "html", xhtml: "html", md: "markdown",
   markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
@@ -24,11 +24,12 @@ const EXTENSIONS: Record<string, FileFormat> = {
 };
 
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
-const UNSUPPORTED = new Set(["doc", "xls", "ppt", "pptx", "odt", "ods", "rtf", "epub", "msg", "pages", "numbers", "key"]);
+const UNSUPPORTED = new Set(["doc", "xls", "ppt", "odt", "ods", "rtf", "epub", "msg", "pages", "numbers", "key"]);
 
 export const MIME_TYPES: Record<FileFormat, string> = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
   json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822",
@@ -99,9 +100,10 @@ export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
     const entries = zipEntryNames(bytes);
     if (entries.includes("word/document.xml")) return "docx";
     if (entries.includes("xl/workbook.xml")) return "xlsx";
+    if (entries.includes("ppt/presentation.xml")) return "pptx";
     const byName = formatFromName(name);
-    if (byName === "docx" || byName === "xlsx") return byName; // a damaged one: its reader says what is wrong
-    throw new ApiError(422, `${name}: a zip archive that is neither DOCX nor XLSX is not supported`);
+    if (byName === "docx" || byName === "xlsx" || byName === "pptx") return byName; // a damaged one: its reader says what is wrong
+    throw new ApiError(422, `${name}: a zip archive that is neither DOCX, XLSX nor PPTX is not supported`);
   }
   if (signature) return signature;
   return formatFromName(name) ?? formatFromText(bytes);

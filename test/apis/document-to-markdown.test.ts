@@ -6,6 +6,7 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
+import { pptxOf } from "../helpers/files";
 import { base64Of, pngOf } from "../helpers/images";
 import { waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
@@ -104,6 +105,19 @@ describe("document to markdown", () => {
     expect(res.spent).toBe(2);
   });
 
+  it("PPTX: a section per slide in slide order, titles as headings, body text as bullets nested by level, bold runs, tables", async () => {
+    const deck = pptxOf([
+      { title: "Quarterly review", body: [["Revenue grew **12%**", 0]] },
+      { body: [["Plans", 0], ["Hire two engineers", 1]], table: [["Region", "Sales"], ["EU", "1.2M"]] },
+    ]);
+    const res = await convert({ type: "base64", name: "review.pptx", base64: base64Of(deck) });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.mime_type).toBe("application/vnd.openxmlformats-officedocument.presentationml.presentation");
+    expect(res.body.data.markdown).toBe(
+      "## Quarterly review\n\n- Revenue grew **12%**\n\n## Slide 2\n\n- Plans\n  - Hire two engineers\n\n| Region | Sales |\n| --- | --- |\n| EU | 1.2M |",
+    );
+  });
+
   it("CSV: one pipe table with its header row", async () => {
     const res = await convert({ type: "base64", name: "rows.csv", base64: btoa("sku,qty\nA-1,2\nB-2,5") });
     expect(res.body.data.markdown).toBe("| sku | qty |\n| --- | --- |\n| A-1 | 2 |\n| B-2 | 5 |");
@@ -142,5 +156,20 @@ describe("document to markdown", () => {
       // Markdown passes through as written.
       data: { name: "a.md", mime_type: "text/markdown", markdown: "# Title\n\nSome **bold** text." },
     });
+  });
+});
+
+describe("PPTX in document extraction (the shared readers)", () => {
+  it("finds a value on the eleventh slide of eleven, read in slide order", async () => {
+    const slides = Array.from({ length: 11 }, (_, i) => ({ title: `Slide title ${i + 1}`, body: [[i === 10 ? "Total: 12.50 EUR" : `Point ${i + 1}`, 0] as [string, number]] }));
+    const account = await createAccount(5);
+    const res = await callJson("/document-extraction/v1/extract", {
+      key: account.apiKey,
+      body: { files: [{ type: "base64", name: "deck.pptx", base64: base64Of(pptxOf(slides)) }], schema: { fields: [{ name: "total", type: "DECIMAL", description: "Total" }] } },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.total).toMatchObject({ value: 12.5, source: "deck.pptx" });
+    const markdown = await convert({ type: "base64", name: "deck.pptx", base64: base64Of(pptxOf(slides)) });
+    expect(markdown.body.data.markdown.match(/^## Slide title \d+$/gm)).toEqual(slides.map((slide) => `## ${slide.title}`));
   });
 });

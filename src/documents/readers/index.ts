@@ -7,7 +7,7 @@ import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sn
 import type { DocumentModel } from "../model";
 import { readEml } from "./eml";
 import { readHtml } from "./html";
-import { readDocx, readXlsx } from "./ooxml";
+import { readDocx, readPptx, readXlsx } from "./ooxml";
 import { readPdf } from "./pdf";
 import { readJson, readXml, readYaml } from "./structured";
 import { readDelimited, readMarkdown, readPlainText } from "./text";
@@ -40,6 +40,8 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
       return [readDocx(bytes, name)];
     case "xlsx":
       return [readXlsx(bytes, name)];
+    case "pptx":
+      return [readPptx(bytes, name)];
     case "html":
       return [readHtml(decodeText(bytes), name)];
     case "markdown":
