@@ -32,6 +32,12 @@ function tooLarge(where: string, width: number, height: number): ApiError {
   return new ApiError(422, `${where}: the image is ${width} × ${height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
 }
 
+/** Refuses a raster file whose header says more pixels than the budget, before anything decodes it. */
+export function checkImageHeader(bytes: Uint8Array, where: string): void {
+  const header = imageDimensions(bytes);
+  if (header && header.width * header.height > MAX_IMAGE_PIXELS) throw tooLarge(where, header.width, header.height);
+}
+
 function formatOf(bytes: Uint8Array, where: string): FileFormat {
   try {
     return sniffFormat(bytes, "");
@@ -55,8 +61,7 @@ export async function decodeImage(bytes: Uint8Array, where: string): Promise<{ r
       throw new ApiError(422, `${where}: the SVG could not be drawn${err instanceof ApiError ? ` (${err.message.replace(/^The layers could not be rendered: /, "")})` : ""}`);
     }
   }
-  const header = imageDimensions(bytes);
-  if (header && header.width * header.height > MAX_IMAGE_PIXELS) throw tooLarge(where, header.width, header.height);
+  checkImageHeader(bytes, where);
   const raster =
     format === "avif"
       ? await decodeWithJsquash(loadAvifDecoder, bytes, where, "AVIF")

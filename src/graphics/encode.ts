@@ -4,6 +4,7 @@
  * and tests, that never ask for them do not load them.
  */
 import { loadOnce } from "./lazy";
+import { flatten } from "./raster";
 import { encodePngStreaming } from "./png";
 
 /** Formats with a maintained encoder that runs in Workers. */
@@ -11,6 +12,7 @@ export const ENCODABLE_FORMATS = ["png", "jpeg", "webp", "gif", "tiff", "avif"] 
 export type EncodableFormat = (typeof ENCODABLE_FORMATS)[number];
 
 const JPEG_QUALITY = 90;
+const WHITE = [255, 255, 255, 255] as const;
 /** libavif's quality (0–100) and speed (0–10): speed 8 encodes a 2000×1500 image in about 1.5 s in workerd. */
 const AVIF_OPTIONS = { quality: 60, speed: 8 };
 
@@ -61,7 +63,7 @@ export async function encodeImage(pixels: Uint8Array, width: number, height: num
     case "jpeg": {
       const { PhotonImage } = await import("@cf-wasm/photon");
       // JPEG has no alpha channel: transparent areas are flattened onto white rather than turning black.
-      const image = new PhotonImage(format === "jpeg" ? flattenOnWhite(pixels) : pixels, width, height);
+      const image = new PhotonImage(format === "jpeg" ? flatten({ width, height, pixels: pixels.slice() }, WHITE).pixels : pixels, width, height);
       try {
         const bytes = format === "jpeg" ? image.get_bytes_jpeg(options.quality ?? JPEG_QUALITY) : image.get_bytes_webp();
         return { bytes, mimeType: `image/${format}` };
@@ -93,14 +95,3 @@ export async function encodeImage(pixels: Uint8Array, width: number, height: num
   }
 }
 
-function flattenOnWhite(pixels: Uint8Array): Uint8Array {
-  const flat = new Uint8Array(pixels.length);
-  for (let i = 0; i < pixels.length; i += 4) {
-    const alpha = pixels[i + 3]! / 255;
-    flat[i] = Math.round(pixels[i]! * alpha + 255 * (1 - alpha));
-    flat[i + 1] = Math.round(pixels[i + 1]! * alpha + 255 * (1 - alpha));
-    flat[i + 2] = Math.round(pixels[i + 2]! * alpha + 255 * (1 - alpha));
-    flat[i + 3] = 255;
-  }
-  return flat;
-}

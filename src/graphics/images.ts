@@ -5,8 +5,9 @@
  * does not read) are decoded by libwebp, libavif and libheif and go as PNG.
  */
 import { ApiError } from "../errors";
-import { MAX_IMAGE_PIXELS } from "../budgets";
-import { imageDimensions, sniffFormat } from "../inputs/sniff";
+import { sniffFormat } from "../inputs/sniff";
+import { checkImageHeader, decodeImage } from "./decode";
+import { removeUniformBackground, smartCrop } from "./heuristics";
 import { encodePngStreaming } from "./png";
 import type { ImageStore } from "./svg";
 
@@ -27,10 +28,14 @@ export interface ImageAdjustments {
 
 /** The image as a placeholder of `store`, or a 422 naming `where`. */
 export async function loadImage(bytes: Uint8Array, where: string, store: ImageStore, adjust: ImageAdjustments = {}): Promise<string> {
-  if (adjust.smartCropTo || adjust.removeBackground) {
-    // Decoded (SVG rasterised) to pixels, adjusted, and handed over as PNG.
-    const { decodeImage } = await import("./decode");
-    const { removeUniformBackground, smartCrop } = await import("./heuristics");
+  const format = formatOf(bytes);
+  const adjusting = adjust.smartCropTo !== undefined || adjust.removeBackground === true;
+  if (format === "svg" && !adjusting) {
+    return store.svg(new TextDecoder().decode(bytes));
+  }
+  if (adjusting || format === "webp" || format === "avif" || format === "heic") {
+    // Decoded to pixels (SVG rasterised; WebP, AVIF and HEIF, which resvg does not read, by libwebp, libavif and
+    // libheif), adjusted, and handed over as PNG.
     let { raster } = await decodeImage(bytes, where);
     if (adjust.removeBackground) raster = removeUniformBackground(raster, where);
     if (adjust.smartCropTo) {
@@ -39,21 +44,8 @@ export async function loadImage(bytes: Uint8Array, where: string, store: ImageSt
     }
     return store.raster(encodePngStreaming(raster.pixels, raster.width, raster.height, 1), raster.width, raster.height);
   }
-  if (formatOf(bytes) === "svg") {
-    return store.svg(new TextDecoder().decode(bytes));
-  }
   // Checked from the header, before anything decodes it: a 15 KB PNG can hold 11000 × 11000 pixels (484 MB).
-  const size = imageDimensions(bytes);
-  if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
-    throw new ApiError(422, `${where}: the image is ${size.width} × ${size.height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
-  }
-  const format = formatOf(bytes);
-  if (format === "webp" || format === "avif" || format === "heic") {
-    // resvg reads none of them: decoded (by libwebp, libavif, libheif) and handed over as PNG.
-    const { decodeImage } = await import("./decode");
-    const { raster } = await decodeImage(bytes, where);
-    return store.raster(encodePngStreaming(raster.pixels, raster.width, raster.height, 1), raster.width, raster.height);
-  }
+  checkImageHeader(bytes, where);
   const { PhotonImage } = await import("@cf-wasm/photon");
   let image: InstanceType<typeof PhotonImage>;
   try {

@@ -4,17 +4,9 @@
  * `where` names the operation in errors: `operations.3 (crop)`.
  */
 import { ApiError } from "../../errors";
-import { checkPixels, copyRect, createRaster, cropRaster, gaussianBlur, premultiply, resample, rotate, unpremultiplyInPlace, words, type Raster } from "../../graphics/raster";
+import { rgbaOf, type Rgba } from "../../graphics/colors";
+import { blur, checkPixels, copyRect, createRaster, cropRaster, flatten, resample, rotate, words, type Raster } from "../../graphics/raster";
 import type { TransformOperation } from "./schema";
-
-export type Rgba = readonly [number, number, number, number];
-
-/** `#RRGGBB` or `#RRGGBBAA` → straight RGBA. */
-export function rgbaOf(hex: string): Rgba {
-  const digits = hex.startsWith("#") ? hex.slice(1) : hex;
-  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(digits.slice(i, i + 2), 16)) as [number, number, number];
-  return [r, g, b, digits.length === 8 ? Number.parseInt(digits.slice(6, 8), 16) : 255];
-}
 
 const TRANSPARENT: Rgba = [0, 0, 0, 0];
 const BLACK: Rgba = [0, 0, 0, 255];
@@ -118,48 +110,8 @@ function mirror(raster: Raster, vertical: boolean): Raster {
   return { width, height, pixels: new Uint8Array(out.buffer) };
 }
 
-/** The largest sigma blurred exactly (a kernel of 6σ + 1 taps); beyond it three box blurs, within a pixel value or two of a gaussian, keep the cost flat. */
-const EXACT_SIGMA = 8;
-
-function boxBlurPass(src: Uint8Array, width: number, height: number, radius: number, horizontal: boolean): Uint8Array {
-  const out = new Uint8Array(src.length);
-  const length = horizontal ? width : height;
-  const lines = horizontal ? height : width;
-  const step = horizontal ? 4 : width * 4;
-  const size = radius * 2 + 1;
-  for (let line = 0; line < lines; line++) {
-    const base = horizontal ? line * width * 4 : line * 4;
-    for (let c = 0; c < 4; c++) {
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++) sum += src[base + Math.min(length - 1, Math.max(0, k)) * step + c]!;
-      for (let x = 0; x < length; x++) {
-        out[base + x * step + c] = Math.round(sum / size);
-        const add = Math.min(length - 1, x + radius + 1);
-        const remove = Math.max(0, x - radius);
-        sum += src[base + add * step + c]! - src[base + remove * step + c]!;
-      }
-    }
-  }
-  return out;
-}
-
-export function blurRaster(raster: Raster, sigma: number): Raster {
-  if (sigma <= EXACT_SIGMA) return gaussianBlur(raster, sigma);
-  // Three boxes whose widths (odd, wl or wl + 2: Kovesi's choice) give together the gaussian's variance.
-  const ideal = Math.sqrt((12 * sigma * sigma) / 3 + 1);
-  const lower = Math.floor(ideal) % 2 === 0 ? Math.floor(ideal) - 1 : Math.floor(ideal);
-  const lowerPasses = Math.round((12 * sigma * sigma - 3 * lower * lower - 12 * lower - 9) / (-4 * lower - 4));
-  const radii = [0, 1, 2].map((pass) => ((pass < lowerPasses ? lower : lower + 2) - 1) / 2);
-  let pixels = premultiply(raster.pixels);
-  for (const radius of radii) {
-    pixels = boxBlurPass(boxBlurPass(pixels, raster.width, raster.height, radius, true), raster.width, raster.height, radius, false);
-  }
-  unpremultiplyInPlace(pixels);
-  return { width: raster.width, height: raster.height, pixels };
-}
-
 const sharpen: Operation<"sharpen"> = (raster, op) => {
-  const blurred = blurRaster(raster, op.sigma);
+  const blurred = blur(raster, op.sigma);
   const out = raster.pixels.slice();
   for (let i = 0; i < out.length; i += 4) {
     for (let c = 0; c < 3; c++) {
@@ -288,19 +240,6 @@ const opacity: Operation<"opacity"> = (raster, op) => {
   return raster;
 };
 
-export function flatten(raster: Raster, [br, bg, bb]: Rgba): Raster {
-  const p = raster.pixels;
-  for (let i = 0; i < p.length; i += 4) {
-    const a = p[i + 3]! / 255;
-    if (a === 1) continue;
-    p[i] = Math.round(p[i]! * a + br * (1 - a));
-    p[i + 1] = Math.round(p[i + 1]! * a + bg * (1 - a));
-    p[i + 2] = Math.round(p[i + 2]! * a + bb * (1 - a));
-    p[i + 3] = 255;
-  }
-  return raster;
-}
-
 /**
  * Median of a `size` × `size` window per channel (Huang's sliding histogram: the window moves a column at a time
  * and the median is walked from where it was, so a pixel costs O(size), not O(size²)).
@@ -374,7 +313,7 @@ export const PIXEL_OPERATIONS = {
   rotate: rotateOp,
   flip: (raster) => mirror(raster, true),
   flop: (raster) => mirror(raster, false),
-  blur: (raster, op) => blurRaster(raster, op.sigma),
+  blur: (raster, op) => blur(raster, op.sigma),
   sharpen,
   modulate,
   tint,

@@ -8,11 +8,12 @@ import { ApiError } from "../../errors";
 import { decodeImage, type DecodableFormat } from "../../graphics/decode";
 import { encodeImage, type EncodableFormat, type EncodedImage } from "../../graphics/encode";
 import { encodePngStreaming } from "../../graphics/png";
-import { resample, type Raster } from "../../graphics/raster";
+import { rgbaOf } from "../../graphics/colors";
+import { flatten, resample, type Raster } from "../../graphics/raster";
 import { readFileInput } from "../../inputs/file-input";
 import type { ProcessDeps, ProcessResult } from "../define";
 import { removeUniformBackground, smartCrop } from "../../graphics/heuristics";
-import { flatten, PIXEL_OPERATIONS, rgbaOf, type OperationContext } from "./operations";
+import { PIXEL_OPERATIONS, type OperationContext } from "./operations";
 import type { TransformImageRequest, TransformOperation } from "./schema";
 
 /** The format a result is written in when no `convert` says otherwise: the input's (SVG becomes PNG, HEIF JPEG: no HEIF encoder runs in Workers). */
