@@ -5,6 +5,7 @@ import { decode, encode } from "fast-png";
 import jsQR from "jsqr";
 import { describe, expect, it, vi } from "vitest";
 import { balanceOf, callJson, createAccount } from "../helpers/http";
+import { base64Of, pngOf } from "../helpers/images";
 
 const PATH = "/image-generation/v1/generate";
 
@@ -182,19 +183,7 @@ describe("image", () => {
 
   it("should_use_smart_cropping crops where the picture is busy, not at the centre", async () => {
     // 80 × 40: flat grey on the left, a checkerboard of 4-pixel squares on the right; into a 40 × 40 canvas.
-    const scene = Buffer.from(
-      encode({
-        width: 80,
-        height: 40,
-        channels: 4,
-        data: Uint8Array.from({ length: 80 * 40 * 4 }, (_, i) => {
-          const x = (i >> 2) % 80;
-          const y = Math.floor((i >> 2) / 80);
-          if (i % 4 === 3) return 255;
-          return x < 40 ? 128 : (Math.floor(x / 4) + Math.floor(y / 4)) % 2 ? 255 : 0;
-        }),
-      }),
-    ).toString("base64");
+    const scene = base64Of(pngOf(80, 40, (x, y) => (x < 40 ? [128, 128, 128, 255] : (Math.floor(x / 4) + Math.floor(y / 4)) % 2 ? [255, 255, 255, 255] : [0, 0, 0, 255])));
     const greys = (png: Png) => Array.from({ length: 40 }, (_, x) => png.at(x, 20)).filter(([r, g, b]) => r === 128 && g === 128 && b === 128).length;
     const centred = await render(40, 40, [{ index: 0, type: "image", file: { type: "base64", base64: scene } }]);
     expect(greys(centred)).toBeGreaterThan(15);
@@ -204,19 +193,7 @@ describe("image", () => {
 
   it("should_remove_background makes a uniform background transparent", async () => {
     // A red square on white, over a blue canvas.
-    const product = Buffer.from(
-      encode({
-        width: 30,
-        height: 30,
-        channels: 4,
-        data: Uint8Array.from({ length: 30 * 30 * 4 }, (_, i) => {
-          const x = (i >> 2) % 30;
-          const y = Math.floor((i >> 2) / 30);
-          const inside = x >= 10 && x < 20 && y >= 10 && y < 20;
-          return [inside ? 255 : 255, inside ? 0 : 255, inside ? 0 : 255, 255][i % 4]!;
-        }),
-      }),
-    ).toString("base64");
+    const product = base64Of(pngOf(30, 30, (x, y) => (x >= 10 && x < 20 && y >= 10 && y < 20 ? [255, 0, 0, 255] : [255, 255, 255, 255])));
     const layers = (flag: boolean) => [
       { index: 0, type: "solid-color", hex_color: "#0000FF" },
       { index: 1, type: "image", file: { type: "base64", base64: product }, should_remove_background: flag },
