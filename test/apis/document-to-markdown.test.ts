@@ -6,7 +6,7 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
-import { pptxOf } from "../helpers/files";
+import { pptxOf, zipDeclaring } from "../helpers/files";
 import { base64Of, pngOf } from "../helpers/images";
 import { waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
@@ -156,6 +156,19 @@ describe("document to markdown", () => {
       // Markdown passes through as written.
       data: { name: "a.md", mime_type: "text/markdown", markdown: "# Title\n\nSome **bold** text." },
     });
+  });
+});
+
+describe("PPTX budgets", () => {
+  it.each([
+    ["slides nested 600 deep", () => zipSync({ "ppt/presentation.xml": strToU8("<p:presentation/>"), "ppt/slides/slide1.xml": strToU8(`<p:sld>${"<p:grpSp>".repeat(600)}${"</p:grpSp>".repeat(600)}</p:sld>`) }), "deck.pptx: the file nests deeper than 512 levels"],
+    ["a slide declaring 300 MB", () => zipDeclaring({ "ppt/slides/slide1.xml": "<p:sld/>", "ppt/presentation.xml": "<p:presentation/>" }, 300 * 1024 * 1024), "deck.pptx: ppt/slides/slide1.xml inflates past the decompression budget (8 MiB a part, 16 MiB in all)"],
+  ])("refuses %s: 422 naming the file, refunded, and the service keeps answering", async (_name, make, message) => {
+    const res = await convert({ type: "base64", name: "deck.pptx", base64: base64Of(make()) }, 5);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe(message);
+    expect(res.spent).toBe(0);
+    expect((await convert({ type: "base64", name: "ok.pptx", base64: base64Of(pptxOf([{ title: "Fine" }])) }, 5)).body.data.markdown).toBe("## Fine");
   });
 });
 

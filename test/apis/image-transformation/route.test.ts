@@ -82,6 +82,25 @@ describe("input formats", () => {
     expect(res.balance).toBe(5);
   });
 
+  it.each([
+    ["AVIF", "avif"],
+    ["HEIC", "heic"],
+  ])("refuses a%s file whose image extents ('ispe') say more pixels than the budget, before decoding it", async (_name, brand) => {
+    // ftyp, then a meta box holding an 'ispe' of 11000 × 11000: nothing else is needed to be refused.
+    const bytes = new Uint8Array(64);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, 16);
+    bytes.set(new TextEncoder().encode(`ftyp${brand}`), 4);
+    bytes.set(new TextEncoder().encode("ispe"), 20);
+    view.setUint32(28, 11_000);
+    view.setUint32(32, 11_000);
+    const res = await send({ file: { type: "base64", base64: base64Of(bytes) }, operations: flop });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("file: the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
+    expect(res.balance).toBe(5);
+    expect((await send({ file: { type: "base64", base64: base64Of(source) }, operations: flop })).status).toBe(200);
+  });
+
   it("fetches a URL file through the guarded fetcher", async () => {
     const origin = createReceiver(() => new Response(source, { headers: { "Content-Type": "image/png" } }));
     const res = await send({ file: { type: "url", url: origin.url }, operations: flop });
