@@ -12,11 +12,7 @@ import type { ProcessResult } from "../results";
 
 export type { ProcessResult } from "../results";
 
-/** The part of the Workers AI binding that APIs use (tests hand in a fake). */
-export interface AiBinding {
-  toMarkdown(files: { name: string; blob: Blob }[]): Promise<{ name: string; format: string; data?: string; error?: string }[]>;
-  run(model: string, inputs: Record<string, unknown>): Promise<unknown>;
-}
+export type { AiBinding } from "../extraction/ai";
 
 /** What `process()` may use besides its input. Injected, so tests can hand in fakes. */
 export interface ProcessDeps {

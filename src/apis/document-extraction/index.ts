@@ -1,22 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import { billablePages } from "../../documents/pages";
 import { defineApi } from "../define";
-import { ExtractDocumentRequestSchema, FIELD_TYPES, refineExtractDocumentRequest, type ExtractDocumentRequest } from "./schema";
-
-const ExtractionFieldResultSchema = z
-  .object({
-    type: z.enum(FIELD_TYPES),
-    value: z.unknown().openapi({
-      description:
-        "TEXT/TEXTAREA/EMAIL/IBAN/COUNTRY/CURRENCY_CODE: string; INTEGER/DECIMAL/CURRENCY_AMOUNT/CALCULATED: number; " +
-        "DATE `YYYY-MM-DD`, DATETIME ISO 8601, TIME `HH:MM:SS`; ENUM: string[]; BOOLEAN; ADDRESS: " +
-        "`{street, city, region, postal_code, country}`; ARRAY: objects of these results keyed by item field name.",
-    }),
-    confidence: z.number().min(0).max(1),
-    citations: z.array(z.string()).openapi({ description: "The verbatim text the value was read from." }),
-    source: z.string().openapi({ description: "The file the value came from; empty for defaults." }),
-  })
-  .openapi("ExtractionFieldResult");
+import { ExtractionResultSchema, refineExtractionSchema } from "../../extraction/schema";
+import { ExtractDocumentRequestSchema, type ExtractDocumentRequest } from "./schema";
 
 /** 1 credit per page of every file, counted now (so a broken PDF is a 400 that charges nothing): see documents/pages.ts. */
 async function countPages(input: ExtractDocumentRequest): Promise<number> {
@@ -35,8 +20,8 @@ export const documentExtraction = defineApi({
     "each schema field with a typed, normalized value, a confidence, the verbatim citations and the source file. " +
     "Costs 1 credit per page (a PDF's page count; every other file is one page).",
   request: ExtractDocumentRequestSchema,
-  refine: refineExtractDocumentRequest,
-  response: z.record(z.string(), ExtractionFieldResultSchema).openapi("ExtractionResult"),
+  refine: refineExtractionSchema,
+  response: ExtractionResultSchema,
   example: {
     files: [{ type: "base64", name: "invoice.txt", base64: btoa("Invoice No: A-1\nDate: 31.12.2024\nItem   Qty   Price\nPen    2     1.50\nTotal: 3.00 EUR") }],
     schema: {

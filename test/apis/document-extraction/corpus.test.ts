@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { scoreDocument, summarize } from "../../../bench/extraction-score.mjs";
-import { extractBuiltIn } from "../../../src/apis/document-extraction/extract/builtin";
-import { finalizeExtraction } from "../../../src/apis/document-extraction/extract/finalize";
+import { extractBuiltIn } from "../../../src/extraction/builtin";
+import { finalizeExtraction } from "../../../src/extraction/finalize";
 import { readLineDocuments } from "../../../src/documents/lines";
 import { ExtractDocumentRequestSchema } from "../../../src/apis/document-extraction/schema";
 import generated from "../../fixtures/extraction/corpus.json";

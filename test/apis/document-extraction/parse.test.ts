@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseAddress } from "../../../src/apis/document-extraction/extract/address";
-import { ibanChecksumValid } from "../../../src/apis/document-extraction/extract/iban";
-import { findDates, parseNumberText, parseScalar, slashDateOrderOf, type ParseContext } from "../../../src/apis/document-extraction/extract/parse";
-import { countryCode, currencyCode } from "../../../src/apis/document-extraction/extract/reference-data";
-import type { ScalarField } from "../../../src/apis/document-extraction/schema";
+import { parseAddress } from "../../../src/extraction/address";
+import { ibanChecksumValid } from "../../../src/extraction/iban";
+import { findDates, parseNumberText, parseScalar, slashDateOrderOf, type ParseContext } from "../../../src/extraction/parse";
+import { countryCode, currencyCode } from "../../../src/extraction/reference-data";
+import type { ScalarField } from "../../../src/extraction/schema";
 
 const field = (type: ScalarField["type"], extra: Record<string, unknown> = {}) =>
   ({ name: "f", description: "", is_required: false, type, ...extra }) as ScalarField;

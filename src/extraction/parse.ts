@@ -3,7 +3,7 @@
  * and whether the text was exactly a value of the type (`exact`) or the value had to be picked out of
  * longer text, or undefined when the text holds no valid value (then the field is not found there).
  */
-import type { ScalarField } from "../schema";
+import type { ScalarField } from "./schema";
 import { IBAN_SHAPE, ibanChecksumValid } from "./iban";
 import { countryCode, currencyCode, findCurrency, foldText } from "./reference-data";
 

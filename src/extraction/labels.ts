@@ -3,7 +3,7 @@
  * to (synonyms in English, German, French and Spanish, abbreviations like `no.`, `#`, `qty`), and its
  * description. A label scores 1 when it is one of these phrases, less for a partial word match, 0 below.
  */
-import type { FieldConfig } from "../schema";
+import type { FieldConfig } from "./schema";
 import { foldText } from "./reference-data";
 
 /** Single words that mean the same in labels. */

@@ -11,10 +11,10 @@
  * above value, 0.9 label prefix) × 0.85 when the value had to be picked out of longer text or the date was
  * ambiguous. Pattern-only values get 0.45.
  */
-import { MAX_EXTRACTION_WORK } from "../../../budgets";
-import type { Line, ParsedDocument } from "../../../documents/lines";
-import { ApiError } from "../../../errors";
-import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
+import { MAX_EXTRACTION_WORK } from "../budgets";
+import type { Line, ParsedDocument } from "../documents/lines";
+import { ApiError } from "../errors";
+import type { AddressField, ArrayField, FieldConfig, ScalarField } from "./schema";
 import { parseAddress } from "./address";
 import { acceptsBareLabel, headerContains, isSummaryCell, labelScore, labelTokens, labelVariants, type LabelVariant } from "./labels";
 import { findDates, findTime, parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from "./parse";

@@ -3,8 +3,8 @@
  * arithmetic over found sources, confidence the minimum of theirs, division by zero → 0), defaults for fields
  * not found (confidence 1), then `is_required`. Inside ARRAY items CALCULATED fields and defaults apply per item.
  */
-import { ApiError } from "../../../errors";
-import type { CalculatedField, FieldConfig } from "../schema";
+import { ApiError } from "../errors";
+import type { CalculatedField, FieldConfig } from "./schema";
 import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
 
 function calculate(field: CalculatedField, values: number[]): number {

@@ -7,16 +7,20 @@
  * Confidence: 0.85 when the model's quote is found verbatim in the documents and the value is exactly of
  * its type, 0.75 when it needed normalizing, 0.55 when the quote is not in the documents.
  */
-import type { AiBinding } from "../../define";
-import { ApiError } from "../../../errors";
-import type { AddressField, ArrayField, FieldConfig, ScalarField } from "../schema";
+import { ApiError } from "../errors";
+import type { AddressField, ArrayField, FieldConfig, ScalarField } from "./schema";
 import { parseAddress, type Address } from "./address";
 import { parseScalar, slashDateOrderOf, type ParseContext, type Parsed } from "./parse";
 import { countryCode } from "./reference-data";
 import { roundConfidence, type ExtractionData, type FieldResult } from "./result";
 
-
 const MAX_MARKDOWN_CHARACTERS = 100_000;
+
+/** The part of the Workers AI binding that Lamina uses (tests hand in a fake). */
+export interface AiBinding {
+  toMarkdown(files: { name: string; blob: Blob }[]): Promise<{ name: string; format: string; data?: string; error?: string }[]>;
+  run(model: string, inputs: Record<string, unknown>): Promise<unknown>;
+}
 
 export interface AiFile {
   name: string;

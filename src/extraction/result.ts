@@ -1,4 +1,4 @@
-import type { FieldType } from "../schema";
+import type { FieldType } from "./schema";
 
 /** One field of `data`: the contract's ExtractionFieldResult. */
 export interface FieldResult {
