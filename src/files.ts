@@ -25,7 +25,12 @@ export async function putJobResult(bucket: R2Bucket, jobId: string, result: Proc
     await bucket.put(key, result.bytes, { httpMetadata: { contentType: result.mimeType }, customMetadata: { kind: "binary" } });
     return { key, mimeType: result.mimeType };
   }
-  await bucket.put(key, JSON.stringify(result.data), { httpMetadata: { contentType: JSON_MIME_TYPE }, customMetadata: { kind: "json" } });
+  if (result.metadata !== undefined) {
+    const body = JSON.stringify({ data: result.data, metadata: result.metadata });
+    await bucket.put(key, body, { httpMetadata: { contentType: JSON_MIME_TYPE }, customMetadata: { kind: "json-with-metadata" } });
+  } else {
+    await bucket.put(key, JSON.stringify(result.data), { httpMetadata: { contentType: JSON_MIME_TYPE }, customMetadata: { kind: "json" } });
+  }
   return { key, mimeType: JSON_MIME_TYPE };
 }
 
@@ -36,6 +41,10 @@ export async function getJobResult(bucket: R2Bucket, key: string): Promise<Proce
   }
   if (object.customMetadata?.kind === "json") {
     return { kind: "json", data: await object.json() };
+  }
+  if (object.customMetadata?.kind === "json-with-metadata") {
+    const { data, metadata } = await object.json<{ data: unknown; metadata: unknown }>();
+    return { kind: "json", data, metadata };
   }
   return {
     kind: "binary",

@@ -5,10 +5,13 @@
 import { z } from "@hono/zod-openapi";
 import { encodeBase64 } from "./base64";
 
-/** What `process()` returns: bytes with a MIME type (images, documents) or a JSON-able value. */
+/**
+ * What `process()` returns: bytes with a MIME type (images, documents) or a JSON-able value, which may come with
+ * `metadata` answered beside `data` (website extraction's page metadata).
+ */
 export type ProcessResult =
   | { kind: "binary"; bytes: Uint8Array; mimeType: string }
-  | { kind: "json"; data: unknown };
+  | { kind: "json"; data: unknown; metadata?: unknown };
 
 export const BinaryResultSchema = z
   .object({
@@ -17,10 +20,10 @@ export const BinaryResultSchema = z
   })
   .openapi("BinaryResult");
 
-/** The wire shape of a result: binary results travel as `{buffer, mime_type}`. */
-export function resultToWireData(result: ProcessResult): unknown {
+/** The wire shape of a result, `data` and any `metadata`: binary results travel as `{buffer, mime_type}`. */
+export function resultToWire(result: ProcessResult): { data: unknown; metadata?: unknown } {
   if (result.kind === "json") {
-    return result.data;
+    return result.metadata === undefined ? { data: result.data } : { data: result.data, metadata: result.metadata };
   }
-  return { buffer: encodeBase64(result.bytes), mime_type: result.mimeType };
+  return { data: { buffer: encodeBase64(result.bytes), mime_type: result.mimeType } };
 }

@@ -6,6 +6,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { apis } from "../src/apis";
 import { balanceOf, call, createAccount } from "./helpers/http";
+import { createReceiver } from "./helpers/webhook-receiver";
+
+// Outbound fetches are intercepted (an example's web page URL is fetched): none leaves the machine, and one to
+// an unknown URL fails as a fetch that failed (a 422).
+createReceiver();
 
 const weirdStrings = fc.oneof(
   fc.string(),

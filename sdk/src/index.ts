@@ -18,6 +18,9 @@ import {
   type Me,
   type WebhookPayload,
   type WebhookSecret,
+  type WebsiteExtractionData,
+  type WebsiteExtractionRequest,
+  type WebsiteMetadata,
 } from "./types.gen.js";
 
 export type * from "./types.gen.js";
@@ -123,6 +126,22 @@ export class Lamina {
   /** Accepts a conversion job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
   async convertDocumentToMarkdownAsync(request: Async<DocumentToMarkdownRequest>): Promise<AsyncAccepted> {
     return this.#post<AsyncAccepted>(API_PATHS.DocumentToMarkdown, request);
+  }
+
+  /** Extracts typed fields from one web page (fetched by the server, robots.txt obeyed): each field's result. */
+  async extractWebsite(request: Sync<WebsiteExtractionRequest>): Promise<WebsiteExtractionData> {
+    return (await this.extractWebsiteWithMetadata(request)).data;
+  }
+
+  /** As `extractWebsite`, with the page's metadata (Open Graph, JSON-LD, headings, links, final URL, …). */
+  async extractWebsiteWithMetadata(request: Sync<WebsiteExtractionRequest>): Promise<{ data: WebsiteExtractionData; metadata: WebsiteMetadata }> {
+    const { data, metadata } = await this.#post<{ data: WebsiteExtractionData; metadata: WebsiteMetadata }>(API_PATHS.WebsiteExtraction, request);
+    return { data, metadata };
+  }
+
+  /** Accepts a website extraction job; data and metadata are POSTed to `webhook_url`. */
+  async extractWebsiteAsync(request: Async<WebsiteExtractionRequest>): Promise<AsyncAccepted> {
+    return this.#post<AsyncAccepted>(API_PATHS.WebsiteExtraction, request);
   }
 
   /** An async job's status, delivery status and delivery attempts. */

@@ -31,10 +31,23 @@ export type WebhookPayload =
       api: "document_to_markdown";
       job_id: string;
       data: MarkdownResult;
+      metadata: WebsiteMetadata;
+    }
+  | {
+      success: true;
+      api: "website_extraction";
+      job_id: string;
+      data: ExtractionResult;
+      metadata: WebsiteMetadata;
     }
   | {
       success: false;
-      api: "image_generation" | "document_extraction" | "image_transformation" | "document_to_markdown";
+      api:
+        | "image_generation"
+        | "document_extraction"
+        | "image_transformation"
+        | "document_to_markdown"
+        | "website_extraction";
       job_id: string;
       error: {
         message: string;
@@ -583,6 +596,7 @@ export interface LaminaSchemas {
   ExtractionResult?: ExtractionResult;
   ExtractionFieldResult?: ExtractionFieldResult;
   MarkdownResult?: MarkdownResult;
+  WebsiteMetadata?: WebsiteMetadata;
   AsyncAccepted?: AsyncAccepted;
   ErrorResponse?: ErrorResponse;
   CanvasDimensions?: CanvasDimensions;
@@ -619,6 +633,7 @@ export interface LaminaSchemas {
   TransformOperation_smart_crop?: TransformOperationSmartCrop;
   TransformOperation_compress_to_size?: TransformOperationCompressToSize;
   TransformOperation_remove_background?: TransformOperationRemoveBackground;
+  UrlFileInput?: UrlFileInput;
   Me?: Me;
   Job?: Job;
   WebhookSecret?: WebhookSecret;
@@ -626,6 +641,7 @@ export interface LaminaSchemas {
   DocumentExtractionRequest?: DocumentExtractionRequest;
   ImageTransformationRequest?: ImageTransformationRequest;
   DocumentToMarkdownRequest?: DocumentToMarkdownRequest;
+  WebsiteExtractionRequest?: WebsiteExtractionRequest;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -698,6 +714,135 @@ export interface MarkdownResult {
    */
   mime_type: string;
   markdown: string;
+}
+/**
+ * What the fetch found (always) and what the page's markup says (HTML pages only). Lists hold at most 500 entries.
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "WebsiteMetadata".
+ */
+export interface WebsiteMetadata {
+  /**
+   * Absolute.
+   */
+  requested_url: string;
+  /**
+   * After redirects.
+   */
+  final_url: string;
+  /**
+   * Always 1.
+   */
+  page_count: number;
+  status_code: number;
+  content_type: string | null;
+  /**
+   * Bytes of the body as received.
+   */
+  body_size: number;
+  /**
+   * Words of the main content.
+   */
+  word_count: number;
+  response_meta: {
+    /**
+     * The URLs that redirected, in order.
+     *
+     * Items: Absolute.
+     */
+    redirects: string[];
+    last_modified?: string;
+    etag?: string;
+    content_language?: string;
+  };
+  page?: {
+    title?: string;
+    description?: string;
+    language?: string;
+  };
+  /**
+   * `og:` meta tags without the prefix: `title`, `description`, `image`, …
+   */
+  open_graph?: {
+    [k: string]: string;
+  };
+  twitter?: {
+    [k: string]: string;
+  };
+  article?: {
+    [k: string]: string;
+  };
+  dublin_core?: {
+    [k: string]: string;
+  };
+  /**
+   * The page's JSON-LD objects, parsed.
+   */
+  json_ld?: {
+    [k: string]: unknown;
+  }[];
+  headings?: {
+    level: number;
+    text: string;
+  }[];
+  links?: {
+    /**
+     * Absolute.
+     */
+    url: string;
+    text: string;
+    rel?: string;
+  }[];
+  images?: {
+    /**
+     * Absolute.
+     */
+    url: string;
+    alt: string;
+    width?: number;
+    height?: number;
+  }[];
+  assets?: {
+    /**
+     * Absolute.
+     */
+    url: string;
+    type: "stylesheet" | "script" | "preload";
+  }[];
+  feeds?: {
+    /**
+     * Absolute.
+     */
+    url: string;
+    type: string;
+    title?: string;
+  }[];
+  favicons?: {
+    /**
+     * Absolute.
+     */
+    url: string;
+    rel: string;
+    sizes?: string;
+    type?: string;
+  }[];
+  hreflang?: {
+    lang: string;
+    /**
+     * Absolute.
+     */
+    url: string;
+  }[];
+  /**
+   * Absolute.
+   */
+  canonical?: string;
+  /**
+   * Absolute.
+   */
+  meta_refresh_url?: string;
+  noindex_detected?: boolean;
+  nofollow_detected?: boolean;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1047,6 +1192,16 @@ export interface TransformOperationRemoveBackground {
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "UrlFileInput".
+ */
+export interface UrlFileInput {
+  type: "url";
+  url: string;
+  name?: string;
+  fetch_options?: FetchOptions;
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
  * via the `definition` "Me".
  */
 export interface Me {
@@ -1157,11 +1312,24 @@ export interface DocumentToMarkdownRequest {
    */
   webhook_url?: string;
 }
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "WebsiteExtractionRequest".
+ */
+export interface WebsiteExtractionRequest {
+  file: UrlFileInput;
+  schema: ExtractionSchema;
+  /**
+   * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
+   */
+  webhook_url?: string;
+}
 
 export type ImageGenerationData = BinaryResult;
 export type DocumentExtractionData = ExtractionResult;
 export type ImageTransformationData = BinaryResult;
 export type DocumentToMarkdownData = MarkdownResult;
+export type WebsiteExtractionData = ExtractionResult;
 
 /** The path of each API's route, by type name. */
 export const API_PATHS = {
@@ -1169,4 +1337,5 @@ export const API_PATHS = {
   DocumentExtraction: "/document-extraction/v1/extract",
   ImageTransformation: "/image-transformation/v1/transform",
   DocumentToMarkdown: "/document-to-markdown/v1/convert",
+  WebsiteExtraction: "/website-extraction/v1/extract",
 } as const;

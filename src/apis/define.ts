@@ -54,6 +54,8 @@ interface ApiSpec<Shape extends z.ZodRawShape> {
   example: NoInfer<z.input<z.ZodObject<Shape>>>;
   /** The `data` of a sync success, for the OpenAPI document. */
   response: z.ZodType;
+  /** The `metadata` answered beside `data`, for an API that answers one (website extraction). */
+  metadata?: z.ZodType;
   /** Credits to charge; may read the input (page counts) and throw a 400 ApiError for input it cannot read. */
   cost(input: z.output<z.ZodObject<Shape>>): number | Promise<number>;
   /** The processing code, imported with the API's first request, never with the Worker. */
@@ -75,6 +77,7 @@ export interface ApiDefinition<Input = any> {
   request: z.ZodType<Input & { webhook_url?: string }>;
   example: Record<string, unknown>;
   response: z.ZodType;
+  metadata?: z.ZodType;
   settings: Readonly<Record<string, ApiSetting>>;
   optionalBindings: readonly string[];
   cost(input: Input): number | Promise<number>;
@@ -96,6 +99,7 @@ export function defineApi<Shape extends z.ZodRawShape>(spec: ApiSpec<Shape>): Ap
     request: request as unknown as z.ZodType<z.output<z.ZodObject<Shape>> & { webhook_url?: string }>,
     example: spec.example as Record<string, unknown>,
     response: spec.response,
+    ...(spec.metadata ? { metadata: spec.metadata } : {}),
     settings: spec.settings ?? {},
     optionalBindings: spec.optionalBindings ?? [],
     cost: (input) => spec.cost(input),

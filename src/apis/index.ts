@@ -3,9 +3,10 @@ import { documentExtraction } from "./document-extraction";
 import { documentToMarkdown } from "./document-to-markdown";
 import { imageGeneration } from "./image-generation";
 import { imageTransformation } from "./image-transformation";
+import { websiteExtraction } from "./website-extraction";
 
 /** Every API the service offers. The router mounts each; the processing consumer looks them up by id. */
-export const apis: readonly ApiDefinition[] = [imageGeneration, documentExtraction, imageTransformation, documentToMarkdown];
+export const apis: readonly ApiDefinition[] = [imageGeneration, documentExtraction, imageTransformation, documentToMarkdown, websiteExtraction];
 
 export function findApi(id: string): ApiDefinition | undefined {
   return apis.find((api) => api.id === id);

@@ -16,6 +16,14 @@ import { roundConfidence, type ExtractionData, type FieldResult } from "./result
 
 const MAX_MARKDOWN_CHARACTERS = 100_000;
 
+/** The setting every extracting API declares: which model the AI engine asks. */
+export const EXTRACTION_SETTINGS = {
+  EXTRACTION_AI_MODEL: {
+    default: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    description: "The Workers AI model asked when the deployment has an AI binding; unused without one.",
+  },
+} as const;
+
 /** The part of the Workers AI binding that Lamina uses (tests hand in a fake). */
 export interface AiBinding {
   toMarkdown(files: { name: string; blob: Blob }[]): Promise<{ name: string; format: string; data?: string; error?: string }[]>;

@@ -15,6 +15,7 @@ export const DEFAULT_USER_AGENT = "Lamina/1.0";
 
 export interface FetchOptions {
   timeout_ms?: number;
+  should_render_javascript?: boolean;
   user_agent?: string;
   locale?: string;
   headers?: Record<string, string>;
@@ -29,13 +30,24 @@ export interface FetchRequest {
   maxBytes: number;
   /** Said in the size error: "20 MB". */
   maxBytesLabel: string;
+  /** The Accept header (default: none, i.e. anything). */
+  accept?: string;
+  /** Answer a 4xx/5xx response's body and status instead of failing (robots.txt, whose absence means something). */
+  allowErrorStatus?: boolean;
+  /** Called with each hop's URL after the URL guard passed it and before it is requested (robots.txt rules). */
+  beforeHop?(url: string): Promise<void>;
 }
 
 export interface FetchedBody {
   bytes: Uint8Array;
   /** The URL the body came from, after redirects. */
   url: string;
+  status: number;
   contentType: string | null;
+  /** The response's headers (of the last hop). */
+  headers: Headers;
+  /** The URLs that redirected, in order (empty when the first answered). */
+  redirects: string[];
 }
 
 export interface UrlFetcher {
@@ -69,10 +81,20 @@ export function createUrlFetcher(devHosts: ReadonlySet<string>): UrlFetcher {
   return {
     async fetchBytes(url, request) {
       const { where, fetchOptions } = request;
+      if (fetchOptions?.should_render_javascript) {
+        // Accepting it and fetching the page as served would answer something other than what was asked for.
+        throw new ApiError(
+          422,
+          `${where}: fetch_options.should_render_javascript needs the Browser Rendering binding, which this deployment does not have; ` +
+            "send it without should_render_javascript to read the page as the server sends it",
+        );
+      }
       const { common, auth } = requestHeaders(fetchOptions);
+      if (request.accept && !common.has("Accept")) common.set("Accept", request.accept);
       const firstOrigin = URL.canParse(url) ? new URL(url).origin : "";
       const signal = AbortSignal.timeout(fetchOptions?.timeout_ms ?? DEFAULT_FETCH_TIMEOUT_MS);
       let current = url;
+      const redirects: string[] = [];
       for (let hop = 0; ; hop++) {
         const rejection = checkPublicUrl(current, devHosts);
         if (rejection) {
@@ -81,6 +103,7 @@ export function createUrlFetcher(devHosts: ReadonlySet<string>): UrlFetcher {
             hop === 0 ? `${where}: the file URL cannot be fetched: ${rejection}` : `${where}: ${url} redirected to ${current}, which cannot be fetched: ${rejection}`,
           );
         }
+        await request.beforeHop?.(current);
         const headers = new Headers(common);
         // Credentials go to the origin they were given for, never to one a redirect points at.
         if (new URL(current).origin === firstOrigin) {
@@ -99,15 +122,16 @@ export function createUrlFetcher(devHosts: ReadonlySet<string>): UrlFetcher {
           if (hop >= MAX_REDIRECTS) {
             throw new ApiError(422, `${where}: fetching ${url} redirected more than ${MAX_REDIRECTS} times`);
           }
+          redirects.push(current);
           current = URL.canParse(location, current) ? new URL(location, current).href : location;
           continue;
         }
-        if (!response.ok) {
+        if (!response.ok && !request.allowErrorStatus) {
           await response.body?.cancel();
           throw new ApiError(422, `${where}: fetching ${url} answered HTTP ${response.status}`);
         }
         const bytes = await readCapped(response, request, url, signal);
-        return { bytes, url: current, contentType: response.headers.get("Content-Type") };
+        return { bytes, url: current, status: response.status, contentType: response.headers.get("Content-Type"), headers: response.headers, redirects };
       }
     },
   };

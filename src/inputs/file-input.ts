@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { decodeBase64 } from "../base64";
-import type { UrlFetcher } from "./fetcher";
+import type { FetchedBody, UrlFetcher } from "./fetcher";
 
 /**
  * Largest file read, from a URL or inside a request: 20 MB. The contract we follow says 50 MB, but a Worker has
@@ -78,7 +78,7 @@ const Base64FileSchema = z.object({
   name: z.string().min(1).max(255).optional().openapi({ description: "File name with extension; used to detect the format." }),
 });
 
-const UrlFileSchema = z.object({
+export const UrlFileSchema = z.object({
   type: z.literal("url"),
   url: z
     .url("must be a valid URL")
@@ -95,6 +95,10 @@ export async function readFileInput(file: FileInput, where: string, fetcher: Url
   if (file.type === "base64") {
     return decodeBase64(file.base64);
   }
-  const fetched = await fetcher.fetchBytes(file.url, { where, fetchOptions: file.fetch_options, maxBytes: MAX_FILE_BYTES, maxBytesLabel: MAX_FILE_LABEL });
-  return fetched.bytes;
+  return (await fetchFileInput(file, where, fetcher)).bytes;
+}
+
+/** A URL input's body with what the response said of it (its type, where it ended). */
+export function fetchFileInput(file: Extract<FileInput, { type: "url" }>, where: string, fetcher: UrlFetcher): Promise<FetchedBody> {
+  return fetcher.fetchBytes(file.url, { where, fetchOptions: file.fetch_options, maxBytes: MAX_FILE_BYTES, maxBytesLabel: MAX_FILE_LABEL });
 }

@@ -15,3 +15,20 @@ export function fileName(file: FileInput, index: number): string {
   }
   return `file-${index + 1}`;
 }
+
+/**
+ * A web page's name (website extraction's `source`, document to markdown's `name`): `name` when given, else the
+ * URL's last path segment as `.html` (`/products/widget` → `widget.html`), else the host's (`example.com.html`).
+ */
+export function pageName(url: string, name?: string): string {
+  if (name) return name;
+  const parsed = new URL(url);
+  let last = parsed.pathname.split("/").filter(Boolean).at(-1) ?? "";
+  try {
+    last = decodeURIComponent(last);
+  } catch {
+    // not valid percent-encoding: the segment as written
+  }
+  const stem = last.replace(/\.[a-z0-9]{1,5}$/i, "");
+  return `${stem || parsed.hostname}.html`;
+}

@@ -8,7 +8,7 @@ import { requireApiKey } from "../auth";
 import { ApiError, errorResponses } from "../errors";
 import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
 import { createProcessDeps } from "../jobs/deps";
-import { resultToWireData } from "../results";
+import { resultToWire } from "../results";
 import { rejectDeepJson } from "./json-depth";
 
 export const ASYNC_ACCEPTED_MESSAGE = "Request accepted. Results will be delivered to the provided webhook URL.";
@@ -45,7 +45,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
         responses: {
           200: {
             description: "Processed (sync mode)",
-            content: { "application/json": { schema: z.object({ success: z.literal(true), data: api.response }) } },
+            content: { "application/json": { schema: z.object({ success: z.literal(true), data: api.response, ...(api.metadata ? { metadata: api.metadata } : {}) }) } },
           },
           201: {
             description: "Accepted (async mode, with `webhook_url`): the result is POSTed to the webhook",
@@ -63,7 +63,7 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
             throw new ApiError(400, "Idempotency-Key is supported in async mode only (with webhook_url)");
           }
           const result = await runSyncJob(ctx, api, input);
-          return c.json({ success: true as const, data: resultToWireData(result) }, 200);
+          return c.json({ success: true as const, ...resultToWire(result) }, 200);
         }
         const jobId = await acceptAsyncJob(ctx, api, input, { webhookUrl: input.webhook_url, idempotencyKey });
         c.header("Location", `/v1/jobs/${jobId}`);

@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { ApiDefinition } from "../apis/define";
-import { resultToWireData } from "../results";
+import { resultToWire } from "../results";
 import type { Job } from "../db/jobs";
 import { getJobResult } from "../files";
 
@@ -16,7 +16,7 @@ export async function buildWebhookPayload(bucket: R2Bucket, job: Job): Promise<s
     if (!result) {
       return null;
     }
-    return JSON.stringify({ success: true, api: job.api, job_id: job.id, data: resultToWireData(result) });
+    return JSON.stringify({ success: true, api: job.api, job_id: job.id, ...resultToWire(result) });
   }
   return JSON.stringify({
     success: false,
@@ -30,7 +30,7 @@ export async function buildWebhookPayload(bucket: R2Bucket, job: Job): Promise<s
 export function webhookPayloadSchema(apis: readonly ApiDefinition[]) {
   const ids = apis.map((api) => api.id) as [string, ...string[]];
   const successes = apis.map((api) =>
-    z.object({ success: z.literal(true), api: z.literal(api.id), job_id: z.string(), data: api.response }),
+    z.object({ success: z.literal(true), api: z.literal(api.id), job_id: z.string(), data: api.response, ...(api.metadata ? { metadata: api.metadata } : {}) }),
   );
   const failure = z.object({
     success: z.literal(false),

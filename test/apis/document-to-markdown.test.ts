@@ -186,3 +186,63 @@ describe("PPTX in document extraction (the shared readers)", () => {
     expect(markdown.body.data.markdown.match(/^## Slide title \d+$/gm)).toEqual(slides.map((slide) => `## ${slide.title}`));
   });
 });
+
+describe("document to markdown of a web page", () => {
+  const PAGE =
+    "<html lang='en'><head><title>Field guide</title><meta property='og:title' content='The field guide'></head><body>" +
+    "<header><p>Acme docs</p><nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav></header>" +
+    "<div role='navigation'>Jump to: top</div><div class='cookie-banner'>We use cookies. <button>OK</button></div>" +
+    "<main><p>Start with <a href='../setup'>the set-up</a>.</p><img src='img/map.png' alt='A map'><h2>Steps</h2><ol><li>Pack</li><li>Walk</li></ol></main>" +
+    "<aside>Popular: other guides</aside><footer>© Acme</footer></body></html>";
+
+  function serve(origin: string, page: string, robots = "") {
+    const served = createReceiver(() => new Response(page, { headers: { "Content-Type": "text/html" } }), `${origin}/guides/field/`);
+    const robotsServed = createReceiver(() => (robots ? new Response(robots) : new Response("", { status: 404 })), `${origin}/robots.txt`);
+    return { served, robotsServed };
+  }
+
+  it("a URL without a name is a web page: its main content (chrome dropped, links made absolute, the title as a heading), with its metadata", async () => {
+    const origin = `https://docs-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    const { robotsServed } = serve(origin, PAGE);
+    const res = await convert({ type: "url", url: `${origin}/guides/field/` });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toEqual({
+      name: "field.html",
+      mime_type: "text/html",
+      markdown: `# The field guide\n\nStart with [the set-up](${origin}/guides/setup).\n\n![A map](${origin}/guides/field/img/map.png)\n\n## Steps\n\n1. Pack\n2. Walk`,
+    });
+    expect(res.body.metadata).toMatchObject({ final_url: `${origin}/guides/field/`, page: { title: "Field guide", language: "en" }, open_graph: { title: "The field guide" }, word_count: 7 });
+    expect(robotsServed.deliveries).toHaveLength(1);
+    expect(res.spent).toBe(1);
+  });
+
+  it("a named URL that answers HTML is read the same way", async () => {
+    const origin = `https://docs-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    serve(origin, PAGE);
+    const res = await convert({ type: "url", url: `${origin}/guides/field/`, name: "guide.html" });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.name).toBe("guide.html");
+    expect(res.body.data.markdown).not.toMatch(/Acme docs|Home|cookies|Popular|© Acme|Jump to/);
+    expect(res.body.data.markdown).toContain("1. Pack");
+    expect(res.body.metadata.final_url).toBe(`${origin}/guides/field/`);
+  });
+
+  it("an unnamed URL that robots.txt disallows is a 400 naming robots.txt, refunded", async () => {
+    const origin = `https://docs-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    const { served } = serve(origin, PAGE, "User-agent: *\nDisallow: /guides/\n");
+    const res = await convert({ type: "url", url: `${origin}/guides/field/` });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain("robots.txt disallows /guides/field/");
+    expect(served.deliveries).toHaveLength(0);
+    expect(res.spent).toBe(0);
+  });
+
+  it("an HTML file keeps its header and footer but drops navigation", async () => {
+    const res = await convert({ type: "base64", name: "page.html", base64: btoa(PAGE) });
+    expect(res.status).toBe(200);
+    expect(res.body.data.markdown).toContain("Acme docs");
+    expect(res.body.data.markdown).toContain("© Acme");
+    expect(res.body.data.markdown).not.toMatch(/Home|Blog|Jump to/);
+    expect(res.body.metadata).toBeUndefined();
+  });
+});

@@ -33,6 +33,17 @@ function client(apiKey: string, fetchImpl: typeof fetch = workerFetch) {
   return new Lamina({ apiKey, baseUrl: BASE_URL, fetch: fetchImpl });
 }
 
+const PRODUCT_PAGE =
+  "<html><head><title>Widget</title><meta property='og:title' content='Widget'>" +
+  "<script type='application/ld+json'>{\"@type\":\"Product\",\"name\":\"Widget\",\"offers\":{\"@type\":\"Offer\",\"price\":\"49.99\"}}</script></head>" +
+  "<body><main><h1>Widget</h1><p>Price: $49.99</p></main></body></html>";
+
+/** The website extraction example's page, from a site without robots.txt. */
+function serveExamplePage(): void {
+  createReceiver(() => new Response(PRODUCT_PAGE, { headers: { "Content-Type": "text/html" } }), "https://example.com/products/widget");
+  createReceiver(() => new Response("", { status: 404 }), "https://example.com/robots.txt");
+}
+
 describe("generated from the server's schemas", () => {
   it("ships the OpenAPI document the worker serves (run `npm run sdk:generate` when this fails)", async () => {
     const live = await callJson("/openapi.json");
@@ -46,6 +57,7 @@ describe("generated from the server's schemas", () => {
       document_extraction: ["extractDocument", "extractDocumentAsync"],
       image_transformation: ["transformImage", "transformImageAsync"],
       document_to_markdown: ["convertDocumentToMarkdown", "convertDocumentToMarkdownAsync"],
+      website_extraction: ["extractWebsite", "extractWebsiteWithMetadata", "extractWebsiteAsync"],
     };
     for (const api of apis) {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
@@ -66,6 +78,7 @@ describe("generated from the server's schemas", () => {
         method: "convertDocumentToMarkdown",
         check: (result) => expect(result.markdown).toBe("# Release notes\n\nNow **faster**.\n\n- One\n- Two"),
       },
+      website_extraction: { method: "extractWebsite", check: (result) => expect(result.price.value).toBe(49.99) },
       image_transformation: {
         method: "transformImage",
         check: (result) => {
@@ -74,6 +87,7 @@ describe("generated from the server's schemas", () => {
         },
       },
     };
+    serveExamplePage();
     for (const api of apis) {
       const { method, check } = methods[api.id]!;
       check(await sdk[method]!.call(sdk, api.example));
@@ -88,6 +102,24 @@ describe("generated from the server's schemas", () => {
     expect(fits).toBeTypeOf("function");
     const transforms = (request: TransformImageRequest): ImageTransformationRequest => request;
     expect(transforms).toBeTypeOf("function");
+  });
+});
+
+describe("website extraction through the SDK", () => {
+  it("extractWebsite answers the fields, extractWebsiteWithMetadata the page's metadata too, extractWebsiteAsync delivers both", async () => {
+    serveExamplePage();
+    const account = await createAccount(10);
+    const sdk = client(account.apiKey);
+    const request = { file: { type: "url" as const, url: "https://example.com/products/widget" }, schema: { fields: [{ name: "price", type: "CURRENCY_AMOUNT" as const, description: "Price" }] } };
+    expect((await sdk.extractWebsite(request)).price!.value).toBe(49.99);
+    const { data, metadata } = await sdk.extractWebsiteWithMetadata(request);
+    expect(data.price!.value).toBe(49.99);
+    expect(metadata).toMatchObject({ final_url: "https://example.com/products/widget", open_graph: { title: "Widget" }, page_count: 1 });
+    const receiver = createReceiver();
+    const accepted = await sdk.extractWebsiteAsync({ ...request, webhook_url: receiver.url });
+    await waitForJob(accepted.job_id, (job) => job.deliveryStatus === "delivered");
+    expect(JSON.parse(receiver.deliveries[0]!.body)).toMatchObject({ success: true, api: "website_extraction", data: { price: { value: 49.99 } }, metadata: { page: { title: "Widget" } } });
+    expect(await balanceOf(account.accountId)).toBe(7);
   });
 });
 

@@ -1,5 +1,6 @@
 import { billablePages } from "../../documents/pages";
 import { defineApi } from "../define";
+import { EXTRACTION_SETTINGS } from "../../extraction/ai";
 import { ExtractionResultSchema, refineExtractionSchema } from "../../extraction/schema";
 import { ExtractDocumentRequestSchema, type ExtractDocumentRequest } from "./schema";
 
@@ -38,11 +39,6 @@ export const documentExtraction = defineApi({
   cost: countPages,
   // The readers and engines load with the first extraction, not with the Worker (start-up stays small).
   load: async () => (await import("./process")).extractDocument,
-  settings: {
-    EXTRACTION_AI_MODEL: {
-      default: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
-      description: "The Workers AI model asked when the deployment has an AI binding; unused without one.",
-    },
-  },
+  settings: EXTRACTION_SETTINGS,
   optionalBindings: ["AI"],
 });

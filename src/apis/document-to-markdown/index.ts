@@ -1,4 +1,5 @@
 import { billablePages } from "../../documents/pages";
+import { WebsiteMetadataSchema } from "../../documents/website-metadata";
 import { defineApi } from "../define";
 import { ConvertDocumentRequestSchema, MarkdownResultSchema } from "./schema";
 
@@ -15,6 +16,8 @@ export const documentToMarkdown = defineApi({
   request: ConvertDocumentRequestSchema,
   example: { file: { type: "base64", name: "notes.html", base64: btoa("<h1>Release notes</h1><p>Now <b>faster</b>.</p><ul><li>One</li><li>Two</li></ul>") } },
   response: MarkdownResultSchema,
+  // Only for a web page (a URL without a name, or one answering HTML).
+  metadata: WebsiteMetadataSchema,
   cost: (input) => billablePages(input.file, 0, "file"),
   load: async () => (await import("./process")).convertDocument,
 });

@@ -1,20 +1,40 @@
 /**
  * A document → markdown: read by the shared readers into the document model, written out by its markdown view
- * (documents/markdown.ts). An e-mail is its headers and body, then each attachment under its own heading.
+ * (documents/markdown.ts). An e-mail is its headers and body, then each attachment under its own heading. A URL
+ * without a name is a web page (robots.txt obeyed, as website extraction fetches it), and so is a named URL that
+ * answers HTML: its main content is converted and its metadata answered beside `data`.
  */
 import { MAX_TEXT_FILE_BYTES, textFileTooLarge } from "../../budgets";
+import type { DocumentModel } from "../../documents/model";
 import { readDocuments } from "../../documents/readers";
 import { toMarkdown } from "../../documents/markdown";
+import { classifyWebPage, readWebPage } from "../../documents/web-page";
 import { ApiError } from "../../errors";
-import { readFileInput } from "../../inputs/file-input";
+import { fetchFileInput, readFileInput } from "../../inputs/file-input";
 import { fileName } from "../../inputs/file-name";
 import { MIME_TYPES, sniffFormat } from "../../inputs/sniff";
+import { fetchWebPage } from "../../inputs/web-page";
 import type { ProcessDeps, ProcessResult } from "../define";
 import type { ConvertDocumentRequest } from "./schema";
 
+const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i;
+
 export async function convertDocument(input: ConvertDocumentRequest, deps: ProcessDeps): Promise<ProcessResult> {
-  const name = fileName(input.file, 0);
-  const bytes = await readFileInput(input.file, "file", deps.fetcher);
+  const { file } = input;
+  if (file.type === "url") {
+    const page = file.name
+      ? { ...(await fetchFileInput(file, "file", deps.fetcher)), requestedUrl: file.url }
+      : await fetchWebPage(file.url, "file", file.fetch_options, deps.fetcher);
+    // A named file is a web page only when it answers HTML; an unnamed URL's answer must be a page or a document.
+    const kind = file.name && !HTML_TYPE.test(page.contentType ?? "") ? { kind: "document", name: file.name } : classifyWebPage(page, file.name, "file");
+    if (kind.kind === "document") return convertBytes(page.bytes, kind.name);
+    const read = await readWebPage(page, file.name, "file");
+    return { kind: "json", data: { name: read.name, mime_type: MIME_TYPES.html, markdown: markdownOf(read.documents, read.name) }, metadata: read.metadata };
+  }
+  return convertBytes(await readFileInput(file, "file", deps.fetcher), fileName(file, 0));
+}
+
+async function convertBytes(bytes: Uint8Array, name: string): Promise<ProcessResult> {
   const format = sniffFormat(bytes, name);
   if (format === "markdown") {
     // Markdown is already what is asked for: it passes through (within the text-file budget).
@@ -22,6 +42,10 @@ export async function convertDocument(input: ConvertDocumentRequest, deps: Proce
     return { kind: "json", data: { name, mime_type: MIME_TYPES.markdown, markdown: new TextDecoder().decode(bytes).replace(/^\uFEFF/, "") } };
   }
   const documents = await readDocuments(bytes, name);
+  return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown: markdownOf(documents, name) } };
+}
+
+function markdownOf(documents: readonly DocumentModel[], name: string): string {
   const [main, ...attachments] = documents;
   if (!main || main.needsOcr) {
     throw new ApiError(422, `file: ${name} is an image or a scan: describing it needs the Workers AI binding, which this deployment does not have`);
@@ -31,5 +55,5 @@ export async function convertDocument(input: ConvertDocumentRequest, deps: Proce
     // Attachments are named `mail.eml/notes.pdf` (as document extraction's `source` says): the heading says the file.
     parts.push(`## Attachment: ${attachment.name.startsWith(`${name}/`) ? attachment.name.slice(name.length + 1) : attachment.name}\n\n${toMarkdown(attachment)}`);
   }
-  return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown: parts.filter(Boolean).join("\n\n") } };
+  return parts.filter(Boolean).join("\n\n");
 }

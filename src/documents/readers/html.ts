@@ -1,10 +1,15 @@
 /**
  * HTML: block elements end lines, `<br>` breaks them, tables keep rows and columns, definition terms and their
  * definitions become label and value lines, checkboxes become `[x]`/`[ ]`, and script, style, head and template
- * content is skipped. A table that contains tables is layout (an e-mail's or a letterhead's grid): its cells
+ * content is skipped, and so is navigation (`nav`, `role=navigation`). A table that contains tables is layout (an e-mail's or a letterhead's grid): its cells
  * are blocks of text, and only the tables inside it are read as tables. htmlparser2 reads the markup as browsers
  * do (implied end tags, entities). Headings, list items (nested), bold/italic/code/link runs, header rows,
  * column and row spans and images are kept in the model; the line view reads them as before.
+ *
+ * A web page's main content (`mainContent`) is read from its landmarks: inside `main` (or `role=main`) when
+ * the page has one, else inside its `article`s, else the body; everywhere without the page's chrome (header and
+ * footer outside the content, asides, banners, search, cookie and share boxes). Links and images are made
+ * absolute against the page's URL (or its `<base href>`).
  */
 import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
@@ -15,7 +20,31 @@ const BLOCKS = new Set([
   "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
   "ol", "p", "pre", "section", "summary", "ul", "tbody", "thead", "tfoot",
 ]);
-const SKIPPED = new Set(["script", "style", "head", "template", "noscript", "svg"]);
+const SKIPPED = new Set(["script", "style", "head", "template", "noscript", "svg", "nav"]);
+const SKIPPED_ROLES = new Set(["navigation"]);
+/** A web page's chrome, left out of its main content. */
+const CHROME_TAGS = new Set(["aside", "dialog", "form", "button", "select"]);
+const CHROME_ROLES = new Set(["banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar"]);
+const CHROME_NAMES = /(^|[\s_-])(cookie|consent|gdpr|breadcrumbs?|sidebar|skip-?link|share|social|newsletter|related|advert|ads|promo|popup|modal)([\s_-]|$)/i;
+
+export interface ReadHtmlOptions {
+  /** Read a web page's main content only (see above). */
+  mainContent?: boolean;
+  /** The page's URL: relative links and image sources are resolved against it. */
+  baseUrl?: string;
+}
+
+/** Where a page's main content is: the landmark to read inside, or none (the whole body). */
+function contentLandmark(html: string): "main" | "article" | undefined {
+  if (/<main[\s>]|\srole\s*=\s*["']?main["'\s>]/i.test(html)) return "main";
+  if (/<article[\s>]/i.test(html)) return "article";
+  return undefined;
+}
+
+function absoluteUrl(value: string, base: string | undefined): string {
+  if (!base || !URL.canParse(value, base)) return value;
+  return new URL(value, base).href;
+}
 
 /** The document-order numbers of the tables that contain other tables. */
 function layoutTables(html: string, name: string): Set<number> {
@@ -59,12 +88,19 @@ const spanAttribute = (value: string | undefined) => {
   return Number.isInteger(number) && number > 1 && number <= 1000 ? number : undefined;
 };
 
-export function readHtml(html: string, name: string): DocumentModel {
+export function readHtml(html: string, name: string, options: ReadHtmlOptions = {}): DocumentModel {
   const layout = layoutTables(html, name);
   const builder = new DocumentBuilder(name);
   const tables: OpenTable[] = [];
   let tableCount = 0;
+  /** Open elements whose content is left out, and per open element whether it was one (htmlparser2 closes every element it opens). */
   let skipping = 0;
+  const skipped: boolean[] = [];
+  const landmark = options.mainContent ? contentLandmark(html) : undefined;
+  /** Open content landmarks: with a landmark, only text inside one is read. */
+  let inContent = 0;
+  const contentOpened: boolean[] = [];
+  let base = options.baseUrl;
   let runs: Run[] = [];
   const style = { bold: 0, italic: 0, code: 0, links: [] as string[] };
   /** Open headings and list items, innermost last (what the text being read is part of), and open lists. */
@@ -110,17 +146,28 @@ export function readHtml(html: string, name: string): DocumentModel {
     html,
     {
       open(tag, attributes) {
-        if (SKIPPED.has(tag)) {
-          skipping++;
-          return;
-        }
-        if (skipping) return;
+        const role = attributes.role?.toLowerCase();
+        const isLandmark = landmark !== undefined && (tag === landmark || (landmark === "main" && role === "main"));
+        contentOpened.push(isLandmark);
+        if (isLandmark) inContent++;
+        if (tag === "base" && attributes.href && base && skipping === 0) base = absoluteUrl(attributes.href, base);
+        const chrome =
+          options.mainContent === true &&
+          !isLandmark &&
+          (CHROME_TAGS.has(tag) ||
+            (role !== undefined && CHROME_ROLES.has(role)) ||
+            ((tag === "header" || tag === "footer") && inContent === 0) ||
+            CHROME_NAMES.test(`${attributes.class ?? ""} ${attributes.id ?? ""}`));
+        const skip = SKIPPED.has(tag) || (role !== undefined && SKIPPED_ROLES.has(role)) || chrome;
+        skipped.push(skip);
+        if (skip) skipping++;
+        if (skipping || (landmark !== undefined && inContent === 0)) return;
         const top = tables.at(-1);
         if (BOLD.has(tag)) style.bold++;
         if (ITALIC.has(tag)) style.italic++;
         if (tag === "code") style.code++;
-        if (tag === "a") style.links.push(attributes.href ?? "");
-        if (tag === "img" && !cell()) pendingImages.push({ alt: attributes.alt ?? "", ...(attributes.src ? { src: attributes.src } : {}) });
+        if (tag === "a") style.links.push(attributes.href ? absoluteUrl(attributes.href, base) : "");
+        if (tag === "img" && !cell()) pendingImages.push({ alt: attributes.alt ?? "", ...(attributes.src ? { src: absoluteUrl(attributes.src, base) } : {}) });
         if (tag === "table") {
           flush();
           const isLayout = layout.has(tableCount++);
@@ -146,14 +193,18 @@ export function readHtml(html: string, name: string): DocumentModel {
         if (tag === "ul" || tag === "ol") lists.push(tag);
       },
       text(text) {
-        if (!skipping) append(text);
+        if (!skipping && (landmark === undefined || inContent > 0)) append(text);
       },
       close(tag) {
-        if (SKIPPED.has(tag)) {
-          skipping = Math.max(0, skipping - 1);
+        // A landmark's own end tag still ends its last block: it counts as inside until here.
+        const closesLandmark = contentOpened.pop() === true;
+        const outside = landmark !== undefined && inContent === 0;
+        if (closesLandmark) inContent--;
+        if (skipped.pop()) {
+          skipping--;
           return;
         }
-        if (skipping) return;
+        if (skipping || outside) return;
         const top = tables.at(-1);
         if (tag === "table" && top) {
           if (top.layout) flush();

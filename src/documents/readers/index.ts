@@ -23,7 +23,15 @@ export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat | 
   return format;
 }
 
-function decodeText(bytes: Uint8Array): string {
+/** Text in the charset a response named (when the runtime knows it), else UTF-8, else windows-1252. */
+export function decodeText(bytes: Uint8Array, charset?: string): string {
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    try {
+      return new TextDecoder(charset).decode(bytes);
+    } catch {
+      // An unknown label: guessed below like any other text.
+    }
+  }
   const utf8 = new TextDecoder("utf-8").decode(bytes);
   // Bytes that are not UTF-8 (a Latin-1 export) decode to U+FFFD: read them as windows-1252 instead.
   return utf8.includes("\uFFFD") ? new TextDecoder("windows-1252").decode(bytes) : utf8;
