@@ -288,3 +288,35 @@ describe("website extraction", () => {
     expect(await balanceOf(account.accountId)).toBe(5);
   });
 });
+
+describe("website extraction budgets", () => {
+  it.each([
+    ["a 6 MiB page", () => `<html><body><main><p>${"word ".repeat(1_300_000)}</p></main></body></html>`, /^file: text files may be at most 5\.0 MiB/],
+    ["a page nested 600 deep", () => `<html><body>${"<div>".repeat(600)}x${"</div>".repeat(600)}</body></html>`, /nests deeper than 512 levels/],
+    ["a 21 MB body", () => "x".repeat(21 * 1024 * 1024), /is larger than 20 MB/],
+  ])("refuses %s with a 422, refunded, and answers afterwards", async (_, make, message) => {
+    const shop = site({ "/big": make() });
+    const res = await extract({ type: "url", url: shop.url("/big") });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(message);
+    expect(res.spent).toBe(0);
+    const fine = site({ "/fine": "<main><p>Price: $3.00</p></main>" });
+    expect((await extract({ type: "url", url: fine.url("/fine") })).body.data.price.value).toBe(3);
+  });
+
+  it("keeps at most 500 links, images and headings, and leaves out JSON-LD nested past 64 levels", async () => {
+    const deep = `${'{"a":'.repeat(100)}1${"}".repeat(100)}`;
+    const page =
+      `<html><head><script type="application/ld+json">${deep}</script><script type="application/ld+json">{"@type":"Thing","name":"Kept"}</script></head><body><main>` +
+      Array.from({ length: 2000 }, (_, i) => `<h2>Part ${i}</h2><a href="/p/${i}">link ${i}</a><img src="/i/${i}.png" alt="">`).join("") +
+      "</main></body></html>";
+    const shop = site({ "/many": page });
+    const res = await extract({ type: "url", url: shop.url("/many") }, [{ name: "part", type: "TEXT", description: "Part" }]);
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.metadata.links).toHaveLength(500);
+    expect(res.body.metadata.images).toHaveLength(500);
+    expect(res.body.metadata.headings).toHaveLength(500);
+    expect(res.body.metadata.links[499]).toEqual({ url: shop.url("/p/499"), text: "link 499" });
+    expect(res.body.metadata.json_ld).toEqual([{ "@type": "Thing", name: "Kept" }]);
+  });
+});
