@@ -8,7 +8,7 @@ import { ApiError } from "../errors";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
-export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "pptx", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "pptx", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
 
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FontFormat = (typeof FONT_FORMATS)[number];
@@ -16,7 +16,7 @@ export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
 
 const EXTENSIONS: Record<string, FileFormat> = {
-  pdf: "pdf", docx: "docx", xlsx: "xlsx", pptx: "pptx", htm: "html", html: "html", xhtml: "html", md: "markdown",
+  pdf: "pdf", docx: "docx", xlsx: "xlsx", pptx: "pptx", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
   markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
@@ -24,12 +24,13 @@ const EXTENSIONS: Record<string, FileFormat> = {
 };
 
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
-const UNSUPPORTED = new Set(["doc", "xls", "ppt", "odt", "ods", "rtf", "epub", "msg", "pages", "numbers", "key"]);
+const UNSUPPORTED = new Set(["doc", "xls", "ppt", "ods", "odp", "msg", "pages", "numbers", "key"]);
 
 export const MIME_TYPES: Record<FileFormat, string> = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  odt: "application/vnd.oasis.opendocument.text", rtf: "application/rtf", epub: "application/epub+zip",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
   json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822",
@@ -78,7 +79,7 @@ export function formatFromName(name: string): FileFormat | undefined {
     return EXTENSIONS[extension];
   }
   if (extension && UNSUPPORTED.has(extension)) {
-    throw new ApiError(422, `${name}: .${extension} files are not supported; send PDF, DOCX, XLSX, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML`);
+    throw new ApiError(422, `${name}: .${extension} files are not supported; send PDF, DOCX, XLSX, PPTX, ODT, RTF, EPUB, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML`);
   }
   return undefined;
 }
@@ -101,16 +102,33 @@ export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
     if (entries.includes("word/document.xml")) return "docx";
     if (entries.includes("xl/workbook.xml")) return "xlsx";
     if (entries.includes("ppt/presentation.xml")) return "pptx";
+    // OpenDocument and EPUB name themselves in a stored `mimetype` entry, first in the archive.
+    const mimetype = zipMimetype(bytes);
+    if (mimetype === MIME_TYPES.odt) return "odt";
+    if (mimetype === MIME_TYPES.epub || entries.includes("META-INF/container.xml")) return "epub";
     const byName = formatFromName(name);
-    if (byName === "docx" || byName === "xlsx" || byName === "pptx") return byName; // a damaged one: its reader says what is wrong
-    throw new ApiError(422, `${name}: a zip archive that is neither DOCX, XLSX nor PPTX is not supported`);
+    if (byName === "docx" || byName === "xlsx" || byName === "pptx" || byName === "odt" || byName === "epub") return byName; // a damaged one: its reader says what is wrong
+    throw new ApiError(422, `${name}: a zip archive that is neither DOCX, XLSX, PPTX, ODT nor EPUB is not supported`);
   }
   if (signature) return signature;
+  if (ascii(bytes, 0, 5) === "{\\rtf") return "rtf";
   return formatFromName(name) ?? formatFromText(bytes);
 }
 
 export function isImageFormat(format: FileFormat): format is ImageFormat {
   return (IMAGE_FORMATS as readonly string[]).includes(format);
+}
+
+/** The `mimetype` entry of an OpenDocument or EPUB archive: stored uncompressed as the first entry (ODF 1.2 §3.3). */
+function zipMimetype(bytes: Uint8Array): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 38 || view.getUint16(8, true) !== 0) return undefined;
+  const nameLength = view.getUint16(26, true);
+  const extraLength = view.getUint16(28, true);
+  if (ascii(bytes, 30, 30 + nameLength) !== "mimetype") return undefined;
+  const size = Math.min(view.getUint32(18, true), 100);
+  const start = 30 + nameLength + extraLength;
+  return ascii(bytes, start, start + size).trim();
 }
 
 /** The entry names of a zip archive, read from its directory: nothing is inflated. */

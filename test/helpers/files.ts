@@ -40,3 +40,26 @@ export function pptxOf(slides: { title?: string; body?: [string, number][]; tabl
   });
   return zipSync(files);
 }
+
+/** An ODT of `body` (office:text content) with `styles` (office:automatic-styles content); `mimetype` first and stored, as ODF asks. */
+export function odtOf(body: string, styles = ""): Uint8Array {
+  const content =
+    `<office:document-content xmlns:office="o" xmlns:text="t" xmlns:table="ta" xmlns:style="s" xmlns:fo="f" xmlns:xlink="x">` +
+    `<office:automatic-styles>${styles}</office:automatic-styles><office:body><office:text>${body}</office:text></office:body></office:document-content>`;
+  return zipSync({ mimetype: [strToU8("application/vnd.oasis.opendocument.text"), { level: 0 }], "content.xml": strToU8(content) });
+}
+
+/** An EPUB whose package (in OEBPS/) lists `chapters` in the manifest in the order given and `spine` (ids) as its reading order. */
+export function epubOf(chapters: Record<string, string>, spine: (string | { id: string; linear: false })[]): Uint8Array {
+  const items = Object.keys(chapters).map((id) => `<item id="${id}" href="text/${id}.xhtml" media-type="application/xhtml+xml"/>`).join("");
+  const refs = spine.map((ref) => (typeof ref === "string" ? `<itemref idref="${ref}"/>` : `<itemref idref="${ref.id}" linear="no"/>`)).join("");
+  const files: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {
+    mimetype: [strToU8("application/epub+zip"), { level: 0 }],
+    "META-INF/container.xml": strToU8(`<?xml version="1.0"?><container><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>`),
+    "OEBPS/content.opf": strToU8(`<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf"><manifest>${items}</manifest><spine>${refs}</spine></package>`),
+  };
+  for (const [id, body] of Object.entries(chapters)) {
+    files[`OEBPS/text/${id}.xhtml`] = strToU8(`<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>${id}</title></head><body>${body}</body></html>`);
+  }
+  return zipSync(files);
+}

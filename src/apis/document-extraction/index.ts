@@ -17,7 +17,7 @@ export const documentExtraction = defineApi({
   path: "/document-extraction/v1/extract",
   summary: "Extract typed fields from documents",
   description:
-    "Reads PDF (text layer), DOCX, XLSX, PPTX, HTML, Markdown, text, CSV/TSV, JSON, XML, YAML and EML files and answers " +
+    "Reads PDF (text layer), DOCX, XLSX, PPTX, ODT, RTF, EPUB, HTML, Markdown, text, CSV/TSV, JSON, XML, YAML and EML files and answers " +
     "each schema field with a typed, normalized value, a confidence, the verbatim citations and the source file. " +
     "Costs 1 credit per page (a PDF's page count; every other file is one page).",
   request: ExtractDocumentRequestSchema,

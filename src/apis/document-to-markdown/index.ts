@@ -9,7 +9,7 @@ export const documentToMarkdown = defineApi({
   path: "/document-to-markdown/v1/convert",
   summary: "Convert a document to markdown",
   description:
-    "Reads one PDF, DOCX, XLSX, PPTX, HTML, Markdown, text, CSV/TSV, JSON, XML, YAML or EML file and answers it as " +
+    "Reads one PDF, DOCX, XLSX, PPTX, ODT, RTF, EPUB, HTML, Markdown, text, CSV/TSV, JSON, XML, YAML or EML file and answers it as " +
     "markdown that keeps its structure: headings, bold and italic, links, nested lists, tables as pipe tables, an " +
     "e-mail's headers and its attachments. Costs 1 credit per page (a PDF's pages, an e-mail's and its " +
     "attachments'; any other file, and a URL, 1).",

@@ -6,9 +6,12 @@ import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
 import type { DocumentModel } from "../model";
 import { readEml } from "./eml";
+import { readEpub } from "./epub";
 import { readHtml } from "./html";
+import { readOdt } from "./odt";
 import { readDocx, readPptx, readXlsx } from "./ooxml";
 import { readPdf } from "./pdf";
+import { readRtf } from "./rtf";
 import { readJson, readXml, readYaml } from "./structured";
 import { readDelimited, readMarkdown, readPlainText } from "./text";
 
@@ -50,6 +53,12 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
       return [readXlsx(bytes, name)];
     case "pptx":
       return [readPptx(bytes, name)];
+    case "odt":
+      return [readOdt(bytes, name)];
+    case "epub":
+      return [readEpub(bytes, name)];
+    case "rtf":
+      return [readRtf(bytes, name)];
     case "html":
       return [readHtml(decodeText(bytes), name)];
     case "markdown":

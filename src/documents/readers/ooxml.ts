@@ -18,7 +18,7 @@ const decoder = new TextDecoder();
  * The wanted parts of an Office archive, inflated only when their declared sizes fit the decompression budget
  * (fflate inflates each entry into a buffer of its declared size, so the declaration bounds the memory too).
  */
-function unzipParts(bytes: Uint8Array, name: string, wanted: (path: string) => boolean): Record<string, string> {
+export function unzipParts(bytes: Uint8Array, name: string, wanted: (path: string) => boolean, kind = "Office document"): Record<string, string> {
   let files: Record<string, Uint8Array>;
   let total = 0;
   try {
@@ -32,7 +32,7 @@ function unzipParts(bytes: Uint8Array, name: string, wanted: (path: string) => b
     });
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError(422, `${name}: the file is not a readable Office document`);
+    throw new ApiError(422, `${name}: the file is not a readable ${kind}`);
   }
   return Object.fromEntries(Object.entries(files).map(([path, data]) => [path, decoder.decode(data)]));
 }
