@@ -64,8 +64,45 @@ describe("document to markdown", () => {
     const res = await convert({ type: "base64", name: "invoice.pdf", base64: fixture("01-invoice-us.pdf") });
     expect(res.status).toBe(200);
     expect(res.body.data.mime_type).toBe("application/pdf");
-    expect(res.body.data.markdown).toMatch(/^Invoice\n\nFrom: Blue Ridge Analytics/);
+    // The invoice's title is set larger than its body: a heading.
+    expect(res.body.data.markdown).toMatch(/^# Invoice\n\nFrom: Blue Ridge Analytics/);
     expect(res.spent).toBe(1);
+  });
+
+  it("PDF: lines set larger than the body text are headings, the largest size level 1; body lines, sentences and table rows are not", async () => {
+    const { PDFDocument, StandardFonts } = await import("pdf-lib");
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([595, 842]);
+    let y = 800;
+    const line = (text: string, size: number, x = 50) => {
+      page.drawText(text, { x, y, size, font });
+    };
+    line("Field report", 22);
+    y -= 40;
+    line("Written in the spring, after the survey.", 10);
+    y -= 30;
+    line("Findings", 15);
+    y -= 24;
+    for (const text of ["The river was high.", "The path was closed for two days.", "Everyone came back safe and well."]) {
+      line(text, 10);
+      y -= 14;
+    }
+    y -= 16;
+    line("A large sentence that ends with a stop.", 15);
+    y -= 24;
+    line("Item", 15);
+    line("Count", 15, 300);
+    y -= 30;
+    line("Next steps", 15);
+    y -= 24;
+    line("Repair the bridge before the summer season opens to walkers.", 10);
+    const res = await convert({ type: "base64", name: "report.pdf", base64: base64Of(await pdf.save()) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.markdown).toBe(
+      "# Field report\n\nWritten in the spring, after the survey.\n\n## Findings\n\nThe river was high.\n\nThe path was closed for two days.\n\n" +
+        "Everyone came back safe and well.\n\nA large sentence that ends with a stop.\n\nItem   Count\n\n## Next steps\n\nRepair the bridge before the summer season opens to walkers.",
+    );
   });
 
   it("e-mail: headers and body, then each attachment under its own heading", async () => {

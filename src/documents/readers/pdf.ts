@@ -2,6 +2,9 @@
  * PDF: the text layer through unpdf (PDF.js built for serverless runtimes). Glyph runs are grouped into lines
  * by their baseline and into cells where the horizontal gap is wider than about a character, so columns
  * and tables survive with their x positions. A PDF with pages but (almost) no text is a scan: it needs OCR.
+ * Headings are recognised by size: a line of one cell, short, set at least 15% larger than the body text (the
+ * size most characters of the document have); the largest such size is level 1, the next level 2, and so on.
+ * Weight is not used: PDF.js's text layer does not say which font of a family a run is set in.
  */
 import { Unzlib } from "fflate";
 import { getDocumentProxy } from "unpdf";
@@ -115,13 +118,39 @@ export async function countPdfPages(bytes: Uint8Array, name: string): Promise<nu
   }
 }
 
+/** Sizes are compared to the half point: text set at 11.04 and 10.98 is one size. */
+const sizeKey = (size: number) => Math.round(size * 2) / 2;
+
+/** A line that can be a heading: one cell, a few words with a letter, not a sentence. */
+function headingCandidate(line: Glyphs[]): boolean {
+  if (line.length !== 1) return false;
+  const text = line[0]!.text;
+  return text.length >= 2 && text.length <= 150 && /\p{L}/u.test(text) && text.split(/\s+/).length <= 20 && !/[.,;:]$/.test(text);
+}
+
+/**
+ * The heading level of each heading size: the sizes of candidate lines at least 15% above the body size, largest
+ * first (levels past 6 are 6). The body size is the size most characters are set in.
+ */
+function headingLevels(pages: Glyphs[][][]): Map<number, number> {
+  const characters = new Map<number, number>();
+  for (const lines of pages) for (const line of lines) for (const cell of line) characters.set(sizeKey(cell.size), (characters.get(sizeKey(cell.size)) ?? 0) + cell.text.length);
+  let body = 0;
+  let most = -1;
+  for (const [size, count] of characters) if (count > most) [body, most] = [size, count];
+  const sizes = new Set<number>();
+  for (const lines of pages) for (const line of lines) if (headingCandidate(line) && sizeKey(line[0]!.size) >= body * 1.15) sizes.add(sizeKey(line[0]!.size));
+  return new Map([...sizes].sort((p, q) => q - p).map((size, index) => [size, Math.min(6, index + 1)]));
+}
+
 export async function readPdf(bytes: Uint8Array, name: string): Promise<DocumentModel> {
   const pdf = await openPdf(bytes, name);
   const builder = new DocumentBuilder(name);
   let characters = 0;
   try {
+    // Lines of every page first: heading sizes are known only once the body size of the whole document is.
+    const pages: Glyphs[][][] = [];
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
-      if (pageNumber > 1) builder.newPage();
       const page = await pdf.getPage(pageNumber);
       const content = await page.getTextContent();
       const glyphs: Glyphs[] = [];
@@ -133,19 +162,30 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<Document
         glyphs.push({ text: item.str, x: x!, y: y!, width: item.width, size: Math.hypot(a!, b!) || item.height || 10 });
         characters += item.str.trim().length;
       }
+      pages.push(groupIntoLines(glyphs));
+      page.cleanup();
+    }
+    const levels = headingLevels(pages);
+    for (const [index, lines] of pages.entries()) {
+      if (index > 0) builder.newPage();
       let previous: Glyphs | undefined;
-      for (const line of groupIntoLines(glyphs)) {
+      for (const line of lines) {
         // A gap of more than about two lines is a blank line: it separates blocks.
         const first = line[0]!;
         if (previous && previous.y - first.y > Math.max(previous.size, first.size) * 2.2) builder.blank();
         previous = first;
+        const level = headingCandidate(line) ? levels.get(sizeKey(first.size)) : undefined;
+        if (level !== undefined) {
+          builder.heading(level, [{ text: first.text }]);
+          builder.blank();
+          continue;
+        }
         builder.row(
           line.map((cell) => cell.text),
           undefined,
           { spans: line.map((cell): [number, number] => [cell.x, cell.x + cell.width]) },
         );
       }
-      page.cleanup();
       builder.blank();
     }
     return builder.finish({ detectTables: true, needsOcr: characters < 8 });
