@@ -714,6 +714,10 @@ export interface MarkdownResult {
    */
   mime_type: string;
   markdown: string;
+  /**
+   * For an image, with the Workers AI binding: what it shows.
+   */
+  description?: string;
 }
 /**
  * What the fetch found (always) and what the page's markup says (HTML pages only). Lists hold at most 500 entries.

@@ -4,7 +4,11 @@
  * without the AI binding; async delivers the same result by webhook.
  */
 import { strToU8, zipSync } from "fflate";
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { documentToMarkdown } from "../../src/apis/document-to-markdown";
+import { createUrlFetcher } from "../../src/inputs/fetcher";
+import { assetReader, createProcessDeps } from "../../src/jobs/deps";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
 import { pptxOf, zipDeclaring } from "../helpers/files";
 import { base64Of, pngOf } from "../helpers/images";
@@ -178,6 +182,27 @@ describe("document to markdown", () => {
     expect(res.body.error).toMatch(message);
     expect(await balanceOf(account.accountId)).toBe(5);
     expect(await jobsOf(account.accountId)).toHaveLength(0);
+  });
+
+  it("with the AI binding, an image is described: the binding's markdown as `markdown` and `description`; a failed description is a 422", async () => {
+    const ai = {
+      toMarkdown: vi.fn(async (files: { name: string; blob: Blob }[]) => [{ name: files[0]!.name, format: "markdown", data: ` A red square on white. \n` }]),
+      run: async () => ({}),
+    };
+    const deps = { fetcher: createUrlFetcher(new Set()), assets: assetReader(env.ASSETS), bindings: { AI: ai }, settings: {} };
+    const png = pngOf(4, 4, () => [255, 0, 0, 255]);
+    const result = await documentToMarkdown.process({ file: { type: "base64", name: "square.png", base64: base64Of(png) } }, deps);
+    expect(result).toEqual({ kind: "json", data: { name: "square.png", mime_type: "image/png", markdown: "A red square on white.", description: "A red square on white." } });
+    const sent = ai.toMarkdown.mock.calls[0]![0][0]!;
+    expect(sent.name).toBe("square.png");
+    expect(sent.blob.type).toBe("image/png");
+    expect(new Uint8Array(await sent.blob.arrayBuffer())).toEqual(png);
+    const failing = { toMarkdown: async () => [{ name: "square.png", format: "error", error: "unsupported image" }], run: async () => ({}) };
+    await expect(documentToMarkdown.process({ file: { type: "base64", name: "square.png", base64: base64Of(png) } }, { ...deps, bindings: { AI: failing } })).rejects.toMatchObject({
+      status: 422,
+      message: "file: square.png could not be described: unsupported image",
+    });
+    expect(createProcessDeps({ ...env, AI: ai } as unknown as Env, documentToMarkdown).bindings).toEqual({ AI: ai });
   });
 
   it("async: delivers the markdown by webhook", async () => {

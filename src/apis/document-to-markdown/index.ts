@@ -20,4 +20,5 @@ export const documentToMarkdown = defineApi({
   metadata: WebsiteMetadataSchema,
   cost: (input) => billablePages(input.file, 0, "file"),
   load: async () => (await import("./process")).convertDocument,
+  optionalBindings: ["AI"],
 });

@@ -2,7 +2,8 @@
  * A document → markdown: read by the shared readers into the document model, written out by its markdown view
  * (documents/markdown.ts). An e-mail is its headers and body, then each attachment under its own heading. A URL
  * without a name is a web page (robots.txt obeyed, as website extraction fetches it), and so is a named URL that
- * answers HTML: its main content is converted and its metadata answered beside `data`.
+ * answers HTML: its main content is converted and its metadata answered beside `data`. An image (or a scan) is
+ * described (or read) by the Workers AI binding's `toMarkdown` when the deployment has one, else a 422.
  */
 import { MAX_TEXT_FILE_BYTES, textFileTooLarge } from "../../budgets";
 import type { DocumentModel } from "../../documents/model";
@@ -12,9 +13,9 @@ import { classifyWebPage, readWebPage } from "../../documents/web-page";
 import { ApiError } from "../../errors";
 import { fetchFileInput, readFileInput } from "../../inputs/file-input";
 import { fileName } from "../../inputs/file-name";
-import { MIME_TYPES, sniffFormat } from "../../inputs/sniff";
+import { isImageFormat, MIME_TYPES, sniffFormat } from "../../inputs/sniff";
 import { fetchWebPage } from "../../inputs/web-page";
-import type { ProcessDeps, ProcessResult } from "../define";
+import type { AiBinding, ProcessDeps, ProcessResult } from "../define";
 import type { ConvertDocumentRequest } from "./schema";
 
 const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i;
@@ -27,14 +28,14 @@ export async function convertDocument(input: ConvertDocumentRequest, deps: Proce
       : await fetchWebPage(file.url, "file", file.fetch_options, deps.fetcher);
     // A named file is a web page only when it answers HTML; an unnamed URL's answer must be a page or a document.
     const kind = file.name && !HTML_TYPE.test(page.contentType ?? "") ? { kind: "document", name: file.name } : classifyWebPage(page, file.name, "file");
-    if (kind.kind === "document") return convertBytes(page.bytes, kind.name);
+    if (kind.kind === "document") return convertBytes(page.bytes, kind.name, deps);
     const read = await readWebPage(page, file.name, "file");
     return { kind: "json", data: { name: read.name, mime_type: MIME_TYPES.html, markdown: markdownOf(read.documents, read.name) }, metadata: read.metadata };
   }
-  return convertBytes(await readFileInput(file, "file", deps.fetcher), fileName(file, 0));
+  return convertBytes(await readFileInput(file, "file", deps.fetcher), fileName(file, 0), deps);
 }
 
-async function convertBytes(bytes: Uint8Array, name: string): Promise<ProcessResult> {
+async function convertBytes(bytes: Uint8Array, name: string, deps: ProcessDeps): Promise<ProcessResult> {
   const format = sniffFormat(bytes, name);
   if (format === "markdown") {
     // Markdown is already what is asked for: it passes through (within the text-file budget).
@@ -42,7 +43,28 @@ async function convertBytes(bytes: Uint8Array, name: string): Promise<ProcessRes
     return { kind: "json", data: { name, mime_type: MIME_TYPES.markdown, markdown: new TextDecoder().decode(bytes).replace(/^\uFEFF/, "") } };
   }
   const documents = await readDocuments(bytes, name);
+  const ai = deps.bindings.AI as AiBinding | undefined;
+  if (documents[0]?.needsOcr && ai) {
+    const markdown = await describeWithAi(ai, bytes, name, MIME_TYPES[format]);
+    // An image's answer is a description of it; a scan's is its text.
+    return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown, ...(isImageFormat(format) ? { description: markdown } : {}) } };
+  }
   return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown: markdownOf(documents, name) } };
+}
+
+/** The Workers AI binding's markdown of a file it reads by looking: a description of an image, the text of a scan. */
+async function describeWithAi(ai: AiBinding, bytes: Uint8Array, name: string, mimeType: string): Promise<string> {
+  let answer: Awaited<ReturnType<AiBinding["toMarkdown"]>>;
+  try {
+    answer = await ai.toMarkdown([{ name, blob: new Blob([bytes], { type: mimeType }) }]);
+  } catch (err) {
+    throw new Error(`Workers AI toMarkdown failed: ${String(err)}`);
+  }
+  const [result] = answer;
+  if (!result || result.format === "error" || typeof result.data !== "string") {
+    throw new ApiError(422, `file: ${name} could not be described: ${result?.error ?? "the model gave no answer"}`);
+  }
+  return result.data.trim();
 }
 
 function markdownOf(documents: readonly DocumentModel[], name: string): string {

@@ -10,5 +10,6 @@ export const MarkdownResultSchema = z
     name: z.string().openapi({ description: "The file's name, as given (or as taken from the URL)." }),
     mime_type: z.string().openapi({ description: "The detected type, e.g. `application/pdf`." }),
     markdown: z.string(),
+    description: z.string().optional().openapi({ description: "For an image, with the Workers AI binding: what it shows." }),
   })
   .openapi("MarkdownResult");
