@@ -2,7 +2,9 @@
 // webhook receiver on localhost (scripts/lib/stack.mjs), sends the README's seed request with a webhook_url,
 // and checks the delivered payload and its signature; then document extraction of one corpus document per
 // format (PDF, DOCX, HTML, text, CSV, Markdown) in sync mode, scored against the corpus's expected values, and one
-// in async mode through the webhook. Bounded in time; stops every process it started.
+// in async mode through the webhook; then website extraction of pages the receiver serves as a test site (through
+// the DEV_HOSTS exemption): JSON-LD and Open Graph, a redirect, robots.txt, a header-gated page, and async by
+// webhook. Bounded in time; stops every process it started.
 import { readFileSync } from "node:fs";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
@@ -73,6 +75,72 @@ async function main(stack) {
   check(me.data.credits === 18, "2 credits charged");
 
   await extraction(stack, auth, secret);
+  await websiteExtraction(stack, auth, secret);
+}
+
+/** The test site the receiver serves beside the webhooks: `/site/...` pages and its robots.txt. */
+const SITE_PAGES = {
+  "/robots.txt": { type: "text/plain", body: "User-agent: *\nDisallow: /site/private\n" },
+  "/site/widget": {
+    type: "text/html; charset=utf-8",
+    body:
+      "<html lang='en'><head><title>Trail Widget</title><meta property='og:title' content='Trail Widget'>" +
+      "<script type='application/ld+json'>{\"@type\":\"Product\",\"name\":\"Trail Widget\",\"offers\":{\"@type\":\"Offer\",\"price\":\"49.99\",\"priceCurrency\":\"USD\"}}</script>" +
+      "</head><body><nav><a href='/site/sale'>Sale: $5.00</a></nav><main><h1>Trail Widget</h1><p>Built for rough paths.</p></main></body></html>",
+  },
+  "/site/plans": { type: "text/html", body: "<html><body><article><h1>Basic plan</h1><p>Price: $12.00</p></article></body></html>" },
+  "/site/private/report": { type: "text/html", body: "<p>secret</p>" },
+};
+
+/** Answers the test site's requests; returns false for anything else (the webhooks), which get a plain 200. */
+function serveSite(delivery, req, res) {
+  if (delivery.path === "/site/old") {
+    res.writeHead(301, { Location: "/site/plans" }).end();
+    return true;
+  }
+  if (delivery.path === "/site/gated") {
+    const allowed = req.headers["x-preview-token"] === "s3cret";
+    res.writeHead(allowed ? 200 : 403, { "Content-Type": "text/html" }).end(allowed ? "<main><p>Invoice number: INV-77</p></main>" : "forbidden");
+    return true;
+  }
+  const page = SITE_PAGES[delivery.path];
+  if (!page) return false;
+  res.writeHead(200, { "Content-Type": page.type }).end(page.body);
+  return true;
+}
+
+async function websiteExtraction({ base, receiver }, auth, secret) {
+  const site = (path) => receiver.url(path);
+  const extract = async (file, fields) => {
+    const response = await fetch(`${base}/website-extraction/v1/extract`, { method: "POST", headers: auth, body: JSON.stringify({ file, schema: { fields } }) });
+    return { status: response.status, body: await response.json() };
+  };
+  const price = [{ name: "price", type: "CURRENCY_AMOUNT", description: "Price" }];
+  const widget = await extract({ type: "url", url: site("/site/widget") }, [...price, { name: "product", type: "TEXT", description: "Product name" }]);
+  check(widget.status === 200, `website extraction: 200${widget.status === 200 ? "" : ` (got ${widget.status} ${JSON.stringify(widget.body).slice(0, 300)})`}`);
+  check(widget.body.data.price?.value === 49.99 && widget.body.data.product?.value === "Trail Widget", "price and name from the page's JSON-LD");
+  check(widget.body.metadata.open_graph?.title === "Trail Widget" && widget.body.metadata.json_ld?.[0]?.["@type"] === "Product", "Open Graph and JSON-LD in metadata");
+  const moved = await extract({ type: "url", url: site("/site/old") }, price);
+  check(moved.status === 200 && moved.body.data.price?.value === 12 && moved.body.metadata.final_url === site("/site/plans"), "a redirect followed to the visible price");
+  const disallowed = await extract({ type: "url", url: site("/site/private/report") }, price);
+  check(disallowed.status === 400 && /robots\.txt disallows/.test(disallowed.body.error), `robots.txt obeyed (got ${disallowed.status} ${disallowed.body.error})`);
+  const gated = await extract({ type: "url", url: site("/site/gated"), fetch_options: { headers: { "X-Preview-Token": "s3cret" } } }, [{ name: "invoice", type: "TEXT", description: "Invoice number" }]);
+  check(gated.status === 200 && gated.body.data.invoice?.value === "INV-77", "fetch_options headers open a gated page");
+  const accepted = await fetch(`${base}/website-extraction/v1/extract`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ file: { type: "url", url: site("/site/widget") }, schema: { fields: price }, webhook_url: receiver.url("/website") }),
+  });
+  check(accepted.status === 201, `async website extraction accepted (got ${accepted.status})`);
+  const delivery = await waitFor("the website webhook", async () => receiver.deliveries.find((item) => item.path === "/website"), 60_000);
+  const payload = new Webhook(secret).verify(delivery.body, {
+    "webhook-id": delivery.headers["webhook-id"],
+    "webhook-timestamp": delivery.headers["webhook-timestamp"],
+    "webhook-signature": delivery.headers["webhook-signature"],
+  });
+  check(payload.success === true && payload.api === "website_extraction" && payload.data.price.value === 49.99 && payload.metadata.final_url === site("/site/widget"), "signed website payload with data and metadata");
+  const me = await fetch(`${base}/v1/me`, { headers: auth }).then((res) => res.json());
+  check(me.data.credits === 7, `1 credit for each of the 4 pages read, the robots.txt refusal refunded (${me.data.credits} left)`);
 }
 
 function extractionBody(entry) {
@@ -119,7 +187,7 @@ const watchdog = setTimeout(async () => {
 
 let exitCode = 0;
 try {
-  stack = await startStack({ log: step });
+  stack = await startStack({ log: step, receiverHandler: serveSite });
   await main(stack);
   step("passed");
 } catch (err) {
