@@ -4,13 +4,16 @@
 //   2. end to end: N async jobs at fixed concurrency, 201 → webhook arrival latency and drain rate
 //   3. sync path for a small image, and for document extraction of a one-page PDF invoice
 //   4. image transformation chains on a 2000×1500 JPEG against sharp (bench/transform.mjs)
-//   5. worker size (wrangler deploy --dry-run) and wrangler dev start-up
+//   5. document to markdown of a 20-page PDF and a 50-page DOCX, website extraction of a 200 KB page, each against a
+//      one-page input in the same run (bench/documents.mjs)
+//   6. worker size (wrangler deploy --dry-run) and wrangler dev start-up
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { percentile, ROOT, runPool, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
+import { benchDocuments, serveBenchPages } from "./documents.mjs";
 import { benchTransform } from "./transform.mjs";
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -61,7 +64,7 @@ async function main() {
   results.worker = workerSize();
   log(`worker ${results.worker.raw_kib} KiB raw / ${results.worker.gzip_kib} KiB gzip`);
 
-  const stack = await startStack({ log });
+  const stack = await startStack({ log, receiverHandler: serveBenchPages });
   try {
     results.worker.dev_ready_ms = Math.round(stack.readyMs);
     const { apiKey } = await stack.createAccount(1_000_000_000, "bench");
@@ -121,6 +124,8 @@ async function main() {
     results.sync_extraction = await cannon({ url: `${stack.base}/document-extraction/v1/extract`, method: "POST", headers, body: extractionBody });
     log("image transformation chains on a 2000×1500 JPEG, against sharp in Node");
     results.transform = await benchTransform(stack);
+    log("document to markdown and website extraction, large inputs against one-page ones");
+    results.documents = await benchDocuments(stack);
   } finally {
     await stack.stop();
   }
@@ -133,6 +138,7 @@ async function main() {
     ["sync small image (200)", `${results.sync.rps} req/s`, `p50 ${results.sync.p50_ms} ms`, `p99 ${results.sync.p99_ms} ms`, `${results.sync.failed} failed`],
     ["sync extraction, 1-page PDF", `${results.sync_extraction.rps} req/s`, `p50 ${results.sync_extraction.p50_ms} ms`, `p99 ${results.sync_extraction.p99_ms} ms`, `${results.sync_extraction.failed} failed`],
     ...results.transform.map((row) => [`transform: ${row.chain}`, `${row.worker_ms} ms`, `sharp ${row.sharp_ms} ms`, `ratio ${row.ratio}`, ""]),
+    ...results.documents.map((row) => [row.case, `${row.ms} ms`, `1 page ${row.reference_ms} ms`, `ratio ${row.ratio}`, `${row.ms_per_page} ms a page`]),
     ["worker size", `${results.worker.gzip_kib} KiB gzip`, `${results.worker.raw_kib} KiB raw`, `startup ${results.worker.startup_ms ?? "n/a"} ms`, `dev ready ${results.worker.dev_ready_ms} ms`],
   ];
   console.log(`\nLamina bench: ${results.machine.cores} cores, ${results.machine.cpu}, node ${results.machine.node}`);

@@ -1,0 +1,138 @@
+// `npm run bench:documents` (and the documents rows of `npm run bench`): sync document to markdown of a 20-page
+// PDF and of a 50-page DOCX, and website extraction of a 200 KB page, against `wrangler dev`. Each is timed
+// against a one-page (or 2 KB) input of the same shape in the same run, so the figures are ratios that hold on
+// any machine: the ratio says how the cost grows with the input, the per-page time what a page costs.
+import { Document, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { startStack } from "../scripts/lib/stack.mjs";
+
+const RUNS = Number(process.env.BENCH_DOCUMENT_RUNS ?? 7);
+const log = (message) => console.log(`[bench:documents] ${message}`);
+
+const SENTENCE = "The survey team walked the northern ridge and recorded the state of every path, bridge and sign along the way.";
+
+async function pdfOf(pages) {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let number = 1; number <= pages; number++) {
+    const page = pdf.addPage([595, 842]);
+    let y = 790;
+    page.drawText(`Section ${number}`, { x: 50, y, size: 18, font });
+    y -= 34;
+    for (let line = 0; line < 30; line++) {
+      page.drawText(`${SENTENCE.slice(0, 80)} ${line}`, { x: 50, y, size: 10, font });
+      y -= 14;
+    }
+    y -= 10;
+    for (let row = 0; row < 8; row++) {
+      for (const [column, text] of [`Item ${row}`, `${row * 3}`, `${(row * 2.5).toFixed(2)} EUR`].entries()) {
+        page.drawText(text, { x: 50 + column * 160, y, size: 10, font });
+      }
+      y -= 14;
+    }
+  }
+  return pdf.save();
+}
+
+async function docxOf(pages) {
+  const children = [];
+  for (let number = 1; number <= pages; number++) {
+    children.push(new Paragraph({ text: `Chapter ${number}`, heading: HeadingLevel.HEADING_1 }));
+    for (let paragraph = 0; paragraph < 8; paragraph++) {
+      children.push(new Paragraph({ children: [new TextRun(SENTENCE), new TextRun({ text: " Bold remark.", bold: true }), new TextRun(` ${SENTENCE}`)] }));
+    }
+    children.push(
+      new Table({
+        rows: Array.from({ length: 6 }, (_, row) => new TableRow({ children: ["Item", "Qty", "Price"].map((head) => new TableCell({ children: [new Paragraph(row === 0 ? head : `${head} ${row}`)] })) })),
+      }),
+    );
+    if (number < pages) children.push(new Paragraph({ children: [new PageBreak()] }));
+  }
+  return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children }] })));
+}
+
+/** A product page of about `kib` KiB: JSON-LD, meta tags, navigation, and article paragraphs to fill it. */
+function pageOf(kib) {
+  const head =
+    "<!doctype html><html lang='en'><head><title>Trail Widget</title><meta property='og:title' content='Trail Widget'>" +
+    "<script type='application/ld+json'>{\"@type\":\"Product\",\"name\":\"Trail Widget\",\"offers\":{\"@type\":\"Offer\",\"price\":\"49.99\",\"priceCurrency\":\"USD\"}}</script></head>" +
+    `<body><nav>${Array.from({ length: 40 }, (_, i) => `<a href='/c/${i}'>Category ${i}</a>`).join("")}</nav><main><h1>Trail Widget</h1>`;
+  const tail = "<p>Price: $49.99</p></main><footer>© Acme</footer></body></html>";
+  let body = "";
+  for (let i = 0; head.length + body.length + tail.length < kib * 1024; i++) {
+    body += `<h2>Part ${i}</h2><p>${SENTENCE} <a href='/docs/${i}'>More</a>.</p><img src='/img/${i}.jpg' alt='Photo ${i}'>`;
+  }
+  return head + body + tail;
+}
+
+export const DOCUMENT_PAGES = { "/bench/page-small": pageOf(2), "/bench/page-large": pageOf(200) };
+
+/** Serves the bench pages (and an empty robots.txt) from the stack's receiver; false for anything else. */
+export function serveBenchPages(delivery, _req, res) {
+  if (delivery.path === "/robots.txt") {
+    res.writeHead(404).end();
+    return true;
+  }
+  const page = DOCUMENT_PAGES[delivery.path];
+  if (!page) return false;
+  res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page);
+  return true;
+}
+
+async function timeRequests(stack, headers, path, body, check) {
+  const times = [];
+  for (let run = 0; run < RUNS + 1; run++) {
+    const started = performance.now();
+    const res = await fetch(`${stack.base}${path}`, { method: "POST", headers, body });
+    const json = await res.json();
+    const elapsed = performance.now() - started;
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    check(json);
+    // The first run loads the API's code: it is left out.
+    if (run > 0) times.push(elapsed);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** The document rows, measured on a running stack whose receiver serves `serveBenchPages`. */
+export async function benchDocuments(stack) {
+  const { apiKey } = await stack.createAccount(1_000_000, "bench-documents");
+  const headers = { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" };
+  const markdown = (name, bytes) => JSON.stringify({ file: { type: "base64", name, base64: Buffer.from(bytes).toString("base64") } });
+  const rows = [];
+  const measure = async (label, pages, path, [small, smallCheck], [large, largeCheck]) => {
+    const smallMs = await timeRequests(stack, headers, path, small, smallCheck);
+    const largeMs = await timeRequests(stack, headers, path, large, largeCheck);
+    const row = { case: label, ms: Math.round(largeMs), reference_ms: Math.round(smallMs), ratio: Number((largeMs / smallMs).toFixed(1)), ms_per_page: Number((largeMs / pages).toFixed(1)) };
+    log(`${label}: ${row.ms} ms (1 page: ${row.reference_ms} ms, ×${row.ratio}; ${row.ms_per_page} ms a page)`);
+    rows.push(row);
+  };
+  const hasHeading = (pattern) => (json) => {
+    if (!pattern.test(json.data.markdown)) throw new Error(`markdown without ${pattern}`);
+  };
+  // Each answer is checked: the last page's heading must be there (and its table, for the DOCX).
+  await measure("markdown, 20-page PDF", 20, "/document-to-markdown/v1/convert", [markdown("one.pdf", await pdfOf(1)), hasHeading(/^# Section 1$/m)], [markdown("twenty.pdf", await pdfOf(20)), hasHeading(/^# Section 20$/m)]);
+  await measure("markdown, 50-page DOCX", 50, "/document-to-markdown/v1/convert", [markdown("one.docx", await docxOf(1)), hasHeading(/^# Chapter 1$/m)], [markdown("fifty.docx", await docxOf(50)), hasHeading(/^# Chapter 50\n[^]*\| Item 5 \| Qty 5 \| Price 5 \|$/m)]);
+  const website = (path) =>
+    JSON.stringify({ file: { type: "url", url: stack.receiver.url(path) }, schema: { fields: [{ name: "price", type: "CURRENCY_AMOUNT", description: "Price" }, { name: "product", type: "TEXT", description: "Product name" }] } });
+  const priced = (json) => {
+    if (json.data.price?.value !== 49.99 || json.data.product?.value !== "Trail Widget") throw new Error(`fields not found: ${JSON.stringify(json.data)}`);
+  };
+  await measure("website extraction, 200 KB page", 1, "/website-extraction/v1/extract", [website("/bench/page-small"), priced], [website("/bench/page-large"), (json) => {
+    priced(json);
+    if (json.metadata.body_size < 200 * 1024 || json.metadata.headings.length < 300) throw new Error(`not the large page: ${json.metadata.body_size} bytes`);
+  }]);
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const stack = await startStack({ log, receiverHandler: serveBenchPages });
+  try {
+    const rows = await benchDocuments(stack);
+    console.log("\ncase                               large     1 page   ratio   per page");
+    for (const row of rows) console.log(`${row.case.padEnd(34)} ${`${row.ms} ms`.padEnd(9)} ${`${row.reference_ms} ms`.padEnd(8)} ×${String(row.ratio).padEnd(6)} ${row.ms_per_page} ms`);
+  } finally {
+    await stack.stop();
+  }
+}
