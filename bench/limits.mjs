@@ -21,6 +21,8 @@ const TOTAL = { fields: [{ name: "total", type: "DECIMAL", description: "Total a
 const EXTRACT = "/document-extraction/v1/extract";
 const GENERATE = "/image-generation/v1/generate";
 const TRANSFORM = "/image-transformation/v1/transform";
+const MARKDOWN = "/document-to-markdown/v1/convert";
+const WEBSITE = "/website-extraction/v1/extract";
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const file = (name, bytes) => ({ files: [{ type: "base64", name, base64: b64(bytes) }], schema: TOTAL });
 
@@ -88,7 +90,8 @@ const byUrl = (name, bytes) => {
 const receiverHandler = (delivery, req, res) => {
   const bytes = served.get(delivery.path.replace(/^\/files\//, ""));
   if (!bytes) return false;
-  res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length }).end(Buffer.from(bytes));
+  const type = delivery.path.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream";
+  res.writeHead(200, { "Content-Type": type, "Content-Length": bytes.length }).end(Buffer.from(bytes));
   return true;
 };
 
@@ -102,7 +105,17 @@ async function cases() {
   const smallTransform = { file: { type: "base64", base64: b64(encodePng({ width: 8, height: 8, data: new Uint8Array(256).fill(200), channels: 4 })) }, operations: [{ type: "flop" }] };
   const noisePng = () => encodePng({ width, height, data: noise(width * height * 4), channels: 4 });
   const json = JSON.stringify(Array.from({ length: 40_000 }, (_, i) => ({ sku: `item-${i}`, qty: i % 9, price: (i * 1.5).toFixed(2), note: "as agreed" })));
+  const section = (i) => `<h2>Part ${i}</h2><p>The goods were delivered and the amount is due. <a href="/docs/${i}">Terms</a> <b>apply</b>.</p><img src="/i/${i}.jpg" alt="Photo ${i}">`;
+  const page = (bytes) => {
+    const head = `<!doctype html><html><head><title>Big page</title><script type="application/ld+json">{"@type":"Product","name":"Widget","offers":{"price":"49.99"}}</script></head><body><main>`;
+    let body = "";
+    for (let i = 0; head.length + body.length < bytes - 200; i++) body += section(i);
+    return strToU8(`${head}${body}<p>Total: 123.45</p></main></body></html>`);
+  };
+  const smallPage = () => ({ file: byUrl("small.html", page(2048)), schema: TOTAL });
   return [
+    ["website extraction, a 5 MiB page by URL (the text limit)", WEBSITE, () => ({ file: byUrl("big.html", page(5 * MiB - 1024)), schema: TOTAL }), smallPage()],
+    ["document to markdown, DOCX document.xml 7.9 MiB (the part limit)", MARKDOWN, () => ({ file: { type: "base64", name: "big.docx", base64: b64(docxOf(7.9 * MiB)) } }), { file: { type: "base64", name: "small.txt", base64: b64(strToU8("Total: 1.00")) } }],
     ["text file, 5 MiB (the text limit)", EXTRACT, () => file("big.txt", text(65_000, (i) => `Line ${i}: the goods were delivered and the amount of 123.45 is due.`.padEnd(80, ".")).subarray(0, 5 * MiB)), smallText],
     ["CSV, 199,000 cells (the cell limit)", EXTRACT, () => file("rows.csv", text(39_800, (i) => `item ${i},${i},${(i * 1.5).toFixed(2)},note ${i},x`)), smallText],
     [`JSON, ${(json.length / MiB).toFixed(1)} MiB, 160,000 values`, EXTRACT, () => file("rows.json", strToU8(json)), smallText],
@@ -166,7 +179,7 @@ async function measure(path, body, reference, heapMib) {
   try {
     const { apiKey } = await stack.createAccount(1_000_000, "limits");
     const pids = workerdPids(stack.pid);
-    const referenceBody = JSON.stringify(reference);
+    const referenceBody = JSON.stringify(reference).replaceAll("{{RECEIVER}}", stack.receiver.url("").replace(/\/$/, ""));
     await timed(stack, apiKey, path, referenceBody);
     const ref = await timed(stack, apiKey, path, referenceBody);
     await sleep(500);

@@ -20,7 +20,7 @@ export interface PageMetadata {
   twitter: Record<string, string>;
   article: Record<string, string>;
   dublin_core: Record<string, string>;
-  json_ld: unknown[];
+  json_ld: Record<string, unknown>[];
   headings: { level: number; text: string }[];
   links: { url: string; text: string; rel?: string }[];
   images: { url: string; alt: string; width?: number; height?: number }[];
@@ -240,7 +240,7 @@ export function readPageMetadata(html: string, name: string, pageUrl: string, he
       // Pages wrap JSON-LD in HTML comments or CDATA now and then.
       const parsed: unknown = JSON.parse(text.trim().replace(/^<!--|-->$/g, "").replace(/^\/\/<!\[CDATA\[|\/\/\]\]>$/g, ""));
       for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
-        if (typeof item === "object" && item !== null) push(metadata.json_ld, item);
+        if (typeof item === "object" && item !== null && !Array.isArray(item)) push(metadata.json_ld, item as Record<string, unknown>);
       }
     } catch {
       // Invalid JSON-LD is the page's problem, not the request's: it is left out.

@@ -4,6 +4,7 @@
  * answers a document the readers know (a PDF, a DOCX, text) is read as that document; anything else (an image,
  * a video, an archive) is a 422.
  */
+import type { z } from "@hono/zod-openapi";
 import { MAX_TEXT_FILE_BYTES, textFileTooLarge } from "../budgets";
 import { ApiError } from "../errors";
 import { fileName as urlFileNameOf, pageName } from "../inputs/file-name";
@@ -14,17 +15,9 @@ import type { Block, DocumentModel } from "./model";
 import { decodeText, detectFormat, readDocuments } from "./readers";
 import { readHtml } from "./readers/html";
 import { readPageMetadata, type PageMetadata } from "./web-metadata";
+import type { WebsiteMetadataSchema } from "./website-metadata";
 
-export interface WebsiteMetadata extends Partial<PageMetadata> {
-  requested_url: string;
-  final_url: string;
-  page_count: number;
-  status_code: number;
-  content_type: string | null;
-  body_size: number;
-  word_count: number;
-  response_meta: { redirects: string[]; last_modified?: string; etag?: string; content_language?: string };
-}
+export type WebsiteMetadata = z.output<typeof WebsiteMetadataSchema>;
 
 export interface ReadWebPage {
   /** What the page answers to (`source`): the name given, else `widget.html` for a page, `report.pdf` for a document. */
@@ -106,7 +99,9 @@ export async function readWebPage(page: WebPage, givenName: string | undefined, 
   if (kind === "html") {
     if (page.bytes.length > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(where, page.bytes.length);
     const html = decodeText(page.bytes, charset);
-    const document = readHtml(html, name, { mainContent: true, baseUrl: page.url });
+    let document = readHtml(html, name, { mainContent: true, baseUrl: page.url });
+    // Landmarks that hold nothing (an empty `<main>` filled by scripts, a body marked up as chrome): the whole page.
+    if (document.pages.every((each) => each.blocks.length === 0)) document = readHtml(html, name, { baseUrl: page.url });
     const metadata = readPageMetadata(html, name, page.url, page.headers);
     // Words of the page's own content: counted before its title is added.
     const words = countWords([document]);

@@ -299,6 +299,19 @@ describe("document to markdown of a web page", () => {
     expect(res.spent).toBe(0);
   });
 
+  it("resolves links against <base href>; reads the whole page when the landmarks hold nothing; never drops the body for its class", async () => {
+    const origin = `https://docs-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    const page = (html: string, path: string) => createReceiver(() => new Response(html, { headers: { "Content-Type": "text/html" } }), `${origin}${path}`);
+    createReceiver(() => new Response("", { status: 404 }), `${origin}/robots.txt`);
+    page("<html><head><base href='https://cdn.example.net/assets/'></head><body class='sidebar-layout'><main><p><a href='guide.pdf'>Guide</a></p></main></body></html>", "/a");
+    page("<html><body><nav>Menu</nav><main></main><div><p>Rendered on the server after all.</p></div></body></html>", "/b");
+    const based = await convert({ type: "url", url: `${origin}/a` });
+    expect(based.status, JSON.stringify(based.body)).toBe(200);
+    expect(based.body.data.markdown).toBe("[Guide](https://cdn.example.net/assets/guide.pdf)");
+    const fallback = await convert({ type: "url", url: `${origin}/b` });
+    expect(fallback.body.data.markdown).toBe("Rendered on the server after all.");
+  });
+
   it("an HTML file keeps its header and footer but drops navigation", async () => {
     const res = await convert({ type: "base64", name: "page.html", base64: btoa(PAGE) });
     expect(res.status).toBe(200);

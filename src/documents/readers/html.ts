@@ -25,7 +25,9 @@ const SKIPPED_ROLES = new Set(["navigation"]);
 /** A web page's chrome, left out of its main content. */
 const CHROME_TAGS = new Set(["aside", "dialog", "form", "button", "select"]);
 const CHROME_ROLES = new Set(["banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar"]);
-const CHROME_NAMES = /(^|[\s_-])(cookie|consent|gdpr|breadcrumbs?|sidebar|skip-?link|share|social|newsletter|related|advert|ads|promo|popup|modal)([\s_-]|$)/i;
+/** Class or id words of chrome boxes (never applied to the document's own elements or the content landmark). */
+const CHROME_NAMES = /(^|[\s_-])(cookie|cookies|consent|gdpr|breadcrumbs?|sidebar|skip-?link|social|newsletter|advert|popup|modal)([\s_-]|$)/i;
+const NEVER_CHROME = new Set(["html", "body", "main", "article"]);
 
 export interface ReadHtmlOptions {
   /** Read a web page's main content only (see above). */
@@ -150,14 +152,14 @@ export function readHtml(html: string, name: string, options: ReadHtmlOptions = 
         const isLandmark = landmark !== undefined && (tag === landmark || (landmark === "main" && role === "main"));
         contentOpened.push(isLandmark);
         if (isLandmark) inContent++;
-        if (tag === "base" && attributes.href && base && skipping === 0) base = absoluteUrl(attributes.href, base);
+        if (tag === "base" && attributes.href && base) base = absoluteUrl(attributes.href, base);
         const chrome =
           options.mainContent === true &&
           !isLandmark &&
           (CHROME_TAGS.has(tag) ||
             (role !== undefined && CHROME_ROLES.has(role)) ||
             ((tag === "header" || tag === "footer") && inContent === 0) ||
-            CHROME_NAMES.test(`${attributes.class ?? ""} ${attributes.id ?? ""}`));
+            (!NEVER_CHROME.has(tag) && CHROME_NAMES.test(`${attributes.class ?? ""} ${attributes.id ?? ""}`)));
         const skip = SKIPPED.has(tag) || (role !== undefined && SKIPPED_ROLES.has(role)) || chrome;
         skipped.push(skip);
         if (skip) skipping++;
