@@ -18,9 +18,11 @@ export async function serverOpenApi() {
       // Only the OpenAPI document is wanted: the renderer's wasm and fonts, loaded lazily by requests, never run here.
       conditions: ["workerd", "worker", "browser"],
       loader: { ".wasm": "empty", ".ttf": "empty" },
-      // Papa Parse's Node-only streaming code requires `stream`, libheif's glue `fs` and `path` on its Node path;
-      // nothing here calls them (Wrangler uses Papa Parse's browser build; libheif loads with the first HEIF image).
-      external: ["stream", "fs", "path", "crypto"] });
+      // Papa Parse's Node-only streaming code requires `stream`, libheif's glue `fs` and `path` on its Node path,
+      // JSZip's (under docx and pptxgenjs) `events` and `util`; nothing here calls them (Wrangler uses the browser
+      // builds; the writers load with the first document). `node:fs`/`node:https` go where wrangler.toml sends them.
+      external: ["stream", "fs", "path", "crypto", "events", "util"],
+      alias: { "node:fs": join(ROOT, "src/stubs/node-builtin.ts"), "node:https": join(ROOT, "src/stubs/node-builtin.ts") } });
     const { createApp } = await import(pathToFileURL(bundle).href);
     const response = await createApp().request("/openapi.json", {}, {});
     return `${JSON.stringify(await response.json(), null, 2)}\n`;

@@ -8,6 +8,8 @@ import {
   type AsyncAccepted,
   type DocumentExtractionData,
   type DocumentExtractionRequest,
+  type DocumentGenerationData,
+  type DocumentGenerationRequest,
   type DocumentToMarkdownData,
   type DocumentToMarkdownRequest,
   type ImageGenerationData,
@@ -126,6 +128,16 @@ export class Lamina {
   /** Accepts a conversion job; the result is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
   async convertDocumentToMarkdownAsync(request: Async<DocumentToMarkdownRequest>): Promise<AsyncAccepted> {
     return this.#post<AsyncAccepted>(API_PATHS.DocumentToMarkdown, request);
+  }
+
+  /** Generates a PDF, DOCX, EPUB or PPTX document; the file's bytes are decoded. */
+  async generateDocument(request: Sync<DocumentGenerationRequest>): Promise<Decoded<DocumentGenerationData>> {
+    return decodeData(await this.#post<{ data: DocumentGenerationData }>(API_PATHS.DocumentGeneration, request));
+  }
+
+  /** Accepts a document generation job; the file is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
+  async generateDocumentAsync(request: Async<DocumentGenerationRequest>): Promise<AsyncAccepted> {
+    return this.#post<AsyncAccepted>(API_PATHS.DocumentGeneration, request);
   }
 
   /** Extracts typed fields from one web page (fetched by the server, robots.txt obeyed): each field's result. */

@@ -41,13 +41,20 @@ export type WebhookPayload =
       metadata: WebsiteMetadata;
     }
   | {
+      success: true;
+      api: "document_generation";
+      job_id: string;
+      data: BinaryResult;
+    }
+  | {
       success: false;
       api:
         | "image_generation"
         | "document_extraction"
         | "image_transformation"
         | "document_to_markdown"
-        | "website_extraction";
+        | "website_extraction"
+        | "document_generation";
       job_id: string;
       error: {
         message: string;
@@ -589,6 +596,269 @@ export type TransformOperation =
   | TransformOperationSmartCrop
   | TransformOperationCompressToSize
   | TransformOperationRemoveBackground;
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "DocumentBlock".
+ */
+export type DocumentBlock =
+  | {
+      type: "paragraph";
+      /**
+       * @maxItems 1000
+       */
+      runs?: {
+        text: string;
+        font_weight?:
+          "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+        is_italic?: boolean;
+        link_url?: string;
+      }[];
+      markdown?: string;
+      text_alignment?: "left" | "center" | "right" | "justify";
+      styles?: {
+        font_family?: string;
+        font_size_in_pt?: number;
+        line_height?: number;
+        color?: string;
+        font_weight?:
+          "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+        is_italic?: boolean;
+      };
+    }
+  | {
+      type: "headline";
+      level: "h1" | "h2" | "h3" | "h4" | "h5" | "h6";
+      text: string;
+      styles?: {
+        font_family?: string;
+        font_size_in_pt?: number;
+        color?: string;
+        spacing_before_in_pt?: number;
+        spacing_after_in_pt?: number;
+        font_weight?:
+          "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+        is_italic?: boolean;
+      };
+      table_of_contents?: {
+        is_included?: boolean;
+        label_override?: string;
+        level_override?: "h1" | "h2" | "h3" | "h4" | "h5" | "h6";
+      };
+    }
+  | {
+      type: "image";
+      file: FileInput;
+      width_in_pt: number;
+      height_in_pt: number;
+      fit?: "cover" | "contain";
+      styles?: {
+        border_color?: string;
+        border_width_in_pt?: number;
+      };
+    }
+  | {
+      type: "table";
+      header?: {
+        /**
+         * @minItems 1
+         * @maxItems 100
+         */
+        cells: {
+          text: string;
+          horizontal_alignment?: "left" | "center" | "right";
+          column_span?: number;
+          row_span?: number;
+          styles?: {
+            background_color?: string;
+            text_color?: string;
+            font_size_in_pt?: number;
+            font_weight?:
+              "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+            is_italic?: boolean;
+          };
+        }[];
+      };
+      /**
+       * @maxItems 10000
+       */
+      rows: {
+        /**
+         * @minItems 1
+         * @maxItems 100
+         */
+        cells: {
+          text: string;
+          horizontal_alignment?: "left" | "center" | "right";
+          column_span?: number;
+          row_span?: number;
+          styles?: {
+            background_color?: string;
+            text_color?: string;
+            font_size_in_pt?: number;
+            font_weight?:
+              "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+            is_italic?: boolean;
+          };
+        }[];
+      }[];
+      /**
+       * @minItems 1
+       * @maxItems 100
+       */
+      column_widths_in_percent?: number[];
+      styles?: {
+        header?: {
+          background_color?: string;
+          text_color?: string;
+          font_size_in_pt?: number;
+          font_weight?:
+            "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+        };
+        body?: {
+          background_color?: string;
+          text_color?: string;
+          font_size_in_pt?: number;
+        };
+        border?: {
+          outer?: {
+            top?: {
+              color: string;
+              width_in_pt: number;
+            };
+            right?: {
+              color: string;
+              width_in_pt: number;
+            };
+            bottom?: {
+              color: string;
+              width_in_pt: number;
+            };
+            left?: {
+              color: string;
+              width_in_pt: number;
+            };
+          };
+          inner?: {
+            horizontal?: {
+              color: string;
+              width_in_pt: number;
+            };
+            vertical?: {
+              color: string;
+              width_in_pt: number;
+            };
+          };
+        };
+      };
+    }
+  | {
+      type: "grid";
+      /**
+       * @minItems 1
+       * @maxItems 12
+       */
+      columns: {
+        column_span: number;
+        /**
+         * @maxItems 5000
+         */
+        blocks: DocumentBlock[];
+        horizontal_alignment?: "left" | "center" | "right";
+        vertical_alignment?: "top" | "middle" | "bottom";
+      }[];
+      styles?: {
+        background_color?: string;
+        border_color?: string;
+        border_width_in_pt?: number;
+        gap_in_pt?: number;
+      };
+    }
+  | {
+      type: "list";
+      variant?: "ordered" | "unordered";
+      /**
+       * @minItems 1
+       * @maxItems 5000
+       */
+      items: DocumentListItem[];
+      styles?: {
+        text_style?: {
+          font_family?: string;
+          font_size_in_pt?: number;
+          line_height?: number;
+          color?: string;
+          font_weight?:
+            "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+          is_italic?: boolean;
+        };
+        marker_color?: string;
+        marker_gap_in_pt?: number;
+      };
+    }
+  | {
+      type: "table-of-contents";
+      /**
+       * @minItems 1
+       */
+      levels?: ("h1" | "h2" | "h3" | "h4" | "h5" | "h6")[];
+      leader?: "dots" | "none";
+      text_alignment?: "left" | "center" | "right";
+      styles?: {
+        font_family?: string;
+        font_size_in_pt?: number;
+        line_height?: number;
+        color?: string;
+        font_weight?:
+          "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+        is_italic?: boolean;
+      };
+    }
+  | {
+      type: "page-break";
+    }
+  | {
+      type: "separator";
+      styles?: {
+        color?: string;
+        thickness_in_pt?: number;
+        spacing_before_in_pt?: number;
+        spacing_after_in_pt?: number;
+      };
+    }
+  | {
+      type: "qr-code";
+      value: string;
+      width_in_pt: number;
+      height_in_pt: number;
+      fg_hex_color?: string;
+      bg_hex_color?: string;
+    }
+  | {
+      type: "barcode";
+      value: string;
+      format: "code128" | "ean13" | "ean8" | "code39" | "itf" | "codabar";
+      width_in_pt: number;
+      height_in_pt: number;
+      fg_hex_color?: string;
+      bg_hex_color?: string;
+    }
+  | {
+      type: "page-number";
+      text_alignment?: "left" | "center" | "right";
+      styles?: {
+        font_family?: string;
+        font_size_in_pt?: number;
+        line_height?: number;
+        color?: string;
+        font_weight?:
+          "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+        is_italic?: boolean;
+      };
+      /**
+       * Legacy: the text around the number, `{{page_number}}` where it goes.
+       */
+      template?: string;
+    };
 
 export interface LaminaSchemas {
   WebhookPayload?: WebhookPayload;
@@ -634,6 +904,10 @@ export interface LaminaSchemas {
   TransformOperation_compress_to_size?: TransformOperationCompressToSize;
   TransformOperation_remove_background?: TransformOperationRemoveBackground;
   UrlFileInput?: UrlFileInput;
+  Document?: Document;
+  DocumentStyles?: DocumentStyles;
+  DocumentBlock?: DocumentBlock;
+  DocumentListItem?: DocumentListItem;
   Me?: Me;
   Job?: Job;
   WebhookSecret?: WebhookSecret;
@@ -642,6 +916,7 @@ export interface LaminaSchemas {
   ImageTransformationRequest?: ImageTransformationRequest;
   DocumentToMarkdownRequest?: DocumentToMarkdownRequest;
   WebsiteExtractionRequest?: WebsiteExtractionRequest;
+  DocumentGenerationRequest?: DocumentGenerationRequest;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1206,6 +1481,183 @@ export interface UrlFileInput {
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "Document".
+ */
+export interface Document {
+  metadata: {
+    title: string;
+    author?: string;
+    language?: string;
+  };
+  page?: {
+    size?:
+      | {
+          preset:
+            | "A0"
+            | "A1"
+            | "A2"
+            | "A3"
+            | "A4"
+            | "A5"
+            | "A6"
+            | "B0"
+            | "B1"
+            | "B2"
+            | "B3"
+            | "B4"
+            | "B5"
+            | "B6"
+            | "Letter"
+            | "Legal"
+            | "Tabloid"
+            | "Executive"
+            | "Statement";
+        }
+      | {
+          width_in_pt: number;
+          height_in_pt: number;
+        };
+    margins?: {
+      top_in_pt?: number;
+      right_in_pt?: number;
+      bottom_in_pt?: number;
+      left_in_pt?: number;
+    };
+    background_color?: string;
+  };
+  styles?: DocumentStyles;
+  /**
+   * @maxItems 5000
+   */
+  content: DocumentBlock[];
+  /**
+   * @maxItems 50
+   */
+  header?: DocumentBlock[];
+  /**
+   * @maxItems 50
+   */
+  footer?: DocumentBlock[];
+  header_distance_from_edge_in_pt?: number;
+  footer_distance_from_edge_in_pt?: number;
+  /**
+   * @maxItems 20
+   */
+  fonts?: FontDefinition[];
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "DocumentStyles".
+ */
+export interface DocumentStyles {
+  text?: {
+    font_family?: string;
+    font_size_in_pt?: number;
+    line_height?: number;
+    color?: string;
+    font_weight?: "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+    is_italic?: boolean;
+  };
+  headline?: {
+    font_family?: string;
+    font_size_in_pt?: number;
+    color?: string;
+    spacing_before_in_pt?: number;
+    spacing_after_in_pt?: number;
+    font_weight?: "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+    is_italic?: boolean;
+  };
+  link?: {
+    color?: string;
+    is_underlined?: boolean;
+  };
+  list?: {
+    text_style?: {
+      font_family?: string;
+      font_size_in_pt?: number;
+      line_height?: number;
+      color?: string;
+      font_weight?:
+        "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+      is_italic?: boolean;
+    };
+    marker_color?: string;
+    marker_gap_in_pt?: number;
+  };
+  table?: {
+    header?: {
+      background_color?: string;
+      text_color?: string;
+      font_size_in_pt?: number;
+      font_weight?:
+        "thin" | "extralight" | "light" | "regular" | "medium" | "semibold" | "bold" | "extrabold" | "black";
+    };
+    body?: {
+      background_color?: string;
+      text_color?: string;
+      font_size_in_pt?: number;
+    };
+    border?: {
+      outer?: {
+        top?: {
+          color: string;
+          width_in_pt: number;
+        };
+        right?: {
+          color: string;
+          width_in_pt: number;
+        };
+        bottom?: {
+          color: string;
+          width_in_pt: number;
+        };
+        left?: {
+          color: string;
+          width_in_pt: number;
+        };
+      };
+      inner?: {
+        horizontal?: {
+          color: string;
+          width_in_pt: number;
+        };
+        vertical?: {
+          color: string;
+          width_in_pt: number;
+        };
+      };
+    };
+  };
+  grid?: {
+    background_color?: string;
+    border_color?: string;
+    border_width_in_pt?: number;
+    gap_in_pt?: number;
+  };
+  separator?: {
+    color?: string;
+    thickness_in_pt?: number;
+    spacing_before_in_pt?: number;
+    spacing_after_in_pt?: number;
+  };
+  image?: {
+    border_color?: string;
+    border_width_in_pt?: number;
+  };
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "DocumentListItem".
+ */
+export interface DocumentListItem {
+  text: string;
+  /**
+   * @maxItems 1000
+   */
+  children?: DocumentListItem[];
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
  * via the `definition` "Me".
  */
 export interface Me {
@@ -1328,12 +1780,25 @@ export interface WebsiteExtractionRequest {
    */
   webhook_url?: string;
 }
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "DocumentGenerationRequest".
+ */
+export interface DocumentGenerationRequest {
+  format: "pdf" | "docx" | "epub" | "pptx";
+  document: Document;
+  /**
+   * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
+   */
+  webhook_url?: string;
+}
 
 export type ImageGenerationData = BinaryResult;
 export type DocumentExtractionData = ExtractionResult;
 export type ImageTransformationData = BinaryResult;
 export type DocumentToMarkdownData = MarkdownResult;
 export type WebsiteExtractionData = ExtractionResult;
+export type DocumentGenerationData = BinaryResult;
 
 /** The path of each API's route, by type name. */
 export const API_PATHS = {
@@ -1342,4 +1807,5 @@ export const API_PATHS = {
   ImageTransformation: "/image-transformation/v1/transform",
   DocumentToMarkdown: "/document-to-markdown/v1/convert",
   WebsiteExtraction: "/website-extraction/v1/extract",
+  DocumentGeneration: "/document-generation/v1/generate",
 } as const;

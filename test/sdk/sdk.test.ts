@@ -58,6 +58,7 @@ describe("generated from the server's schemas", () => {
       image_transformation: ["transformImage", "transformImageAsync"],
       document_to_markdown: ["convertDocumentToMarkdown", "convertDocumentToMarkdownAsync"],
       website_extraction: ["extractWebsite", "extractWebsiteWithMetadata", "extractWebsiteAsync"],
+      document_generation: ["generateDocument", "generateDocumentAsync"],
     };
     for (const api of apis) {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
@@ -79,6 +80,13 @@ describe("generated from the server's schemas", () => {
         check: (result) => expect(result.markdown).toBe("# Release notes\n\nNow **faster**.\n\n- One\n- Two"),
       },
       website_extraction: { method: "extractWebsite", check: (result) => expect(result.price.value).toBe(49.99) },
+      document_generation: {
+        method: "generateDocument",
+        check: (result) => {
+          expect(result.mime_type).toBe("application/pdf");
+          expect(new TextDecoder().decode(result.buffer.subarray(0, 5))).toBe("%PDF-");
+        },
+      },
       image_transformation: {
         method: "transformImage",
         check: (result) => {
