@@ -4,8 +4,14 @@
 // format (PDF, DOCX, HTML, text, CSV, Markdown) in sync mode, scored against the corpus's expected values, and one
 // in async mode through the webhook; then website extraction of pages the receiver serves as a test site (through
 // the DEV_HOSTS exemption): JSON-LD and Open Graph, a redirect, robots.txt, a header-gated page, and async by
-// webhook. Bounded in time; stops every process it started.
-import { readFileSync } from "node:fs";
+// webhook; then document generation: a report as PDF (its page rendered by pdftoppm, the QR code decoded), EPUB
+// (checked by epubcheck: no errors), and DOCX and PPTX opened by LibreOffice (converted to PDF). Bounded in time;
+// stops every process it started.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import jsQR from "jsqr";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
 import { scoreDocument } from "../bench/extraction-score.mjs";
@@ -76,6 +82,69 @@ async function main(stack) {
 
   await extraction(stack, auth, secret);
   await websiteExtraction(stack, auth, secret);
+  const { apiKey: documentsKey } = await stack.createAccount(20, "e2e-documents");
+  await documentGeneration(stack, { ...auth, Authorization: `Bearer ${documentsKey}` });
+}
+
+const REPORT = {
+  metadata: { title: "E2E report", author: "Lamina" },
+  footer: [{ type: "page-number", text_alignment: "center" }],
+  content: [
+    { type: "table-of-contents" },
+    { type: "headline", level: "h1", text: "Findings" },
+    { type: "paragraph", markdown: "The river was **high**; see [the map](https://example.com/map)." },
+    { type: "table", header: { cells: [{ text: "Site" }, { text: "Depth" }] }, rows: [{ cells: [{ text: "North" }, { text: "1.2 m" }] }, { cells: [{ text: "Total 1.2 m", column_span: 2 }] }] },
+    { type: "list", variant: "ordered", items: [{ text: "Repair", children: [{ text: "the bridge" }] }] },
+    { type: "qr-code", value: "https://lamina.example/e2e", width_in_pt: 144, height_in_pt: 144 },
+    { type: "page-break" },
+    { type: "headline", level: "h2", text: "Appendix" },
+    { type: "paragraph", runs: [{ text: "The end." }] },
+  ],
+};
+
+/** Runs a Debian tool if it is installed (.ci/run installs them); returns its output, or null when it is not there. */
+function tool(command, args, options = {}) {
+  try {
+    return execFileSync(command, args, { stdio: "pipe", timeout: 120_000, ...options }).toString();
+  } catch (err) {
+    if (err.code === "ENOENT") return null;
+    throw new Error(`${command} failed: ${err.stdout?.toString() ?? ""}${err.stderr?.toString() ?? err.message}`);
+  }
+}
+
+async function documentGeneration({ base }, auth) {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-e2e-docs-"));
+  try {
+    const files = {};
+    for (const format of ["pdf", "epub", "docx", "pptx"]) {
+      const response = await fetch(`${base}/document-generation/v1/generate`, { method: "POST", headers: auth, body: JSON.stringify({ format, document: REPORT }) });
+      const body = await response.json();
+      check(response.status === 200, `document generation, ${format}: 200${response.status === 200 ? "" : ` (got ${response.status} ${JSON.stringify(body).slice(0, 300)})`}`);
+      files[format] = join(dir, `report.${format}`);
+      writeFileSync(files[format], Buffer.from(body.data.buffer, "base64"));
+    }
+    const rendered = tool("pdftoppm", ["-png", "-r", "100", "-f", "1", "-l", "1", files.pdf, join(dir, "page")]);
+    if (rendered === null) throw new Error("pdftoppm is not installed (Debian poppler-utils; .ci/run installs it)");
+    const page = decode(readFileSync(join(dir, "page-1.png")));
+    const rgba = new Uint8ClampedArray(page.width * page.height * 4);
+    for (let i = 0; i < page.width * page.height; i++) {
+      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = page.data[i * page.channels + c];
+      rgba[i * 4 + 3] = 255;
+    }
+    check(jsQR(rgba, page.width, page.height)?.data === "https://lamina.example/e2e", "the PDF's QR code, rendered by pdftoppm, scans");
+    const epubcheck = tool("java", ["-jar", "/usr/share/java/epubcheck.jar", files.epub]);
+    if (epubcheck === null) throw new Error("java is not installed (Debian epubcheck; .ci/run installs it)");
+    check(/No errors or warnings detected/.test(epubcheck), "epubcheck: no errors or warnings");
+    for (const format of ["docx", "pptx"]) {
+      const out = join(dir, "office", format);
+      const office = tool("soffice", ["--headless", "--norestore", `-env:UserInstallation=file://${join(dir, "profile")}`, "--convert-to", "pdf", "--outdir", out, files[format]]);
+      if (office === null) throw new Error("soffice is not installed (Debian libreoffice-writer-nogui and -impress-nogui; .ci/run installs them)");
+      const text = tool("pdftotext", [join(out, "report.pdf"), "-"]) ?? "";
+      check(/Findings/.test(text) && /Total 1\.2 m/.test(text) && /Appendix/.test(text), `LibreOffice opens the ${format.toUpperCase()} (its text read back from the PDF it made)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The test site the receiver serves beside the webhooks: `/site/...` pages and its robots.txt. */
