@@ -114,7 +114,8 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
           const box = [grid.background_color ? `background-color: ${rgb(grid.background_color)}` : "", grid.border_width_in_pt > 0 && grid.border_color ? `border: ${grid.border_width_in_pt}pt solid ${rgb(grid.border_color)}` : ""].filter(Boolean).join("; ");
           out.push(`<div class="grid" style="gap: ${grid.gap_in_pt}pt">`);
           for (const column of block.columns) {
-            out.push(`<div style="flex: 0 0 calc(${((column.column_span / 12) * 100).toFixed(4)}% - ${grid.gap_in_pt}pt); text-align: ${column.horizontal_alignment ?? "left"}${box ? `; ${box}` : ""}">`);
+            const align = { top: "flex-start", middle: "center", bottom: "flex-end" }[column.vertical_alignment ?? "top"];
+            out.push(`<div style="flex: 0 0 calc(${((column.column_span / 12) * 100).toFixed(4)}% - ${grid.gap_in_pt}pt); align-self: ${align}; text-align: ${column.horizontal_alignment ?? "left"}${box ? `; ${box}` : ""}">`);
             convert(column.blocks, out);
             out.push("</div>");
           }
@@ -197,13 +198,14 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
   const headline = styles.headline("h1");
   files["OEBPS/style.css"] = strToU8(
     [
-      `body { ${css(styles.text, family)}; }`,
+      `body { ${css(styles.text, family)};${document.page?.background_color ? ` background-color: ${rgb(document.page.background_color)};` : ""} }`,
       ...(["h1", "h2", "h3", "h4", "h5", "h6"] as const).map((level) => {
         const style = styles.headline(level);
         return `${level} { ${css(style, family)}; margin: ${style.spacing_before_in_pt}pt 0 ${style.spacing_after_in_pt}pt 0; }`;
       }),
       `a { color: ${rgb(styles.link.color)}; text-decoration: ${styles.link.is_underlined ? "underline" : "none"}; }`,
       `li::marker { color: ${rgb(styles.list.marker_color)}; }`,
+      `li { padding-left: ${styles.list.marker_gap_in_pt}pt; }`,
       "table { border-collapse: collapse; width: 100%; margin: 0 0 1em 0; }",
       "th, td { padding: 4pt 6pt; vertical-align: top; }",
       ".grid { display: flex; flex-wrap: wrap; }",
