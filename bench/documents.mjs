@@ -1,8 +1,10 @@
 // `npm run bench:documents` (and the documents rows of `npm run bench`): sync document to markdown of a 20-page
-// PDF and of a 50-page DOCX, and website extraction of a 200 KB page, against `wrangler dev`. Each is timed
+// PDF and of a 50-page DOCX, website extraction of a 200 KB page, and document generation of a 30-page report (a
+// TOC, a table, an image and text a page) in each of the four formats, against `wrangler dev`. Each is timed
 // against a one-page (or 2 KB) input of the same shape in the same run, so the figures are ratios that hold on
 // any machine: the ratio says how the cost grows with the input, the per-page time what a page costs.
 import { Document, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import { encode as encodePng } from "fast-png";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { startStack } from "../scripts/lib/stack.mjs";
 
@@ -65,6 +67,23 @@ function pageOf(kib) {
   return head + body + tail;
 }
 
+/** A generation request: a report of `pages` sections (page breaks between), each a headline, text, a table and an image. */
+function reportOf(format, pages) {
+  const data = new Uint8Array(160 * 90 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
+  const image = Buffer.from(encodePng({ width: 160, height: 90, data, channels: 4 })).toString("base64");
+  const content = [{ type: "table-of-contents" }];
+  for (let number = 1; number <= pages; number++) {
+    content.push(
+      { type: "page-break" },
+      { type: "headline", level: "h1", text: `Section ${number}` },
+      ...Array.from({ length: 3 }, () => ({ type: "paragraph", runs: [{ text: `${SENTENCE} ` }, { text: "Noted.", font_weight: "bold" }, { text: ` ${SENTENCE}` }] })),
+      { type: "table", header: { cells: [{ text: "Item" }, { text: "Qty" }, { text: "Price" }] }, rows: Array.from({ length: 6 }, (_, row) => ({ cells: [{ text: `Item ${row}` }, { text: String(row) }, { text: `${row}.50` }] })) },
+      { type: "image", file: { type: "base64", base64: image }, width_in_pt: 160, height_in_pt: 90 },
+    );
+  }
+  return JSON.stringify({ format, document: { metadata: { title: "Bench report" }, footer: [{ type: "page-number" }], content } });
+}
+
 export const DOCUMENT_PAGES = { "/bench/page-small": pageOf(2), "/bench/page-large": pageOf(200) };
 
 /** Serves the bench pages (and an empty robots.txt) from the stack's receiver; false for anything else. */
@@ -123,6 +142,12 @@ export async function benchDocuments(stack) {
     priced(json);
     if (json.metadata.body_size < 200 * 1024 || json.metadata.headings.length < 300) throw new Error(`not the large page: ${json.metadata.body_size} bytes`);
   }]);
+  for (const format of ["pdf", "docx", "epub", "pptx"]) {
+    const produced = (json) => {
+      if (!json.data.buffer || json.data.buffer.length < 1000) throw new Error(`${format}: no file`);
+    };
+    await measure(`generation, 30-page report → ${format.toUpperCase()}`, 30, "/document-generation/v1/generate", [reportOf(format, 1), produced], [reportOf(format, 30), produced]);
+  }
   return rows;
 }
 

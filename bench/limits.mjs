@@ -23,6 +23,7 @@ const GENERATE = "/image-generation/v1/generate";
 const TRANSFORM = "/image-transformation/v1/transform";
 const MARKDOWN = "/document-to-markdown/v1/convert";
 const WEBSITE = "/website-extraction/v1/extract";
+const DOCUMENT = "/document-generation/v1/generate";
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const file = (name, bytes) => ({ files: [{ type: "base64", name, base64: b64(bytes) }], schema: TOTAL });
 
@@ -113,7 +114,13 @@ async function cases() {
     return strToU8(`${head}${body}<p>Total: 123.45</p></main></body></html>`);
   };
   const smallPage = () => ({ file: byUrl("small.html", page(2048)), schema: TOTAL });
+  const prose = (count, length) => Array.from({ length: count }, (_, i) => ({ type: "paragraph", runs: [{ text: `${i}: ${"the survey team walked the northern ridge and recorded the path ".repeat(4)}`.slice(0, length) }] }));
+  const bigDocument = (format) => ({ format, document: { metadata: { title: "Limits" }, footer: [{ type: "page-number" }], content: [{ type: "table-of-contents" }, { type: "headline", level: "h1", text: "All" }, ...prose(4990, 100)] } });
+  const smallDocument = { format: "pdf", document: { metadata: { title: "Small" }, content: [{ type: "paragraph", runs: [{ text: "Hello" }] }] } };
   return [
+    ["document generation, 4,990 paragraphs, 499,000 characters → PDF (the block and text limits)", DOCUMENT, () => bigDocument("pdf"), smallDocument],
+    ["document generation, 4,990 paragraphs, 499,000 characters → DOCX", DOCUMENT, () => bigDocument("docx"), smallDocument],
+    ["document generation, 4,990 paragraphs, 499,000 characters → PPTX", DOCUMENT, () => bigDocument("pptx"), smallDocument],
     ["website extraction, a 5 MiB page by URL (the text limit)", WEBSITE, () => ({ file: byUrl("big.html", page(5 * MiB - 1024)), schema: TOTAL }), smallPage()],
     ["document to markdown, DOCX document.xml 7.9 MiB (the part limit)", MARKDOWN, () => ({ file: { type: "base64", name: "big.docx", base64: b64(docxOf(7.9 * MiB)) } }), { file: { type: "base64", name: "small.txt", base64: b64(strToU8("Total: 1.00")) } }],
     ["text file, 5 MiB (the text limit)", EXTRACT, () => file("big.txt", text(65_000, (i) => `Line ${i}: the goods were delivered and the amount of 123.45 is due.`.padEnd(80, ".")).subarray(0, 5 * MiB)), smallText],

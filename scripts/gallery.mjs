@@ -1,5 +1,5 @@
-// `npm run gallery`: renders a few realistic images through the real service (`wrangler dev` on 127.0.0.1)
-// and writes them to gallery/ (git-ignored), for people to look at.
+// `npm run gallery`: renders a few realistic images, and a sample report as PDF and DOCX, through the real
+// service (`wrangler dev` on 127.0.0.1) and writes them to gallery/ (git-ignored), for people to look at.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encode } from "fast-png";
@@ -107,6 +107,50 @@ const EXAMPLES = {
 
 const EXTENSIONS = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "image/tiff": "tiff" };
 
+/** A sample report for document generation: cover, TOC, text, a table, a chart-like image, a QR code, a grid. */
+const REPORT = {
+  metadata: { title: "Trail Survey 2026", author: "Acme Parks" },
+  page: { size: { preset: "A4" }, margins: { top_in_pt: 64, right_in_pt: 56, bottom_in_pt: 64, left_in_pt: 56 } },
+  styles: { headline: { color: "#0F172A" }, table: { header: { background_color: "#0EA5E9", text_color: "#FFFFFF" } } },
+  header: [{ type: "paragraph", runs: [{ text: "Acme Parks · Trail Survey 2026", is_italic: true }], text_alignment: "right", styles: { font_size_in_pt: 8, color: "#64748B" } }],
+  footer: [{ type: "paragraph", runs: [{ text: "Page {{page_number}} of {{page_count}}" }], text_alignment: "center" }],
+  content: [
+    { type: "headline", level: "h1", text: "Trail Survey 2026", table_of_contents: { is_included: false } },
+    { type: "paragraph", markdown: "A survey of **142 km** of trails in the northern district, walked in *April and May* by four teams. See [the map](https://example.com/map)." },
+    { type: "image", file: { type: "base64", base64: samplePhoto(1200, 500) }, width_in_pt: 483, height_in_pt: 200, fit: "cover" },
+    { type: "table-of-contents", levels: ["h1", "h2"] },
+    { type: "page-break" },
+    { type: "headline", level: "h1", text: "Findings" },
+    { type: "paragraph", runs: [{ text: "Most paths are in " }, { text: "good", font_weight: "bold" }, { text: " condition; three bridges need repair before the summer season." }], text_alignment: "justify" },
+    {
+      type: "table",
+      header: { cells: [{ text: "Section" }, { text: "Length" }, { text: "State" }] },
+      rows: [
+        { cells: [{ text: "North ridge" }, { text: "38 km", horizontal_alignment: "right" }, { text: "good" }] },
+        { cells: [{ text: "River path", row_span: 2 }, { text: "22 km", horizontal_alignment: "right" }, { text: "flooded in May", styles: { background_color: "#FEF3C7" } }] },
+        { cells: [{ text: "4 km", horizontal_alignment: "right" }, { text: "bridge closed", styles: { background_color: "#FEE2E2", font_weight: "bold" } }] },
+        { cells: [{ text: "Total 142 km surveyed", column_span: 3, horizontal_alignment: "center", styles: { font_weight: "semibold" } }] },
+      ],
+      column_widths_in_percent: [45, 20, 35],
+    },
+    { type: "headline", level: "h2", text: "Repairs" },
+    { type: "list", variant: "ordered", items: [{ text: "Mill bridge", children: [{ text: "new deck" }, { text: "railings" }] }, { text: "Stone steps at the falls" }, { text: "Signs on the upper loop" }] },
+    { type: "separator" },
+    {
+      type: "grid",
+      columns: [
+        { column_span: 8, blocks: [{ type: "headline", level: "h3", text: "Report online" }, { type: "paragraph", runs: [{ text: "Scan the code for the interactive map and the photo log." }] }] },
+        { column_span: 4, blocks: [{ type: "qr-code", value: "https://example.com/trail-survey-2026", width_in_pt: 110, height_in_pt: 110 }], horizontal_alignment: "right" },
+      ],
+    },
+    { type: "page-break" },
+    { type: "headline", level: "h1", text: "Appendix" },
+    { type: "headline", level: "h2", text: "Method" },
+    { type: "paragraph", runs: [{ text: "Each section was walked twice, once in each direction; states were agreed by both walkers." }] },
+    { type: "barcode", value: "TS-2026-0042", format: "code128", width_in_pt: 180, height_in_pt: 40 },
+  ],
+};
+
 const stack = await startStack({ log: (message) => console.log(`[gallery] ${message}`) });
 let failed = false;
 try {
@@ -129,6 +173,23 @@ try {
     const file = join(out, `${name}.${EXTENSIONS[body.data.mime_type]}`);
     writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
     console.log(`[gallery] ${name}: ${file} (${Math.round(performance.now() - started)} ms)`);
+  }
+  for (const format of ["pdf", "docx"]) {
+    const started = performance.now();
+    const res = await fetch(`${stack.base}/document-generation/v1/generate`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ format, document: REPORT }),
+    });
+    const body = await res.json();
+    if (res.status !== 200) {
+      console.error(`[gallery] report.${format}: ${res.status} ${body.error}`);
+      failed = true;
+      continue;
+    }
+    const file = join(out, `report.${format}`);
+    writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
+    console.log(`[gallery] report.${format}: ${file} (${Math.round(performance.now() - started)} ms)`);
   }
 } finally {
   await stack.stop();

@@ -4,6 +4,7 @@
  * is a 422 naming its block) and fitted to its box (`contain` scales it inside, `cover` crops it to the box's
  * shape), and each QR code and barcode drawn by the toolbox's generators: as SVG for PDF, as PNG for the others.
  */
+import { ApiError } from "../../errors";
 import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg } from "../../graphics/codes";
 import { decodeImage } from "../../graphics/decode";
 import { encodeImage } from "../../graphics/encode";
@@ -36,6 +37,9 @@ export interface Prepared {
   images: Map<Block, PreparedImage>;
   codes: Map<Block, PreparedCode>;
 }
+
+/** The prepared images of one document together: they are all held until the file is written. */
+export const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
 /** Codes are rasterised at this many pixels a point for the formats that take pictures (300 dpi is ~4.2). */
 const CODE_PIXELS_PER_POINT = 4;
@@ -97,9 +101,15 @@ export async function prepare(document: DocumentInput, styles: ResolvedStyles, d
   const images = new Map<Block, PreparedImage>();
   const codes = new Map<Block, PreparedCode>();
   let encoder: ReturnType<typeof loadBarcodeEncoder> | undefined;
+  let imageBytes = 0;
   for (const [block, where] of allBlocks(document)) {
     // One at a time: a decoded image is megabytes, and only its fitted file is kept.
-    if (block.type === "image") images.set(block, await prepareImage(block, where, deps));
+    if (block.type === "image") {
+      const image = await prepareImage(block, where, deps);
+      imageBytes += image.bytes.length;
+      if (imageBytes > MAX_IMAGE_BYTES) throw new ApiError(422, `${where}: the document's images come to more than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB; use smaller or fewer images`);
+      images.set(block, image);
+    }
     if (block.type === "qr-code" || block.type === "barcode") codes.set(block, await prepareCode(block, where, () => (encoder ??= loadBarcodeEncoder())));
   }
   return { fonts, images, codes };
