@@ -2,6 +2,7 @@
  * QR codes (qrcode-generator) and barcodes (bwip-js) as SVG documents, functions of (value, format, colours):
  * the image renderer embeds them, and the document renderers can too.
  */
+import { z } from "@hono/zod-openapi";
 import qrcode from "qrcode-generator";
 import { ApiError } from "../errors";
 import { cssColor, hexDigits } from "./colors";
@@ -22,6 +23,15 @@ export function qrCapacityProblem(value: string): string | null {
     ? `is ${bytes} bytes in UTF-8; a QR code at error correction M holds at most ${QR_MAX_BYTES}`
     : null;
 }
+
+/** A QR code's value in a request: not empty, and within a QR code's capacity. */
+export const QrValueSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((value, ctx) => {
+    const problem = qrCapacityProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export interface CodeColors {
   foreground: string;

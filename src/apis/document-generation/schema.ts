@@ -6,7 +6,7 @@
  * headline `table_of_contents.{is_excluded, label}`, and `{{page_number}}` inside header and footer text.
  */
 import { z } from "@hono/zod-openapi";
-import { BARCODE_FORMATS, BARCODE_RULES, qrCapacityProblem } from "../../graphics/codes";
+import { BARCODE_FORMATS, BARCODE_RULES, QrValueSchema } from "../../graphics/codes";
 import { HexColorSchema } from "../../graphics/colors";
 import { FontDefinitionSchema, FontWeightSchema } from "../../graphics/fonts";
 import { FileInputSchema } from "../../inputs/file-input";
@@ -174,13 +174,7 @@ const codeCommon = {
 };
 const QrCodeSchema = z.object({
   type: z.literal("qr-code"),
-  value: z
-    .string()
-    .min(1, "must not be empty")
-    .superRefine((value, ctx) => {
-      const problem = qrCapacityProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+  value: QrValueSchema,
   ...codeCommon,
 });
 const BarcodeSchema = z

@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { MAX_CANVAS_PIXELS } from "../../budgets";
-import { BARCODE_FORMATS, BARCODE_RULES, qrCapacityProblem } from "../../graphics/codes";
+import { BARCODE_FORMATS, BARCODE_RULES, QrValueSchema } from "../../graphics/codes";
 import { HexColorSchema } from "../../graphics/colors";
 import { ENCODABLE_FORMATS } from "../../graphics/encode";
 import { FontDefinitionSchema, FontStyleSchema, FontWeightSchema } from "../../graphics/fonts";
@@ -129,13 +129,7 @@ const QrCodeLayerSchema = z.object({
   type: z.literal("qr-code"),
   ...common,
   ...rotation,
-  value: z
-    .string()
-    .min(1, "must not be empty")
-    .superRefine((value, ctx) => {
-      const problem = qrCapacityProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+  value: QrValueSchema,
   foreground_hex_color: HexColorSchema,
   background_hex_color: HexColorSchema,
   // Optional: top-level layers default to the canvas origin, and layouts place the children that omit it.
