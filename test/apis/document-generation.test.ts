@@ -148,18 +148,23 @@ describe("document generation: PDF", () => {
     expect(pages[1]!.items.find((item) => item.text === "Right column")!.x).toBeGreaterThan(280);
   });
 
-  it("embeds a custom font as a subset, and the bundled families by name", async () => {
+  it("embeds a custom font as a subset, and the bundled families by name (a list's own family too)", async () => {
     const inter = new Uint8Array((await env.ASSETS.fetch("https://assets.invalid/fonts/inter/400-normal.ttf").then((r) => r.arrayBuffer())) as ArrayBuffer);
     const res = await generate("pdf", {
       metadata: { title: "Fonts" },
       fonts: [{ name: "Brand Sans", weight: "regular", style: "normal", file: { type: "base64", base64: base64Of(inter) } }],
       styles: { text: { font_family: "Brand Sans" }, headline: { font_family: "Lobster" } },
-      content: [{ type: "headline", level: "h1", text: "Hello" }, { type: "paragraph", runs: [{ text: "In the brand font." }] }],
+      content: [
+        { type: "headline", level: "h1", text: "Hello" },
+        { type: "paragraph", runs: [{ text: "In the brand font." }] },
+        { type: "list", items: [{ text: "A list in its own family" }], styles: { text_style: { font_family: "Caveat" } } },
+      ],
     });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
     const names = [...new TextDecoder("latin1").decode(res.bytes).matchAll(/\/BaseFont\s*\/([A-Z]{6}\+[^\s/>]+)/g)].map((match) => match[1]);
     expect(names.some((name) => /^[A-Z]{6}\+Inter/.test(name!))).toBe(true);
     expect(names.some((name) => /^[A-Z]{6}\+Lobster/.test(name!))).toBe(true);
+    expect(names.some((name) => /^[A-Z]{6}\+Caveat/.test(name!))).toBe(true);
     expect(res.bytes.length).toBeLessThan(inter.length);
   });
 });

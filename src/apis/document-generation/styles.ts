@@ -98,6 +98,7 @@ export function usedFamilies(document: DocumentInput, styles: ResolvedStyles): S
   const visit = (blocks: readonly Block[] | undefined) => {
     for (const block of blocks ?? []) {
       if ("styles" in block && block.styles && "font_family" in block.styles && typeof block.styles.font_family === "string") families.add(block.styles.font_family);
+      if (block.type === "list" && block.styles?.text_style?.font_family) families.add(block.styles.text_style.font_family);
       if (block.type === "grid") for (const column of block.columns) visit(column.blocks);
     }
   };
