@@ -77,9 +77,14 @@ export function classifyWebPage(page: WebPage, givenName: string | undefined, wh
 
 /**
  * Reads the page fetched for `where` (the request field, for errors), named `givenName` when the request named
- * it. A page whose content has no `#` heading gets its title as one, so the markdown says what the page is.
+ * it (`classified`: what the caller already found it to be). A page whose content has no `#` heading gets its title as one, so the markdown says what the page is.
  */
-export async function readWebPage(page: WebPage, givenName: string | undefined, where: string): Promise<ReadWebPage> {
+export async function readWebPage(
+  page: WebPage,
+  givenName: string | undefined,
+  where: string,
+  classified: ReturnType<typeof classifyWebPage> = classifyWebPage(page, givenName, where),
+): Promise<ReadWebPage> {
   const { charset } = mediaType(page.contentType);
   const fetched = {
     requested_url: page.requestedUrl,
@@ -95,7 +100,7 @@ export async function readWebPage(page: WebPage, givenName: string | undefined, 
       ...optionalHeader(page.headers, "Content-Language", "content_language"),
     },
   };
-  const { kind, name, format } = classifyWebPage(page, givenName, where);
+  const { kind, name, format } = classified;
   if (kind === "html") {
     if (page.bytes.length > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(where, page.bytes.length);
     const html = decodeText(page.bytes, charset);

@@ -125,6 +125,25 @@ function quoteConfidence(quoteFound: boolean, exact: boolean): number {
   return roundConfidence(quoteFound ? (exact ? 0.85 : 0.75) : 0.55);
 }
 
+/**
+ * The files as markdown through the binding's `toMarkdown` (which describes images and reads scans). A file it
+ * cannot convert is the ApiError `refused` makes of its name and the binding's reason; the binding failing
+ * outright is an internal error.
+ */
+export async function markdownWithAi(ai: AiBinding, files: readonly AiFile[], refused: (name: string, reason: string) => ApiError): Promise<{ name: string; text: string }[]> {
+  let converted: Awaited<ReturnType<AiBinding["toMarkdown"]>>;
+  try {
+    converted = await ai.toMarkdown(files.map((file) => ({ name: file.name, blob: new Blob([file.bytes], { type: file.mimeType }) })));
+  } catch (err) {
+    throw new Error(`Workers AI toMarkdown failed: ${String(err)}`);
+  }
+  return converted.map((result, index) => {
+    const name = files[index]?.name ?? result.name;
+    if (result.format === "error" || typeof result.data !== "string") throw refused(name, result.error ?? "unknown error");
+    return { name, text: result.data };
+  });
+}
+
 export async function extractWithAi(
   ai: AiBinding,
   model: string,
@@ -132,20 +151,7 @@ export async function extractWithAi(
   fields: FieldConfig[],
   today: string,
 ): Promise<ExtractionData> {
-  let converted: Awaited<ReturnType<AiBinding["toMarkdown"]>>;
-  try {
-    converted = await ai.toMarkdown(files.map((file) => ({ name: file.name, blob: new Blob([file.bytes], { type: file.mimeType }) })));
-  } catch (err) {
-    throw new Error(`Workers AI toMarkdown failed: ${String(err)}`);
-  }
-  const markdown: { name: string; text: string }[] = [];
-  converted.forEach((result, index) => {
-    const name = files[index]?.name ?? result.name;
-    if (result.format === "error" || typeof result.data !== "string") {
-      throw new ApiError(422, `${name}: the file could not be converted: ${result.error ?? "unknown error"}`);
-    }
-    markdown.push({ name, text: result.data });
-  });
+  const markdown = await markdownWithAi(ai, files, (name, reason) => new ApiError(422, `${name}: the file could not be converted: ${reason}`));
   const documents = markdown.map((entry) => `## File: ${entry.name}\n\n${entry.text}`).join("\n\n").slice(0, MAX_MARKDOWN_CHARACTERS);
   const answer = await ai.run(model, {
     messages: [

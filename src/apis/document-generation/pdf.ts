@@ -53,18 +53,19 @@ function registerFonts(pdfMake: PdfMake, fonts: readonly LoadedFont[], prefix: s
     entry.bolditalics ??= entry.italics;
   }
   /** The registered font nearest to a family and weight. */
-  return (family: string, weight: number) => {
+  const pick = (family: string, weight: number) => {
     const available = weights.get(family) ?? [...weights.values()][0]!;
     const nearest = available.reduce((best, candidate) => (Math.abs(candidate - weight) < Math.abs(best - weight) ? candidate : best));
-    return { families, key: `${weights.has(family) ? family : [...weights.keys()][0]}@${nearest}` };
+    return `${weights.has(family) ? family : [...weights.keys()][0]}@${nearest}`;
   };
+  return { families, pick };
 }
 
 export async function renderPdf(document: DocumentInput, styles: ResolvedStyles, prepared: Prepared): Promise<Uint8Array> {
   const pdfMake = await loadPdfMake();
   const prefix = `render-${crypto.randomUUID()}`;
-  const fontOf = registerFonts(pdfMake, prepared.fonts.fonts, prefix);
-  const font = (family: string, weight: number) => fontOf(prepared.fonts.family(family), weight).key;
+  const registered = registerFonts(pdfMake, prepared.fonts.fonts, prefix);
+  const font = (family: string, weight: number) => registered.pick(prepared.fonts.family(family), weight);
   const page = pageGeometry(document);
   const contentWidth = page.width - page.margins.left - page.margins.right;
   const headlineIds = new Map<Block, string>();
@@ -292,7 +293,6 @@ export async function renderPdf(document: DocumentInput, styles: ResolvedStyles,
         }
       : undefined;
 
-  const base = fontOf(prepared.fonts.family(styles.text.font_family), weightOf(styles.text.font_weight));
   const definition: Node = {
     info: { title: document.metadata.title, ...(document.metadata.author ? { author: document.metadata.author } : {}), creator: "Lamina" },
     language: document.metadata.language,
@@ -301,11 +301,11 @@ export async function renderPdf(document: DocumentInput, styles: ResolvedStyles,
     ...(page.background ? { background: () => ({ canvas: [{ type: "rect", x: 0, y: 0, w: page.width, h: page.height, color: rgb(page.background!) }] }) } : {}),
     header: region(document.header, true),
     footer: region(document.footer, false),
-    defaultStyle: { font: base.key, ...styled(styles.text) },
+    defaultStyle: { font: font(styles.text.font_family, weightOf(styles.text.font_weight)), ...styled(styles.text) },
     content: withToc,
   };
   try {
-    pdfMake.setFonts(base.families);
+    pdfMake.setFonts(registered.families);
     // createPdf reads the fonts now, before anything else can run: no other render's fonts slip in.
     const output = pdfMake.createPdf(definition);
     return new Uint8Array(await output.getBuffer());

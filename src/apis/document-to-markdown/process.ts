@@ -15,6 +15,7 @@ import { fetchFileInput, readFileInput } from "../../inputs/file-input";
 import { fileName } from "../../inputs/file-name";
 import { isImageFormat, MIME_TYPES, sniffFormat } from "../../inputs/sniff";
 import { fetchWebPage } from "../../inputs/web-page";
+import { markdownWithAi } from "../../extraction/ai";
 import type { AiBinding, ProcessDeps, ProcessResult } from "../define";
 import type { ConvertDocumentRequest } from "./schema";
 
@@ -27,9 +28,10 @@ export async function convertDocument(input: ConvertDocumentRequest, deps: Proce
       ? { ...(await fetchFileInput(file, "file", deps.fetcher)), requestedUrl: file.url }
       : await fetchWebPage(file.url, "file", file.fetch_options, deps.fetcher);
     // A named file is a web page only when it answers HTML; an unnamed URL's answer must be a page or a document.
-    const kind = file.name && !HTML_TYPE.test(page.contentType ?? "") ? { kind: "document", name: file.name } : classifyWebPage(page, file.name, "file");
-    if (kind.kind === "document") return convertBytes(page.bytes, kind.name, deps);
-    const read = await readWebPage(page, file.name, "file");
+    if (file.name && !HTML_TYPE.test(page.contentType ?? "")) return convertBytes(page.bytes, file.name, deps);
+    const classified = classifyWebPage(page, file.name, "file");
+    if (classified.kind === "document") return convertBytes(page.bytes, classified.name, deps);
+    const read = await readWebPage(page, file.name, "file", classified);
     return { kind: "json", data: { name: read.name, mime_type: MIME_TYPES.html, markdown: markdownOf(read.documents, read.name) }, metadata: read.metadata };
   }
   return convertBytes(await readFileInput(file, "file", deps.fetcher), fileName(file, 0), deps);
@@ -45,26 +47,14 @@ async function convertBytes(bytes: Uint8Array, name: string, deps: ProcessDeps):
   const documents = await readDocuments(bytes, name);
   const ai = deps.bindings.AI as AiBinding | undefined;
   if (documents[0]?.needsOcr && ai) {
-    const markdown = await describeWithAi(ai, bytes, name, MIME_TYPES[format]);
+    const refused = (file: string, reason: string) => new ApiError(422, `file: ${file} could not be described: ${reason}`);
+    const [answer] = await markdownWithAi(ai, [{ name, bytes, mimeType: MIME_TYPES[format] }], refused);
+    if (!answer) throw refused(name, "the model gave no answer");
+    const markdown = answer.text.trim();
     // An image's answer is a description of it; a scan's is its text.
     return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown, ...(isImageFormat(format) ? { description: markdown } : {}) } };
   }
   return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown: markdownOf(documents, name) } };
-}
-
-/** The Workers AI binding's markdown of a file it reads by looking: a description of an image, the text of a scan. */
-async function describeWithAi(ai: AiBinding, bytes: Uint8Array, name: string, mimeType: string): Promise<string> {
-  let answer: Awaited<ReturnType<AiBinding["toMarkdown"]>>;
-  try {
-    answer = await ai.toMarkdown([{ name, blob: new Blob([bytes], { type: mimeType }) }]);
-  } catch (err) {
-    throw new Error(`Workers AI toMarkdown failed: ${String(err)}`);
-  }
-  const [result] = answer;
-  if (!result || result.format === "error" || typeof result.data !== "string") {
-    throw new ApiError(422, `file: ${name} could not be described: ${result?.error ?? "the model gave no answer"}`);
-  }
-  return result.data.trim();
 }
 
 function markdownOf(documents: readonly DocumentModel[], name: string): string {

@@ -17,11 +17,11 @@ export async function extractWebsite(input: ExtractWebsiteRequest, deps: Process
   const read = await readWebPage(page, input.file.name, "file");
   const rows = read.page ? metadataRows(read.page) : [];
   const metadataDocument: ParsedDocument = { name: read.name, pages: 1, lines: rows.map((row) => ({ cells: row })), needsOcr: false };
-  // The AI engine reads markdown: the content, then the metadata as a list.
-  const markdown = [
-    ...read.documents.map(toMarkdown),
-    ...(rows.length ? [`## Page metadata\n\n${rows.map(([label, value]) => `- ${label}: ${value}`).join("\n")}`] : []),
-  ].join("\n\n");
+  const ai = deps.bindings.AI as AiBinding | undefined;
+  // The AI engine reads markdown: the content, then the metadata as a list (written only for it).
+  const markdown = ai
+    ? [...read.documents.map(toMarkdown), ...(rows.length ? [`## Page metadata\n\n${rows.map(([label, value]) => `- ${label}: ${value}`).join("\n")}`] : [])].join("\n\n")
+    : "";
   const data = await runExtraction(
     [
       {
@@ -33,7 +33,7 @@ export async function extractWebsite(input: ExtractWebsiteRequest, deps: Process
     ],
     input.schema.fields,
     {
-      ai: deps.bindings.AI as AiBinding | undefined,
+      ai,
       model: deps.settings.EXTRACTION_AI_MODEL!,
       today: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
     },
