@@ -304,6 +304,20 @@ describe("document generation: bad input and failures", () => {
     expect(broken.spent).toBe(0);
   });
 
+  it("an image whose header says 11000 × 11000 pixels is a 422 before it is decoded, refunded, and the service answers after", async () => {
+    const png = pngOf(1, 1, () => [0, 0, 0, 255]);
+    const view = new DataView(png.buffer, png.byteOffset);
+    view.setUint32(16, 11_000);
+    view.setUint32(20, 11_000);
+    const bomb = await generate("pptx", { metadata: { title: "T" }, content: [{ type: "image", file: { type: "base64", base64: base64Of(png) }, width_in_pt: 10, height_in_pt: 10 }] });
+    expect(bomb.status).toBe(422);
+    expect(bomb.body.error).toBe("document.content.0: the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
+    expect(bomb.spent).toBe(0);
+    const after = await generate("pdf", { metadata: { title: "T" }, content: [{ type: "paragraph", runs: [{ text: "Still here" }] }] });
+    expect(after.status).toBe(200);
+    expect((await readPdf(after.bytes)).pages[0]!.text).toContain("Still here");
+  });
+
   it("async: 201, the PDF by signed webhook, 2 credits; a failing image is a failure webhook, refunded", async () => {
     const account = await createAccount(10);
     const hook = createReceiver();
