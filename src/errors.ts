@@ -41,9 +41,22 @@ export function errorBody(message: string) {
   return { success: false as const, error: truncateMessage(message) };
 }
 
+/**
+ * A union's issue, when exactly one of its options got past the type check (the value is an object, only the cell
+ * object option took it), is that option's issues under the union's path: `sheets.0.rows.3.2.format: …` rather
+ * than `sheets.0.rows.3.2: Invalid input`.
+ */
+function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || !issue.errors?.length) return [issue];
+  const typed = issue.errors.filter((branch) => !branch.every((inner) => inner.code === "invalid_type" && inner.path.length === 0));
+  if (typed.length !== 1) return [issue];
+  return typed[0]!.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+}
+
 /** `layers.0.hex_color: Invalid hex color; dimensions: Required`: every issue, each with its field path. */
 export function formatZodError(error: z.ZodError): string {
   return error.issues
+    .flatMap(unwrapUnion)
     .slice(0, 10)
     .map((issue) => {
       const path = issue.path.map(String).join(".");

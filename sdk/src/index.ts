@@ -18,6 +18,8 @@ import {
   type ImageTransformationRequest,
   type Job,
   type Me,
+  type SheetGenerationData,
+  type SheetGenerationRequest,
   type WebhookPayload,
   type WebhookSecret,
   type WebsiteExtractionData,
@@ -138,6 +140,16 @@ export class Lamina {
   /** Accepts a document generation job; the file is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
   async generateDocumentAsync(request: Async<DocumentGenerationRequest>): Promise<AsyncAccepted> {
     return this.#post<AsyncAccepted>(API_PATHS.DocumentGeneration, request);
+  }
+
+  /** Generates a CSV, Markdown or XLSX spreadsheet; the file's bytes are decoded. */
+  async generateSheet(request: Sync<SheetGenerationRequest>): Promise<Decoded<SheetGenerationData>> {
+    return decodeData(await this.#post<{ data: SheetGenerationData }>(API_PATHS.SheetGeneration, request));
+  }
+
+  /** Accepts a sheet generation job; the file is POSTed to `webhook_url` (verify it with `verifyWebhook`). */
+  async generateSheetAsync(request: Async<SheetGenerationRequest>): Promise<AsyncAccepted> {
+    return this.#post<AsyncAccepted>(API_PATHS.SheetGeneration, request);
   }
 
   /** Extracts typed fields from one web page (fetched by the server, robots.txt obeyed): each field's result. */

@@ -47,6 +47,12 @@ export type WebhookPayload =
       data: BinaryResult;
     }
   | {
+      success: true;
+      api: "sheet_generation";
+      job_id: string;
+      data: BinaryResult;
+    }
+  | {
       success: false;
       api:
         | "image_generation"
@@ -54,7 +60,8 @@ export type WebhookPayload =
         | "image_transformation"
         | "document_to_markdown"
         | "website_extraction"
-        | "document_generation";
+        | "document_generation"
+        | "sheet_generation";
       job_id: string;
       error: {
         message: string;
@@ -859,6 +866,11 @@ export type DocumentBlock =
        */
       template?: string;
     };
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "SheetCell".
+ */
+export type SheetCell = string | number | boolean | null | SheetCellObject;
 
 export interface LaminaSchemas {
   WebhookPayload?: WebhookPayload;
@@ -908,6 +920,10 @@ export interface LaminaSchemas {
   DocumentStyles?: DocumentStyles;
   DocumentBlock?: DocumentBlock;
   DocumentListItem?: DocumentListItem;
+  Sheet?: Sheet;
+  SheetCell?: SheetCell;
+  SheetCellObject?: SheetCellObject;
+  CellStyle?: CellStyle;
   Me?: Me;
   Job?: Job;
   WebhookSecret?: WebhookSecret;
@@ -917,6 +933,7 @@ export interface LaminaSchemas {
   DocumentToMarkdownRequest?: DocumentToMarkdownRequest;
   WebsiteExtractionRequest?: WebsiteExtractionRequest;
   DocumentGenerationRequest?: DocumentGenerationRequest;
+  SheetGenerationRequest?: SheetGenerationRequest;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1658,6 +1675,55 @@ export interface DocumentListItem {
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "Sheet".
+ */
+export interface Sheet {
+  name?: string;
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  columns: {
+    name: string;
+    width?: number;
+  }[];
+  /**
+   * @maxItems 100000
+   */
+  rows?: SheetCell[][];
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "SheetCellObject".
+ */
+export interface SheetCellObject {
+  value?: string | number | boolean | null;
+  format?: "text" | "number" | "decimal" | "currency" | "percentage" | "date" | "datetime" | "time" | "custom";
+  currency_code?: string;
+  number_style?: "comma_period" | "period_comma" | "space_comma" | "space_period";
+  date_style?: string;
+  styles?: CellStyle;
+  from_col?: number;
+  to_col?: number;
+  from_row?: number;
+  to_row?: number;
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "CellStyle".
+ */
+export interface CellStyle {
+  font_family?: string;
+  font_size_in_pt?: number;
+  is_bold?: boolean;
+  is_italic?: boolean;
+  font_color?: string;
+  background_color?: string;
+  horizontal_alignment?: "left" | "center" | "right";
+  number_format?: string;
+}
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
  * via the `definition` "Me".
  */
 export interface Me {
@@ -1792,6 +1858,30 @@ export interface DocumentGenerationRequest {
    */
   webhook_url?: string;
 }
+/**
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "SheetGenerationRequest".
+ */
+export interface SheetGenerationRequest {
+  format: "csv" | "markdown" | "xlsx";
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  sheets: Sheet[];
+  styles?: {
+    header?: CellStyle;
+    body?: CellStyle;
+  };
+  /**
+   * @maxItems 20
+   */
+  fonts?: FontDefinition[];
+  /**
+   * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
+   */
+  webhook_url?: string;
+}
 
 export type ImageGenerationData = BinaryResult;
 export type DocumentExtractionData = ExtractionResult;
@@ -1799,6 +1889,7 @@ export type ImageTransformationData = BinaryResult;
 export type DocumentToMarkdownData = MarkdownResult;
 export type WebsiteExtractionData = ExtractionResult;
 export type DocumentGenerationData = BinaryResult;
+export type SheetGenerationData = BinaryResult;
 
 /** The path of each API's route, by type name. */
 export const API_PATHS = {
@@ -1808,4 +1899,5 @@ export const API_PATHS = {
   DocumentToMarkdown: "/document-to-markdown/v1/convert",
   WebsiteExtraction: "/website-extraction/v1/extract",
   DocumentGeneration: "/document-generation/v1/generate",
+  SheetGeneration: "/sheet-generation/v1/generate",
 } as const;

@@ -4,6 +4,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { decode } from "fast-png";
+import { unzipSync } from "fflate";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import committedOpenApi from "../../sdk/openapi.json";
 import {
@@ -15,12 +16,14 @@ import {
   type DocumentExtractionRequest,
   type ImageGenerationRequest,
   type ImageTransformationRequest,
+  type SheetGenerationRequest,
   type WebhookPayload,
 } from "../../sdk/src/index";
 import { apis } from "../../src/apis";
 import type { ExtractDocumentRequest } from "../../src/apis/document-extraction/schema";
 import type { GenerateImageRequest } from "../../src/apis/image-generation/schema";
 import type { TransformImageRequest } from "../../src/apis/image-transformation/schema";
+import type { GenerateSheetRequest } from "../../src/apis/sheet-generation/schema";
 import { signatureHeader } from "../../src/webhooks/sign";
 import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
 import { SMALL_IMAGE, waitForJob } from "../helpers/jobs";
@@ -59,6 +62,7 @@ describe("generated from the server's schemas", () => {
       document_to_markdown: ["convertDocumentToMarkdown", "convertDocumentToMarkdownAsync"],
       website_extraction: ["extractWebsite", "extractWebsiteWithMetadata", "extractWebsiteAsync"],
       document_generation: ["generateDocument", "generateDocumentAsync"],
+      sheet_generation: ["generateSheet", "generateSheetAsync"],
     };
     for (const api of apis) {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
@@ -87,6 +91,13 @@ describe("generated from the server's schemas", () => {
           expect(new TextDecoder().decode(result.buffer.subarray(0, 5))).toBe("%PDF-");
         },
       },
+      sheet_generation: {
+        method: "generateSheet",
+        check: (result) => {
+          expect(result.mime_type).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+          expect(new TextDecoder().decode(unzipSync(result.buffer)["xl/workbook.xml"])).toContain('<sheet name="Invoices"');
+        },
+      },
       image_transformation: {
         method: "transformImage",
         check: (result) => {
@@ -110,6 +121,8 @@ describe("generated from the server's schemas", () => {
     expect(fits).toBeTypeOf("function");
     const transforms = (request: TransformImageRequest): ImageTransformationRequest => request;
     expect(transforms).toBeTypeOf("function");
+    const sheets = (request: GenerateSheetRequest): SheetGenerationRequest => request;
+    expect(sheets).toBeTypeOf("function");
   });
 });
 
