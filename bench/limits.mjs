@@ -10,6 +10,7 @@ import { zipSync, zlibSync, strToU8 } from "fflate";
 import { encode as encodePng } from "fast-png";
 import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 import { startStack } from "../scripts/lib/stack.mjs";
+import { sheetRequest } from "./sheets.mjs";
 
 // workerd's V8 heap capped as a Worker's isolate is (128 MB), so that the garbage collector works as it must there
 // (uncapped, it lets the heap grow and the resident memory overstates what a request needs), and an input that
@@ -24,6 +25,7 @@ const TRANSFORM = "/image-transformation/v1/transform";
 const MARKDOWN = "/document-to-markdown/v1/convert";
 const WEBSITE = "/website-extraction/v1/extract";
 const DOCUMENT = "/document-generation/v1/generate";
+const SHEET = "/sheet-generation/v1/generate";
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 const file = (name, bytes) => ({ files: [{ type: "base64", name, base64: b64(bytes) }], schema: TOTAL });
 
@@ -97,6 +99,12 @@ const receiverHandler = (delivery, req, res) => {
 };
 
 /** [name, path, body, reference body]: the largest input of each kind that the limits accept. */
+/** The row limit with the formula budget spent: each of 100,000 rows sums the 20 cells above it (2,000,000). */
+function formulaSheet() {
+  const rows = Array.from({ length: 100_000 }, (_, i) => [i, i < 20 ? i : `=SUM(A${i - 18}:A${i + 1})`]);
+  return { format: "xlsx", sheets: [{ columns: [{ name: "n" }, { name: "sum" }], rows }] };
+}
+
 async function cases() {
   const smallText = file("small.txt", strToU8("Total: 1.00"));
   const [width, height] = (process.env.BENCH_LIMITS_CANVAS ?? "2048x2048").split("x").map(Number);
@@ -118,6 +126,9 @@ async function cases() {
   const bigDocument = (format) => ({ format, document: { metadata: { title: "Limits" }, footer: [{ type: "page-number" }], content: [{ type: "table-of-contents" }, { type: "headline", level: "h1", text: "All" }, ...prose(4990, 100)] } });
   const smallDocument = { format: "pdf", document: { metadata: { title: "Small" }, content: [{ type: "paragraph", runs: [{ text: "Hello" }] }] } };
   return [
+    ["sheet generation, 20,000 rows × 10 columns, 200,000 cells → XLSX (the cell limit)", SHEET, () => sheetRequest("xlsx", 20_000), sheetRequest("xlsx", 10)],
+    ["sheet generation, 20,000 rows × 10 columns, 200,000 cells → CSV", SHEET, () => sheetRequest("csv", 20_000), sheetRequest("csv", 10)],
+    ["sheet generation, 100,000 rows × 2 columns, 100,000 SUM formulas over 20 cells (the formula budget) → XLSX", SHEET, () => formulaSheet(), sheetRequest("xlsx", 10)],
     ["document generation, 4,990 paragraphs, 499,000 characters → PDF (the block and text limits)", DOCUMENT, () => bigDocument("pdf"), smallDocument],
     ["document generation, 4,990 paragraphs, 499,000 characters → DOCX", DOCUMENT, () => bigDocument("docx"), smallDocument],
     ["document generation, 4,990 paragraphs, 499,000 characters → PPTX", DOCUMENT, () => bigDocument("pptx"), smallDocument],

@@ -6,7 +6,9 @@
 //   4. image transformation chains on a 2000×1500 JPEG against sharp (bench/transform.mjs)
 //   5. document to markdown of a 20-page PDF and a 50-page DOCX, website extraction of a 200 KB page, each against a
 //      one-page input in the same run (bench/documents.mjs)
-//   6. worker size (wrangler deploy --dry-run) and wrangler dev start-up
+//   6. sheet generation of 10,000 rows × 10 columns as XLSX and CSV, against 100 rows and SheetJS in Node
+//      (bench/sheets.mjs)
+//   7. worker size (wrangler deploy --dry-run) and wrangler dev start-up
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
@@ -14,6 +16,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { percentile, ROOT, runPool, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
 import { benchDocuments, serveBenchPages } from "./documents.mjs";
+import { benchSheets } from "./sheets.mjs";
 import { benchTransform } from "./transform.mjs";
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -126,6 +129,8 @@ async function main() {
     results.transform = await benchTransform(stack);
     log("document to markdown and website extraction, large inputs against one-page ones");
     results.documents = await benchDocuments(stack);
+    log("sheet generation, 10,000 rows × 10 columns, against 100 rows and SheetJS in Node");
+    results.sheets = await benchSheets(stack);
   } finally {
     await stack.stop();
   }
@@ -139,6 +144,7 @@ async function main() {
     ["sync extraction, 1-page PDF", `${results.sync_extraction.rps} req/s`, `p50 ${results.sync_extraction.p50_ms} ms`, `p99 ${results.sync_extraction.p99_ms} ms`, `${results.sync_extraction.failed} failed`],
     ...results.transform.map((row) => [`transform: ${row.chain}`, `${row.worker_ms} ms`, `sharp ${row.sharp_ms} ms`, `ratio ${row.ratio}`, ""]),
     ...results.documents.map((row) => [row.case, `${row.ms} ms`, `1 page ${row.reference_ms} ms`, `ratio ${row.ratio}`, `${row.ms_per_page} ms a page`]),
+    ...results.sheets.map((row) => [row.case, `${row.ms} ms`, `100 rows ${row.rows_100_ms} ms`, `ratio ${row.ratio_to_100_rows}`, `SheetJS in Node ${row.sheetjs_node_ms} ms (×${row.ratio_to_sheetjs})`]),
     ["worker size", `${results.worker.gzip_kib} KiB gzip`, `${results.worker.raw_kib} KiB raw`, `startup ${results.worker.startup_ms ?? "n/a"} ms`, `dev ready ${results.worker.dev_ready_ms} ms`],
   ];
   console.log(`\nLamina bench: ${results.machine.cores} cores, ${results.machine.cpu}, node ${results.machine.node}`);

@@ -5,8 +5,10 @@
 // in async mode through the webhook; then website extraction of pages the receiver serves as a test site (through
 // the DEV_HOSTS exemption): JSON-LD and Open Graph, a redirect, robots.txt, a header-gated page, and async by
 // webhook; then document generation: a report as PDF (its page rendered by pdftoppm, the QR code decoded), EPUB
-// (checked by epubcheck: no errors), and DOCX and PPTX opened by LibreOffice (converted to PDF). Bounded in time;
-// stops every process it started.
+// (checked by epubcheck: no errors), and DOCX and PPTX opened by LibreOffice (converted to PDF); then sheet
+// generation: an XLSX read back by openpyxl (types, number formats, fonts, fills, widths, merges, formulas) and
+// opened by LibreOffice Calc (saved as CSV as shown: the separators, currencies and dates a person sees, and a
+// formula Lamina left to the reader computed), and a CSV. Bounded in time; stops every process it started.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -84,6 +86,7 @@ async function main(stack) {
   await websiteExtraction(stack, auth, secret);
   const { apiKey: documentsKey } = await stack.createAccount(20, "e2e-documents");
   await documentGeneration(stack, { ...auth, Authorization: `Bearer ${documentsKey}` });
+  await sheetGeneration(stack, { ...auth, Authorization: `Bearer ${documentsKey}` });
 }
 
 const REPORT = {
@@ -142,6 +145,75 @@ async function documentGeneration({ base }, auth) {
       const text = tool("pdftotext", [join(out, "report.pdf"), "-"]) ?? "";
       check(/Findings/.test(text) && /Total 1\.2 m/.test(text) && /Appendix/.test(text), `LibreOffice opens the ${format.toUpperCase()} (its text read back from the PDF it made)`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SHEET = {
+  styles: { header: { font_family: "Helvetica", is_bold: true, background_color: "#0D47A1", font_color: "#FFFFFF" }, body: { font_family: "Helvetica" } },
+  sheets: [
+    {
+      name: "Statement",
+      columns: [{ name: "Date", width: 14 }, { name: "Description", width: 30 }, { name: "Amount", width: 16 }, { name: "Paid" }],
+      rows: [
+        [{ value: "CloudMetrics — Statement", from_col: 0, to_col: 3, styles: { is_bold: true, font_size_in_pt: 14 } }],
+        [{ value: "2026-03-01", format: "date" }, "Subscription, monthly", { value: 1234567.5, format: "currency", currency_code: "EUR", number_style: "period_comma" }, true],
+        [{ value: "2026-03-15", format: "date", date_style: "dd.mm.yyyy" }, 'Overage "API"', { value: 26, format: "currency", currency_code: "EUR", number_style: "period_comma" }, false],
+        [null, "Total", { value: "=SUM(C3:C4)", format: "currency", currency_code: "EUR", number_style: "period_comma" }, "=COUNT(C3:C4)"],
+        [null, "Largest (by the reader)", "=INDEX(C3:C4,MATCH(MAX(C3:C4),C3:C4,0))", null],
+      ],
+    },
+  ],
+};
+
+/** What openpyxl reads of the XLSX, as JSON. */
+const OPENPYXL = `
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+cell = lambda ref: ws[ref]
+print(json.dumps({
+  "title": ws.title, "merged": [str(r) for r in ws.merged_cells.ranges], "freeze": ws.freeze_panes,
+  "widths": [ws.column_dimensions[c].width for c in "ABCD"],
+  "header_font": [cell("A1").font.name, cell("A1").font.b, cell("A1").font.color.rgb], "header_fill": cell("A1").fill.fgColor.rgb,
+  "title_font": [cell("A2").value, cell("A2").font.b, cell("A2").font.sz],
+  "date": [str(cell("A3").value), cell("A3").number_format], "date_style": cell("A4").number_format,
+  "amount": [cell("C3").value, cell("C3").number_format], "paid": [cell("D3").value, cell("D4").value],
+  "formulas": [cell("C5").value, cell("D5").value, cell("C6").value],
+}))
+`;
+
+async function sheetGeneration({ base }, auth) {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-e2e-sheets-"));
+  try {
+    const response = await fetch(`${base}/sheet-generation/v1/generate`, { method: "POST", headers: auth, body: JSON.stringify({ format: "xlsx", ...SHEET }) });
+    const body = await response.json();
+    check(response.status === 200, `sheet generation, xlsx: 200${response.status === 200 ? "" : ` (got ${response.status} ${JSON.stringify(body).slice(0, 300)})`}`);
+    const file = join(dir, "statement.xlsx");
+    writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
+    const read = tool("/usr/bin/python3", ["-c", OPENPYXL, file]);
+    if (read === null) throw new Error("python3 is not installed (Debian python3-openpyxl; .ci/run installs it)");
+    const got = JSON.parse(read);
+    check(got.title === "Statement" && got.merged.join() === "A2:D2" && got.freeze === "A2", "openpyxl: the sheet, its merge and the frozen header");
+    check(JSON.stringify(got.widths.slice(0, 3)) === "[14,30,16]" && got.widths[3] > 5, "openpyxl: the column widths");
+    check(JSON.stringify(got.header_font) === '["Helvetica",true,"FFFFFFFF"]' && got.header_fill === "FF0D47A1", "openpyxl: the header's font, colour and fill");
+    check(JSON.stringify(got.title_font) === '["CloudMetrics — Statement",true,14]', "openpyxl: the merged title's text and style");
+    check(got.date[0] === "2026-03-01 00:00:00" && got.date[1] === "yyyy-mm-dd" && got.date_style === "dd.mm.yyyy", "openpyxl: dates as dates, with their formats");
+    check(got.amount[0] === 1234567.5 && got.amount[1] === '[$-407]#,##0.00 "€"' && JSON.stringify(got.paid) === "[true,false]", "openpyxl: the amount as a number with its currency format, booleans as booleans");
+    check(JSON.stringify(got.formulas) === '["=SUM(C3:C4)","=COUNT(C3:C4)","=INDEX(C3:C4,MATCH(MAX(C3:C4),C3:C4,0))"]', "openpyxl: formulas as formulas");
+    const out = join(dir, "calc");
+    const office = tool("soffice", ["--headless", "--norestore", `-env:UserInstallation=file://${join(dir, "profile")}`, "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,true", "--outdir", out, file]);
+    if (office === null) throw new Error("soffice is not installed (Debian libreoffice-calc-nogui; .ci/run installs it)");
+    const shown = readFileSync(join(out, "statement.csv"), "utf8").split(/\r?\n/);
+    check(shown[1] === "CloudMetrics — Statement,,,", "LibreOffice: the merged title");
+    check(shown[2] === '2026-03-01,"Subscription, monthly","1.234.567,50 €",TRUE', "LibreOffice: the date, and the amount with period_comma separators and the euro");
+    check(shown[3] === '15.03.2026,"Overage ""API""","26,00 €",FALSE', "LibreOffice: the date_style");
+    check(shown[4] === ',Total,"1.234.593,50 €",2', "LibreOffice: the SUM and the COUNT");
+    // LibreOffice computes it on open, and shows it in the format of the cell it found.
+    check(shown[5] === ',Largest (by the reader),"1.234.567,50 €",', "LibreOffice: a formula Lamina leaves to the reader, computed on open");
+    const csv = await fetch(`${base}/sheet-generation/v1/generate`, { method: "POST", headers: auth, body: JSON.stringify({ format: "csv", ...SHEET }) }).then((res) => res.json());
+    const text = Buffer.from(csv.data.buffer, "base64").toString("utf8");
+    check(text.split("\r\n")[4] === ",Total,1234593.5,2" && text.includes('"Overage ""API"""'), "CSV: values as written, formulas evaluated, quotes doubled");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

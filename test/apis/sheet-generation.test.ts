@@ -290,7 +290,7 @@ describe("sheet generation: bad input", () => {
     ["an unclosed formula", { format: "xlsx", sheets: [sheet([["=SUM(A1:A2"]])] }, /^sheets\.0\.rows\.0\.0\.value: the formula leaves a parenthesis open/],
     ["a sheet name Excel refuses", { format: "xlsx", sheets: [{ ...sheet([]), name: "Q1/Q2" }] }, /^sheets\.0\.name: a sheet name cannot hold any of/],
     ["two sheets of one name", { format: "xlsx", sheets: [{ ...sheet([]), name: "Data" }, { ...sheet([]), name: "data" }] }, /^sheets\.1\.name: the name data is taken by sheets\.0/],
-    ["more cells than the budget", { format: "csv", sheets: [{ columns: Array.from({ length: 1000 }, (_, i) => ({ name: `C${i}` })), rows: Array.from({ length: 251 }, () => []) }] }, /^sheets\.0\.rows: a request holds at most 250,000 cells/],
+    ["more cells than the budget", { format: "csv", sheets: [{ columns: Array.from({ length: 1000 }, (_, i) => ({ name: `C${i}` })), rows: Array.from({ length: 201 }, () => []) }] }, /^sheets\.0\.rows: a request holds at most 200,000 cells/],
     ["formulas that read too many cells", { format: "csv", sheets: [{ columns: [{ name: "A" }, { name: "B" }], rows: Array.from({ length: 2000 }, () => [1, "=SUM(A:A)"]) }] }, /^sheets: the ranges of the formulas cover 4,002,000 cells together; at most 2,000,000/],
   ])("refuses %s with a 400 naming the path, charging nothing", async (_, body, message) => {
     const account = await createAccount(5);

@@ -70,7 +70,18 @@ function decimalsOf(value: number): number {
 const places = (count: number) => (count > 0 ? `.${"0".repeat(count)}` : "");
 
 /** The currency's symbol as people write it (`$`, `€`, `CHF`): the narrow symbol of ICU, else the code. */
+const SYMBOLS = new Map<string, string>();
+
 function currencySymbol(code: string): string {
+  let symbol = SYMBOLS.get(code);
+  if (symbol === undefined) {
+    symbol = narrowSymbol(code);
+    SYMBOLS.set(code, symbol);
+  }
+  return symbol;
+}
+
+function narrowSymbol(code: string): string {
   try {
     const part = new Intl.NumberFormat("en", { style: "currency", currency: code, currencyDisplay: "narrowSymbol" }).formatToParts(0).find((p) => p.type === "currency");
     return part?.value ?? code;

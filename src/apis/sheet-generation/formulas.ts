@@ -25,6 +25,8 @@ export interface FormulaErrorValue {
 }
 export type Value = number | string | boolean | null | FormulaErrorValue;
 
+export type FormulaTree = Node;
+
 type Node =
   | { t: "num"; v: number }
   | { t: "bool"; v: boolean }
@@ -221,6 +223,8 @@ export interface FormulaSheet {
   cols: number;
   /** A plain value, or `{formula}` for a formula cell. */
   at(row: number, col: number): Value | { formula: string };
+  /** The formulas' trees by `row * cols + col`, parsed already (undefined: not evaluable). */
+  formulas: ReadonlyMap<number, Node | undefined>;
 }
 
 const isError = (value: unknown): value is FormulaErrorValue => typeof value === "object" && value !== null && "error" in value;
@@ -241,15 +245,8 @@ export function evaluateSheet(sheet: FormulaSheet): Map<number, number | Formula
   const key = (row: number, col: number) => row * cols + col;
   const trees = new Map<number, Node>();
   const deps = new Map<number, number[]>();
-  for (let row = 0; row < rows; row++) {
-    for (let col = 0; col < cols; col++) {
-      const cell = sheet.at(row, col);
-      if (!isFormulaCell(cell)) continue;
-      const tree = parseFormula(cell.formula);
-      if (tree) trees.set(key(row, col), tree);
-    }
-  }
-  const formulaAt = (row: number, col: number) => isFormulaCell(sheet.at(row, col));
+  for (const [cell, tree] of sheet.formulas) if (tree) trees.set(cell, tree);
+  const formulaAt = (row: number, col: number) => sheet.formulas.has(key(row, col));
   for (const [cell, tree] of trees) {
     const found: number[] = [];
     walk(tree, (node) => {

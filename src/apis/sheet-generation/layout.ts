@@ -4,7 +4,7 @@
  * their shape, and how many cells their ranges cover.
  */
 import { CellError, readCell, type ReadCell } from "./cells";
-import { formulaShapeProblem, parseFormula, rangeCells, type FormulaErrorValue, type FormulaSheet } from "./formulas";
+import { formulaShapeProblem, parseFormula, rangeCells, type FormulaErrorValue, type FormulaSheet, type FormulaTree } from "./formulas";
 import type { SheetInput } from "./schema";
 
 /** Why a sheet cannot be written, with the path inside the sheet (`rows.3.2.format`). */
@@ -25,30 +25,50 @@ export interface Merge {
 
 export interface SheetLayout {
   columns: SheetInput["columns"];
-  rows: ReadCell[][];
+  /** Data rows (the header not counted). */
+  rowCount: number;
+  /** The cell at a data row and column, read when asked: a sheet at the cell limit is not held twice. */
+  cell(row: number, col: number): ReadCell;
   merges: Merge[];
   /** Cells the evaluable formulas' ranges cover. */
   formulaRangeCells: number;
+  /** Every formula's tree (undefined: not one Lamina evaluates), by `row * cols + col` with row 0 the header. */
+  formulas: Map<number, FormulaTree | undefined>;
 }
 
 const EMPTY: ReadCell = { content: { kind: "empty" } };
 
+/** Layouts already made: accept lays a sheet out to check it, and a sync request's writer gets the same object. */
+const LAYOUTS = new WeakMap<SheetInput, { bodyNumberFormat: string | undefined; layout: SheetLayout }>();
+
 export function layoutSheet(sheet: SheetInput, bodyNumberFormat: string | undefined): SheetLayout {
+  const known = LAYOUTS.get(sheet);
+  if (known && known.bodyNumberFormat === bodyNumberFormat) return known.layout;
+  const layout = makeLayout(sheet, bodyNumberFormat);
+  LAYOUTS.set(sheet, { bodyNumberFormat, layout });
+  return layout;
+}
+
+const hasMerge = (cell: ReadCell) => {
+  const object = cell.object;
+  return object !== undefined && (object.from_col !== undefined || object.to_col !== undefined || object.from_row !== undefined || object.to_row !== undefined);
+};
+
+function makeLayout(sheet: SheetInput, bodyNumberFormat: string | undefined): SheetLayout {
   const width = sheet.columns.length;
-  const rows: ReadCell[][] = [];
-  let formulaRangeCells = 0;
+  const read = (r: number, c: number): ReadCell => {
+    const raw = sheet.rows[r]![c];
+    return raw === undefined ? EMPTY : readCell(raw, bodyNumberFormat);
+  };
+  // One pass checks every cell and notes where the formulas and the merges are; nothing read is kept.
+  const formulaAt: number[] = [];
+  const declared: [number, number, ReadCell][] = [];
   for (const [r, row] of sheet.rows.entries()) {
     if (row.length > width) throw new LayoutError(["rows", r, width], `the row has ${row.length} cells; the sheet has ${width} columns`);
-    const cells: ReadCell[] = [];
-    for (let c = 0; c < width; c++) {
-      const raw = row[c];
-      if (raw === undefined) {
-        cells.push(EMPTY);
-        continue;
-      }
+    for (let c = 0; c < row.length; c++) {
       let cell: ReadCell;
       try {
-        cell = readCell(raw, bodyNumberFormat);
+        cell = read(r, c);
       } catch (err) {
         if (err instanceof CellError) throw new LayoutError(["rows", r, c, ...err.path], err.message);
         throw err;
@@ -56,68 +76,78 @@ export function layoutSheet(sheet: SheetInput, bodyNumberFormat: string | undefi
       if (cell.content.kind === "formula") {
         const problem = formulaShapeProblem(cell.content.formula);
         if (problem) throw new LayoutError(["rows", r, c, "value"], problem);
-        const tree = parseFormula(cell.content.formula);
-        if (tree) formulaRangeCells += rangeCells(tree, sheet.rows.length + 1, width);
+        formulaAt.push(r * width + c);
       }
-      cells.push(cell);
+      if (hasMerge(cell)) declared.push([r, c, cell]);
     }
-    rows.push(cells);
   }
-  const merges = resolveMerges(sheet, rows);
-  return { columns: sheet.columns, rows, merges, formulaRangeCells };
+  const rowCount = sheet.rows.length;
+  const { merges, moved } = resolveMerges(declared, width, rowCount, read);
+  const cell = (r: number, c: number) => moved.get(r * width + c) ?? read(r, c);
+  // Parsed once, where the cells finally are (a merge moves its value), for the budget and for the evaluator.
+  const formulas = new Map<number, FormulaTree | undefined>();
+  let formulaRangeCells = 0;
+  for (const at of [...formulaAt.filter((position) => !moved.has(position)), ...[...moved].filter(([, value]) => value.content.kind === "formula").map(([position]) => position)]) {
+    const r = Math.floor(at / width);
+    const content = cell(r, at % width).content;
+    if (content.kind !== "formula") continue;
+    const tree = parseFormula(content.formula);
+    if (tree) formulaRangeCells += rangeCells(tree, rowCount + 1, width);
+    formulas.set(at + width, tree);
+  }
+  return { columns: sheet.columns, rowCount, cell, merges, formulaRangeCells, formulas };
 }
 
-function resolveMerges(sheet: SheetInput, rows: ReadCell[][]): Merge[] {
-  const width = sheet.columns.length;
+/** The merges, checked: in range, containing their cell, not overlapping, over empty cells. `moved` holds the cells whose content a merge moved (to the top-left) or emptied. */
+function resolveMerges(declared: [number, number, ReadCell][], width: number, rowCount: number, read: (r: number, c: number) => ReadCell) {
   const merges: (Merge & { declaredAt: [number, number] })[] = [];
+  const moved = new Map<number, ReadCell>();
   let owners: Int32Array | undefined;
-  for (const [r, row] of rows.entries()) {
-    for (const [c, cell] of row.entries()) {
-      const object = cell.object;
-      if (!object || (object.from_col === undefined && object.to_col === undefined && object.from_row === undefined && object.to_row === undefined)) continue;
-      const at = (field: string) => ["rows", r, c, field];
-      const merge = { c1: object.from_col ?? c, c2: object.to_col ?? c, r1: object.from_row ?? r, r2: object.to_row ?? r };
-      if (merge.c2 < merge.c1) throw new LayoutError(at("to_col"), `to_col ${merge.c2} is before from_col ${merge.c1}`);
-      if (merge.r2 < merge.r1) throw new LayoutError(at("to_row"), `to_row ${merge.r2} is before from_row ${merge.r1}`);
-      if (merge.c2 >= width) throw new LayoutError(at("to_col"), `the merge ends at column ${merge.c2}; the sheet has columns 0 to ${width - 1}`);
-      if (merge.r2 >= rows.length) throw new LayoutError(at("to_row"), `the merge ends at row ${merge.r2}; the sheet has rows 0 to ${rows.length - 1}`);
-      if (r < merge.r1 || r > merge.r2 || c < merge.c1 || c > merge.c2) {
-        throw new LayoutError(at(c < merge.c1 || c > merge.c2 ? "from_col" : "from_row"), `the merge (rows ${merge.r1}–${merge.r2}, columns ${merge.c1}–${merge.c2}) must contain the cell that declares it (row ${r}, column ${c})`);
-      }
-      if (merge.r1 === merge.r2 && merge.c1 === merge.c2) continue;
-      owners ??= new Int32Array(rows.length * width).fill(-1);
-      for (let mr = merge.r1; mr <= merge.r2; mr++) {
-        for (let mc = merge.c1; mc <= merge.c2; mc++) {
-          const other = owners[mr * width + mc]!;
-          if (other >= 0) {
-            const first = merges[other]!;
-            throw new LayoutError(["rows", r, c], `the merge overlaps the one declared at rows.${first.declaredAt[0]}.${first.declaredAt[1]} (at row ${mr}, column ${mc})`);
-          }
-          owners[mr * width + mc] = merges.length;
-          if ((mr !== r || mc !== c) && rows[mr]![mc]!.content.kind !== "empty") {
-            throw new LayoutError(["rows", mr, mc], `the cell lies under the merge declared at rows.${r}.${c}; it must be empty`);
-          }
+  for (const [r, c, cell] of declared) {
+    const object = cell.object!;
+    const at = (field: string) => ["rows", r, c, field];
+    const merge = { c1: object.from_col ?? c, c2: object.to_col ?? c, r1: object.from_row ?? r, r2: object.to_row ?? r };
+    if (merge.c2 < merge.c1) throw new LayoutError(at("to_col"), `to_col ${merge.c2} is before from_col ${merge.c1}`);
+    if (merge.r2 < merge.r1) throw new LayoutError(at("to_row"), `to_row ${merge.r2} is before from_row ${merge.r1}`);
+    if (merge.c2 >= width) throw new LayoutError(at("to_col"), `the merge ends at column ${merge.c2}; the sheet has columns 0 to ${width - 1}`);
+    if (merge.r2 >= rowCount) throw new LayoutError(at("to_row"), `the merge ends at row ${merge.r2}; the sheet has rows 0 to ${rowCount - 1}`);
+    if (r < merge.r1 || r > merge.r2 || c < merge.c1 || c > merge.c2) {
+      throw new LayoutError(at(c < merge.c1 || c > merge.c2 ? "from_col" : "from_row"), `the merge (rows ${merge.r1}–${merge.r2}, columns ${merge.c1}–${merge.c2}) must contain the cell that declares it (row ${r}, column ${c})`);
+    }
+    if (merge.r1 === merge.r2 && merge.c1 === merge.c2) continue;
+    owners ??= new Int32Array(rowCount * width).fill(-1);
+    for (let mr = merge.r1; mr <= merge.r2; mr++) {
+      for (let mc = merge.c1; mc <= merge.c2; mc++) {
+        const other = owners[mr * width + mc]!;
+        if (other >= 0) {
+          const first = merges[other]!;
+          throw new LayoutError(["rows", r, c], `the merge overlaps the one declared at rows.${first.declaredAt[0]}.${first.declaredAt[1]} (at row ${mr}, column ${mc})`);
+        }
+        owners[mr * width + mc] = merges.length;
+        if ((mr !== r || mc !== c) && read(mr, mc).content.kind !== "empty") {
+          throw new LayoutError(["rows", mr, mc], `the cell lies under the merge declared at rows.${r}.${c}; it must be empty`);
         }
       }
-      merges.push({ ...merge, declaredAt: [r, c] });
-      if (merge.r1 !== r || merge.c1 !== c) {
-        rows[merge.r1]![merge.c1] = cell;
-        rows[r]![c] = EMPTY;
-      }
+    }
+    merges.push({ ...merge, declaredAt: [r, c] });
+    if (merge.r1 !== r || merge.c1 !== c) {
+      moved.set(merge.r1 * width + merge.c1, cell);
+      moved.set(r * width + c, EMPTY);
     }
   }
-  return merges.map(({ r1, c1, r2, c2 }) => ({ r1, c1, r2, c2 }));
+  return { merges: merges.map(({ r1, c1, r2, c2 }) => ({ r1, c1, r2, c2 })), moved };
 }
 
 /** The sheet as the formula evaluator reads it: row 0 is the header, the data rows follow (as in the XLSX). */
 export function formulaSheetOf(layout: SheetLayout): FormulaSheet {
   const cols = layout.columns.length;
   return {
-    rows: layout.rows.length + 1,
+    rows: layout.rowCount + 1,
     cols,
+    formulas: layout.formulas,
     at(row, col) {
       if (row === 0) return layout.columns[col]!.name;
-      const content = layout.rows[row - 1]![col]!.content;
+      const content = layout.cell(row - 1, col).content;
       switch (content.kind) {
         case "empty":
           return null;

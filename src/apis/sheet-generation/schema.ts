@@ -15,7 +15,7 @@ import { layoutSheet, LayoutError } from "./layout";
 export const MAX_SHEETS = 50;
 export const MAX_COLUMNS = 1_000;
 export const MAX_ROWS = 100_000;
-export const MAX_CELLS = 250_000;
+export const MAX_CELLS = 200_000;
 export const MAX_FONTS = 20;
 
 export const CellStyleSchema = z

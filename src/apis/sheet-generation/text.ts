@@ -31,7 +31,7 @@ function textOf(content: CellContent, result: number | FormulaErrorValue | undef
 function textRows(layout: SheetLayout): string[][] {
   const cols = layout.columns.length;
   const results = evaluateSheet(formulaSheetOf(layout));
-  const body = layout.rows.map((row, r) => row.map((cell, c) => textOf(cell.content, results.get((r + 1) * cols + c))));
+  const body = Array.from({ length: layout.rowCount }, (_, r) => layout.columns.map((_, c) => textOf(layout.cell(r, c).content, results.get((r + 1) * cols + c))));
   return [layout.columns.map((column) => column.name), ...body];
 }
 

@@ -88,8 +88,26 @@ class Styles {
     return id;
   }
 
+  /** Cell formats already found, by style object: most cells share the body style's one object. */
+  private known = new WeakMap<CellStyle, Map<string, number>>();
+
   /** The index of the cell format for this style, number format and wrapping. */
   cellFormat(style: CellStyle, numberFormat: string | undefined, wrap: boolean): number {
+    let byFormat = this.known.get(style);
+    if (!byFormat) {
+      byFormat = new Map();
+      this.known.set(style, byFormat);
+    }
+    const memo = `${wrap ? 1 : 0}${numberFormat ?? ""}`;
+    let id = byFormat.get(memo);
+    if (id === undefined) {
+      id = this.findCellFormat(style, numberFormat, wrap);
+      byFormat.set(memo, id);
+    }
+    return id;
+  }
+
+  private findCellFormat(style: CellStyle, numberFormat: string | undefined, wrap: boolean): number {
     const numFmtId = this.numberFormat(numberFormat);
     const fontId = this.font(style);
     const fillId = this.fill(style.background_color);
@@ -197,10 +215,11 @@ function sheetXml(layout: SheetLayout, input: GenerateSheetRequest, styles: Styl
   const rowsXml: string[] = [];
   const header = layout.columns.map((column, c) => cellXml(`${columnName(c)}1`, { content: { kind: "text", text: column.name } }, headerStyle, undefined));
   rowsXml.push(`<row r="1">${header.join("")}</row>`);
-  for (const [r, row] of layout.rows.entries()) {
+  for (let r = 0; r < layout.rowCount; r++) {
     const excelRow = r + 2;
     const cells: string[] = [];
-    for (const [c, cell] of row.entries()) {
+    for (let c = 0; c < cols; c++) {
+      const cell = layout.cell(r, c);
       const result = results.get((r + 1) * cols + c);
       const style = cell.style ? { ...bodyStyle, ...cell.style } : bodyStyle;
       cells.push(cellXml(`${columnName(c)}${excelRow}`, cell, style, result));
@@ -215,7 +234,7 @@ function sheetXml(layout: SheetLayout, input: GenerateSheetRequest, styles: Styl
       return `<col min="${c + 1}" max="${c + 1}" width="${width}" customWidth="1"/>`;
     })
     .join("");
-  const last = `${columnName(cols - 1)}${layout.rows.length + 1}`;
+  const last = `${columnName(cols - 1)}${layout.rowCount + 1}`;
   const merges = layout.merges.length
     ? `<mergeCells count="${layout.merges.length}">${layout.merges.map((m) => `<mergeCell ref="${columnName(m.c1)}${m.r1 + 2}:${columnName(m.c2)}${m.r2 + 2}"/>`).join("")}</mergeCells>`
     : "";
@@ -262,5 +281,6 @@ export function renderXlsx(input: GenerateSheetRequest): Uint8Array {
   for (const [index, sheet] of sheets.entries()) files[`xl/worksheets/sheet${index + 1}.xml`] = sheet;
   files["xl/styles.xml"] = strToU8(styles.xml());
   files["xl/sharedStrings.xml"] = strToU8(strings.xml());
-  return zipSync(files, { level: 6, mtime: ZIP_TIME });
+  // Level 3: on a 10,000-row sheet about a third faster than 6 for a tenth more bytes.
+  return zipSync(files, { level: 3, mtime: ZIP_TIME });
 }
