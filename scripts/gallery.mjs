@@ -1,8 +1,10 @@
-// `npm run gallery`: renders a few realistic images, and a sample report as PDF and DOCX, through the real
+// `npm run gallery`: renders a few realistic images, a sample report as PDF and DOCX, and a sheet of orders as XLSX
+// and CSV (with a total row), through the real
 // service (`wrangler dev` on 127.0.0.1) and writes them to gallery/ (git-ignored), for people to look at.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encode } from "fast-png";
+import { sheetRequest } from "../bench/sheets.mjs";
 import { ROOT, startStack } from "./lib/stack.mjs";
 
 /** A soft photo-like stand-in (a two-axis gradient), made here so the gallery needs no network. */
@@ -190,6 +192,26 @@ try {
     const file = join(out, `report.${format}`);
     writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
     console.log(`[gallery] report.${format}: ${file} (${Math.round(performance.now() - started)} ms)`);
+  }
+  for (const format of ["xlsx", "csv"]) {
+    const started = performance.now();
+    const request = sheetRequest(format, 30);
+    const total = (column, code) => ({ value: `=SUM(${column}2:${column}31)`, ...code });
+    request.sheets[0].rows.push([{ value: "Total", styles: { is_bold: true } }, null, total("C", { format: "number" }), total("D", { format: "decimal" }), total("E", { format: "currency", currency_code: "EUR" }), null, null, "=COUNT(A2:J31)", null, total("J", { format: "currency", currency_code: "EUR" })]);
+    const res = await fetch(`${stack.base}/sheet-generation/v1/generate`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    const body = await res.json();
+    if (res.status !== 200) {
+      console.error(`[gallery] orders.${format}: ${res.status} ${body.error}`);
+      failed = true;
+      continue;
+    }
+    const file = join(out, `orders.${format}`);
+    writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
+    console.log(`[gallery] orders.${format}: ${file} (${Math.round(performance.now() - started)} ms)`);
   }
 } finally {
   await stack.stop();
