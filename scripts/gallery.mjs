@@ -159,9 +159,10 @@ try {
   const { apiKey } = await stack.createAccount(1000, "gallery");
   const out = join(ROOT, "gallery");
   mkdirSync(out, { recursive: true });
-  for (const [name, request] of Object.entries(EXAMPLES)) {
+  /** Sends one request and writes its file as `<name>.<extension of its MIME type>` (or `<name>` when it has one). */
+  const save = async (name, path, request) => {
     const started = performance.now();
-    const res = await fetch(`${stack.base}/image-generation/v1/generate`, {
+    const res = await fetch(`${stack.base}${path}`, {
       method: "POST",
       headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
       body: JSON.stringify(request),
@@ -170,48 +171,19 @@ try {
     if (res.status !== 200) {
       console.error(`[gallery] ${name}: ${res.status} ${body.error}`);
       failed = true;
-      continue;
+      return;
     }
-    const file = join(out, `${name}.${EXTENSIONS[body.data.mime_type]}`);
+    const file = join(out, name.includes(".") ? name : `${name}.${EXTENSIONS[body.data.mime_type]}`);
     writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
     console.log(`[gallery] ${name}: ${file} (${Math.round(performance.now() - started)} ms)`);
-  }
-  for (const format of ["pdf", "docx"]) {
-    const started = performance.now();
-    const res = await fetch(`${stack.base}/document-generation/v1/generate`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ format, document: REPORT }),
-    });
-    const body = await res.json();
-    if (res.status !== 200) {
-      console.error(`[gallery] report.${format}: ${res.status} ${body.error}`);
-      failed = true;
-      continue;
-    }
-    const file = join(out, `report.${format}`);
-    writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
-    console.log(`[gallery] report.${format}: ${file} (${Math.round(performance.now() - started)} ms)`);
-  }
+  };
+  for (const [name, request] of Object.entries(EXAMPLES)) await save(name, "/image-generation/v1/generate", request);
+  for (const format of ["pdf", "docx"]) await save(`report.${format}`, "/document-generation/v1/generate", { format, document: REPORT });
   for (const format of ["xlsx", "csv"]) {
-    const started = performance.now();
     const request = sheetRequest(format, 30);
     const total = (column, code) => ({ value: `=SUM(${column}2:${column}31)`, ...code });
     request.sheets[0].rows.push([{ value: "Total", styles: { is_bold: true } }, null, total("C", { format: "number" }), total("D", { format: "decimal" }), total("E", { format: "currency", currency_code: "EUR" }), null, null, "=COUNT(A2:J31)", null, total("J", { format: "currency", currency_code: "EUR" })]);
-    const res = await fetch(`${stack.base}/sheet-generation/v1/generate`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify(request),
-    });
-    const body = await res.json();
-    if (res.status !== 200) {
-      console.error(`[gallery] orders.${format}: ${res.status} ${body.error}`);
-      failed = true;
-      continue;
-    }
-    const file = join(out, `orders.${format}`);
-    writeFileSync(file, Buffer.from(body.data.buffer, "base64"));
-    console.log(`[gallery] orders.${format}: ${file} (${Math.round(performance.now() - started)} ms)`);
+    await save(`orders.${format}`, "/sheet-generation/v1/generate", request);
   }
 } finally {
   await stack.stop();

@@ -10,7 +10,7 @@ import { decode as decodePng } from "fast-png";
 import jsQR from "jsqr";
 import { getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
-import { balanceOf, callJson, createAccount } from "../helpers/http";
+import { balanceOf, callJson, createAccount, expectRefused } from "../helpers/http";
 import { base64Of, bytesOf, pngOf } from "../helpers/images";
 import { waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
@@ -284,13 +284,7 @@ describe("document generation: bad input and failures", () => {
     ["more blocks than the limit", { format: "pdf", document: minimal(Array.from({ length: 5001 }, () => ({ type: "separator" }))) }, /^document\.content: /],
     ["lists nested past 8 levels", { format: "pdf", document: minimal([{ type: "list", items: [JSON.parse(`${'{"text":"a","children":['.repeat(9)}{"text":"z"}${"]}".repeat(9)}`)] }]) }, /lists nest at most 8 levels deep/],
     ["an invalid barcode value", { format: "pdf", document: minimal([{ type: "barcode", value: "abc", format: "ean13", width_in_pt: 100, height_in_pt: 40 }]) }, /^document\.content\.0\.value: /],
-  ])("refuses %s with a 400 naming the path, charging nothing", async (_, body, message) => {
-    const account = await createAccount(5);
-    const res = await callJson(PATH, { key: account.apiKey, body });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(message);
-    expect(await balanceOf(account.accountId)).toBe(5);
-  });
+  ])("refuses %s with a 400 naming the path, charging nothing", (_, body, message) => expectRefused(PATH, body, message));
 
   it("an image that cannot be fetched or decoded is a 422 naming the block, refunded", async () => {
     const missing = createReceiver(() => new Response("gone", { status: 404 }));

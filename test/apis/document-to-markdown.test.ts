@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import { documentToMarkdown } from "../../src/apis/document-to-markdown";
 import { createUrlFetcher } from "../../src/inputs/fetcher";
 import { assetReader, createProcessDeps } from "../../src/jobs/deps";
-import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
+import { balanceOf, callJson, createAccount, expectRefused, jobsOf } from "../helpers/http";
 import { pptxOf, zipDeclaring } from "../helpers/files";
 import { base64Of, pngOf } from "../helpers/images";
 import { waitForJob } from "../helpers/jobs";
@@ -175,14 +175,7 @@ describe("document to markdown", () => {
     ["a missing file", {}, /^file: /],
     ["an http URL", { file: { type: "url", url: "http://example.com/a.pdf" } }, /^file\.url: https is required/],
     ["a broken PDF", { file: { type: "base64", name: "broken.pdf", base64: btoa("%PDF-1.7 not really") } }, /^file: broken\.pdf: /],
-  ])("answers %s with a 400 naming the field, nothing charged", async (_name, body, message) => {
-    const account = await createAccount(5);
-    const res = await callJson(PATH, { key: account.apiKey, body });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(message);
-    expect(await balanceOf(account.accountId)).toBe(5);
-    expect(await jobsOf(account.accountId)).toHaveLength(0);
-  });
+  ])("answers %s with a 400 naming the field, nothing charged", (_name, body, message) => expectRefused(PATH, body, message));
 
   it("with the AI binding, an image is described: the binding's markdown as `markdown` and `description`; a failed description is a 422", async () => {
     const ai = {

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
@@ -79,3 +80,13 @@ export const SEED_REQUEST = {
   layers: [{ index: 0, type: "solid-color-background", hex_color: "#FFFFFF" }],
   output_format: "png",
 };
+
+/** Sends `body` to `path` for a fresh account: a 400 whose message matches, nothing charged, no job made. */
+export async function expectRefused(path: string, body: unknown, message: RegExp): Promise<void> {
+  const account = await createAccount(5);
+  const res = await callJson(path, { key: account.apiKey, body });
+  expect(res.status).toBe(400);
+  expect(res.body.error).toMatch(message);
+  expect(await balanceOf(account.accountId)).toBe(5);
+  expect(await jobsOf(account.accountId)).toHaveLength(0);
+}
