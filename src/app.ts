@@ -1,8 +1,9 @@
 /**
  * The HTTP entry: body limit, error hooks, the API routes from the registry, account and admin routes,
- * and /openapi.json generated from the same zod schemas.
+ * /openapi.json generated from the same zod schemas, and /docs, an interactive reference of it.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { apis } from "./apis";
 import type { AppEnv } from "./app-env";
@@ -72,6 +73,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
         "response) or async (with `webhook_url`: 201 at once, the result POSTed to the webhook).",
     },
   });
+
+  // The page only: the browser loads Scalar's viewer (from jsDelivr) and reads /openapi.json from this deployment.
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Lamina API reference" }));
 
   app.notFound((c) => c.json(errorBody(`Not found: ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

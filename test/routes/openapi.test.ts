@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { apis } from "../../src/apis";
-import { callJson } from "../helpers/http";
+import { call, callJson } from "../helpers/http";
 
 describe("GET /openapi.json", () => {
   it("is an OpenAPI 3.1 document listing every route with its errors", async () => {
@@ -41,5 +41,18 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["dimensions", "layers", "output_format", "fonts", "webhook_url"]));
     expect(doc.components.schemas.Layer).toBeDefined();
     expect(doc.paths["/image-generation/v1/render"].post.deprecated).toBe(true);
+  });
+});
+
+describe("GET /docs", () => {
+  it("serves an interactive reference page of this deployment's /openapi.json, without an API key", async () => {
+    const res = await call("/docs", { key: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain("<title>Lamina API reference</title>");
+    // The viewer's configuration points at the document this Worker serves (which lists every endpoint).
+    expect(html).toMatch(/"url":\s*"\/openapi\.json"/);
+    expect(html).toContain("@scalar/api-reference");
   });
 });
