@@ -80,6 +80,12 @@ interface CurrencyEntry {
 
 const CURRENCY_CODES: readonly string[] = (currencyData as CurrencyEntry[]).map((entry) => entry.code).sort();
 const CURRENCY_SET = new Set(CURRENCY_CODES);
+const CURRENCY_DIGITS = new Map((currencyData as CurrencyEntry[]).map((entry) => [entry.code, entry.digits]));
+
+/** The minor units an ISO 4217 currency is written with (2 for EUR, 0 for JPY), or undefined for an unknown code. */
+export function currencyDigits(code: string): number | undefined {
+  return CURRENCY_DIGITS.get(code);
+}
 
 /** Symbols and everyday names. Ambiguous symbols map to their most common currency (`$` → USD, `kr` → SEK). */
 const CURRENCY_WORDS: Record<string, string> = {

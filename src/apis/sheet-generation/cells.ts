@@ -4,7 +4,7 @@
  * The accept-time rules and the renderers share this one reading, so a cell the 400 rules let through is a cell
  * the writers understand.
  */
-import currencyData from "currency-codes/data.js";
+import { currencyDigits, isCurrencyCode } from "../../extraction/reference-data";
 import type { CellInput, CellObject, CellStyle, NumberStyle } from "./schema";
 
 export type CellContent =
@@ -27,18 +27,12 @@ export interface ReadCell {
 /** A cell Excel can hold: 32,767 characters of text. */
 export const MAX_CELL_CHARACTERS = 32_767;
 
-/** Why a cell cannot be written, with the path below the cell that is at fault. */
-export class CellError {
+/** Why a sheet cannot be written, with the path to the field at fault (below the cell, or inside the sheet). */
+export class SheetInputError {
   constructor(
     readonly path: (string | number)[],
     readonly message: string,
   ) {}
-}
-
-const DIGITS = new Map(currencyData.map((entry) => [entry.code, entry.digits]));
-
-export function isCurrencyCode(code: string): boolean {
-  return DIGITS.has(code.toUpperCase());
 }
 
 /**
@@ -54,7 +48,7 @@ const LOCALE_TAGS: Record<NumberStyle, string> = {
 
 const NUMBER_FORMATS = new Set(["number", "decimal", "currency", "percentage"]);
 const DATE_FORMATS = new Set(["date", "datetime", "time"]);
-export const DEFAULT_DATE_STYLES = { date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm:ss", time: "hh:mm:ss" } as const;
+const DEFAULT_DATE_STYLES = { date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm:ss", time: "hh:mm:ss" } as const;
 
 const NUMERIC_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -102,7 +96,7 @@ function numberFormatCode(object: CellObject, value: number | undefined): string
       return value === undefined ? `${locale}0.00%` : `${locale}0${places(decimalsOf(value * 100))}%`;
     default: {
       const code = (object.currency_code ?? "USD").toUpperCase();
-      const number = `#,##0${places(DIGITS.get(code) ?? 2)}`;
+      const number = `#,##0${places(currencyDigits(code) ?? 2)}`;
       const symbol = `"${currencySymbol(code).replaceAll('"', "")}"`;
       const suffix = object.number_style === "period_comma" || object.number_style === "space_comma";
       return suffix ? `${locale}${number} ${symbol}` : `${locale}${symbol}${number}`;
@@ -169,13 +163,13 @@ function bareContent(value: string | number | boolean | null | undefined): CellC
 
 function checkText(content: CellContent): CellContent {
   const text = content.kind === "text" ? content.text : content.kind === "formula" ? content.formula : "";
-  if (text.length > MAX_CELL_CHARACTERS) throw new CellError(["value"], `a cell holds at most ${MAX_CELL_CHARACTERS} characters`);
+  if (text.length > MAX_CELL_CHARACTERS) throw new SheetInputError(["value"], `a cell holds at most ${MAX_CELL_CHARACTERS} characters`);
   return content;
 }
 
 /**
  * Reads one cell. `bodyNumberFormat` is the body style's number format, the code of bare numbers and of `custom`
- * cells that have none of their own. Throws CellError naming the field at fault.
+ * cells that have none of their own. Throws SheetInputError naming the field at fault.
  */
 export function readCell(raw: CellInput, bodyNumberFormat: string | undefined): ReadCell {
   if (raw === null || typeof raw !== "object") {
@@ -186,11 +180,13 @@ export function readCell(raw: CellInput, bodyNumberFormat: string | undefined): 
   const format = object.format;
   const value = object.value;
   const own = object.styles?.number_format;
-  if (object.currency_code !== undefined && format !== "currency") throw new CellError(["currency_code"], "applies to format currency only");
-  if (object.currency_code !== undefined && !isCurrencyCode(object.currency_code)) throw new CellError(["currency_code"], `${object.currency_code} is not an ISO 4217 currency code`);
-  if (object.number_style !== undefined && !NUMBER_FORMATS.has(format ?? "")) throw new CellError(["number_style"], "applies to formats number, decimal, currency and percentage only");
-  if (object.date_style !== undefined && !DATE_FORMATS.has(format ?? "")) throw new CellError(["date_style"], "applies to formats date, datetime and time only");
+  if (object.currency_code !== undefined && format !== "currency") throw new SheetInputError(["currency_code"], "applies to format currency only");
+  if (object.currency_code !== undefined && !isCurrencyCode(object.currency_code.toUpperCase())) throw new SheetInputError(["currency_code"], `${object.currency_code} is not an ISO 4217 currency code`);
+  if (object.number_style !== undefined && !NUMBER_FORMATS.has(format ?? "")) throw new SheetInputError(["number_style"], "applies to formats number, decimal, currency and percentage only");
+  if (object.date_style !== undefined && !DATE_FORMATS.has(format ?? "")) throw new SheetInputError(["date_style"], "applies to formats date, datetime and time only");
   const cell = (content: CellContent, numberFormat: string | undefined): ReadCell => ({ content: checkText(content), numberFormat: own ?? numberFormat, style: object.styles, object });
+  /** The code of an empty or formula cell of a typed format: no value to take decimals from. */
+  const codeWithoutValue = () => (NUMBER_FORMATS.has(format!) ? numberFormatCode(object, undefined) : object.date_style ?? DEFAULT_DATE_STYLES[format as keyof typeof DEFAULT_DATE_STYLES]);
 
   if (format === undefined) {
     const content = bareContent(value);
@@ -201,21 +197,21 @@ export function readCell(raw: CellInput, bodyNumberFormat: string | undefined): 
   }
   if (format === "custom") {
     const code = own ?? bodyNumberFormat;
-    if (code === undefined) throw new CellError(["format"], "format custom needs styles.number_format (on the cell or in styles.body)");
+    if (code === undefined) throw new SheetInputError(["format"], "format custom needs styles.number_format (on the cell or in styles.body)");
     // A custom code is as often a date code as a number code: ISO dates and times become serials for it.
     const text = typeof value === "string" ? value.trim() : undefined;
     const serial = text === undefined || isFormula(text) ? undefined : dateSerial(text) ?? timeSerial(text);
     return cell(serial === undefined ? bareContent(value) : { kind: "date", serial, written: text! }, code);
   }
   if (value === null || value === undefined || value === "") {
-    return cell({ kind: "empty" }, NUMBER_FORMATS.has(format) ? numberFormatCode(object, undefined) : object.date_style ?? DEFAULT_DATE_STYLES[format as keyof typeof DEFAULT_DATE_STYLES]);
+    return cell({ kind: "empty" }, codeWithoutValue());
   }
   if (typeof value === "string" && isFormula(value)) {
-    return cell({ kind: "formula", formula: value }, NUMBER_FORMATS.has(format) ? numberFormatCode(object, undefined) : object.date_style ?? DEFAULT_DATE_STYLES[format as keyof typeof DEFAULT_DATE_STYLES]);
+    return cell({ kind: "formula", formula: value }, codeWithoutValue());
   }
   if (NUMBER_FORMATS.has(format)) {
     const number = typeof value === "number" ? value : typeof value === "string" && NUMERIC_TEXT.test(value.trim()) ? Number(value.trim()) : undefined;
-    if (number === undefined) throw new CellError(["value"], `format ${format} needs a number (or a numeric string, or a formula)`);
+    if (number === undefined) throw new SheetInputError(["value"], `format ${format} needs a number (or a numeric string, or a formula)`);
     return cell({ kind: "number", number, written: typeof value === "number" ? String(value) : String(value).trim() }, numberFormatCode(object, number));
   }
   const dateFormat = format as keyof typeof DEFAULT_DATE_STYLES;
@@ -223,7 +219,7 @@ export function readCell(raw: CellInput, bodyNumberFormat: string | undefined): 
   const serial = text === undefined ? undefined : dateFormat === "time" ? timeSerial(text) : dateSerial(text);
   if (serial === undefined) {
     const example = dateFormat === "time" ? "an ISO 8601 time like 14:30:00" : "an ISO 8601 date like 2026-03-18 (or 2026-03-18T14:30:00), from 1900 on";
-    throw new CellError(["value"], `format ${format} needs ${example}`);
+    throw new SheetInputError(["value"], `format ${format} needs ${example}`);
   }
   return cell({ kind: "date", serial, written: text! }, object.date_style ?? DEFAULT_DATE_STYLES[dateFormat]);
 }

@@ -1,19 +1,11 @@
 /**
- * A sheet as the writers see it: every row padded to the columns and read (`readCell`), merge ranges resolved and
- * checked, the merged value moved to the range's top-left cell. Also what accept needs to know of the formulas:
- * their shape, and how many cells their ranges cover.
+ * A sheet as the writers see it: every cell checked once (`readCell`), then read again only when asked (short rows
+ * read as empty), merge ranges resolved and checked, the merged value moved to the range's top-left cell. Also
+ * what accept needs to know of the formulas: their shape, and how many cells their ranges cover.
  */
-import { CellError, readCell, type ReadCell } from "./cells";
-import { formulaShapeProblem, parseFormula, rangeCells, type FormulaErrorValue, type FormulaSheet, type FormulaTree } from "./formulas";
+import { readCell, SheetInputError, type ReadCell } from "./cells";
+import { formulaShapeProblem, parseFormula, rangeCells, type FormulaSheet, type FormulaTree } from "./formulas";
 import type { SheetInput } from "./schema";
-
-/** Why a sheet cannot be written, with the path inside the sheet (`rows.3.2.format`). */
-export class LayoutError {
-  constructor(
-    readonly path: (string | number)[],
-    readonly message: string,
-  ) {}
-}
 
 /** A merge, in data-row coordinates (row 0 is the first row under the header), inclusive. */
 export interface Merge {
@@ -64,18 +56,18 @@ function makeLayout(sheet: SheetInput, bodyNumberFormat: string | undefined): Sh
   const formulaAt: number[] = [];
   const declared: [number, number, ReadCell][] = [];
   for (const [r, row] of sheet.rows.entries()) {
-    if (row.length > width) throw new LayoutError(["rows", r, width], `the row has ${row.length} cells; the sheet has ${width} columns`);
+    if (row.length > width) throw new SheetInputError(["rows", r, width], `the row has ${row.length} cells; the sheet has ${width} columns`);
     for (let c = 0; c < row.length; c++) {
       let cell: ReadCell;
       try {
         cell = read(r, c);
       } catch (err) {
-        if (err instanceof CellError) throw new LayoutError(["rows", r, c, ...err.path], err.message);
+        if (err instanceof SheetInputError) throw new SheetInputError(["rows", r, c, ...err.path], err.message);
         throw err;
       }
       if (cell.content.kind === "formula") {
         const problem = formulaShapeProblem(cell.content.formula);
-        if (problem) throw new LayoutError(["rows", r, c, "value"], problem);
+        if (problem) throw new SheetInputError(["rows", r, c, "value"], problem);
         formulaAt.push(r * width + c);
       }
       if (hasMerge(cell)) declared.push([r, c, cell]);
@@ -87,10 +79,10 @@ function makeLayout(sheet: SheetInput, bodyNumberFormat: string | undefined): Sh
   // Parsed once, where the cells finally are (a merge moves its value), for the budget and for the evaluator.
   const formulas = new Map<number, FormulaTree | undefined>();
   let formulaRangeCells = 0;
-  for (const at of [...formulaAt.filter((position) => !moved.has(position)), ...[...moved].filter(([, value]) => value.content.kind === "formula").map(([position]) => position)]) {
-    const r = Math.floor(at / width);
-    const content = cell(r, at % width).content;
-    if (content.kind !== "formula") continue;
+  const positions = formulaAt.filter((position) => !moved.has(position));
+  for (const [position, value] of moved) if (value.content.kind === "formula") positions.push(position);
+  for (const at of positions) {
+    const content = cell(Math.floor(at / width), at % width).content as Extract<ReadCell["content"], { kind: "formula" }>;
     const tree = parseFormula(content.formula);
     if (tree) formulaRangeCells += rangeCells(tree, rowCount + 1, width);
     formulas.set(at + width, tree);
@@ -100,19 +92,19 @@ function makeLayout(sheet: SheetInput, bodyNumberFormat: string | undefined): Sh
 
 /** The merges, checked: in range, containing their cell, not overlapping, over empty cells. `moved` holds the cells whose content a merge moved (to the top-left) or emptied. */
 function resolveMerges(declared: [number, number, ReadCell][], width: number, rowCount: number, read: (r: number, c: number) => ReadCell) {
-  const merges: (Merge & { declaredAt: [number, number] })[] = [];
+  const merges: (Merge & { declaredAt: readonly [number, number] })[] = [];
   const moved = new Map<number, ReadCell>();
   let owners: Int32Array | undefined;
   for (const [r, c, cell] of declared) {
     const object = cell.object!;
     const at = (field: string) => ["rows", r, c, field];
     const merge = { c1: object.from_col ?? c, c2: object.to_col ?? c, r1: object.from_row ?? r, r2: object.to_row ?? r };
-    if (merge.c2 < merge.c1) throw new LayoutError(at("to_col"), `to_col ${merge.c2} is before from_col ${merge.c1}`);
-    if (merge.r2 < merge.r1) throw new LayoutError(at("to_row"), `to_row ${merge.r2} is before from_row ${merge.r1}`);
-    if (merge.c2 >= width) throw new LayoutError(at("to_col"), `the merge ends at column ${merge.c2}; the sheet has columns 0 to ${width - 1}`);
-    if (merge.r2 >= rowCount) throw new LayoutError(at("to_row"), `the merge ends at row ${merge.r2}; the sheet has rows 0 to ${rowCount - 1}`);
+    if (merge.c2 < merge.c1) throw new SheetInputError(at("to_col"), `to_col ${merge.c2} is before from_col ${merge.c1}`);
+    if (merge.r2 < merge.r1) throw new SheetInputError(at("to_row"), `to_row ${merge.r2} is before from_row ${merge.r1}`);
+    if (merge.c2 >= width) throw new SheetInputError(at("to_col"), `the merge ends at column ${merge.c2}; the sheet has columns 0 to ${width - 1}`);
+    if (merge.r2 >= rowCount) throw new SheetInputError(at("to_row"), `the merge ends at row ${merge.r2}; the sheet has rows 0 to ${rowCount - 1}`);
     if (r < merge.r1 || r > merge.r2 || c < merge.c1 || c > merge.c2) {
-      throw new LayoutError(at(c < merge.c1 || c > merge.c2 ? "from_col" : "from_row"), `the merge (rows ${merge.r1}–${merge.r2}, columns ${merge.c1}–${merge.c2}) must contain the cell that declares it (row ${r}, column ${c})`);
+      throw new SheetInputError(at(c < merge.c1 || c > merge.c2 ? "from_col" : "from_row"), `the merge (rows ${merge.r1}–${merge.r2}, columns ${merge.c1}–${merge.c2}) must contain the cell that declares it (row ${r}, column ${c})`);
     }
     if (merge.r1 === merge.r2 && merge.c1 === merge.c2) continue;
     owners ??= new Int32Array(rowCount * width).fill(-1);
@@ -121,11 +113,11 @@ function resolveMerges(declared: [number, number, ReadCell][], width: number, ro
         const other = owners[mr * width + mc]!;
         if (other >= 0) {
           const first = merges[other]!;
-          throw new LayoutError(["rows", r, c], `the merge overlaps the one declared at rows.${first.declaredAt[0]}.${first.declaredAt[1]} (at row ${mr}, column ${mc})`);
+          throw new SheetInputError(["rows", r, c], `the merge overlaps the one declared at rows.${first.declaredAt[0]}.${first.declaredAt[1]} (at row ${mr}, column ${mc})`);
         }
         owners[mr * width + mc] = merges.length;
         if ((mr !== r || mc !== c) && read(mr, mc).content.kind !== "empty") {
-          throw new LayoutError(["rows", mr, mc], `the cell lies under the merge declared at rows.${r}.${c}; it must be empty`);
+          throw new SheetInputError(["rows", mr, mc], `the cell lies under the merge declared at rows.${r}.${c}; it must be empty`);
         }
       }
     }
@@ -135,7 +127,7 @@ function resolveMerges(declared: [number, number, ReadCell][], width: number, ro
       moved.set(r * width + c, EMPTY);
     }
   }
-  return { merges: merges.map(({ r1, c1, r2, c2 }) => ({ r1, c1, r2, c2 })), moved };
+  return { merges: merges as Merge[], moved };
 }
 
 /** The sheet as the formula evaluator reads it: row 0 is the header, the data rows follow (as in the XLSX). */
@@ -164,10 +156,4 @@ export function formulaSheetOf(layout: SheetLayout): FormulaSheet {
       }
     },
   };
-}
-
-/** What a formula shows once evaluated: its number (15 significant digits) or its error; else the formula itself. */
-export function formulaText(formula: string, result: number | FormulaErrorValue | undefined): string {
-  if (result === undefined) return formula;
-  return typeof result === "number" ? String(result) : result.error;
 }

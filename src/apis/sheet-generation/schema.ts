@@ -7,9 +7,9 @@
 import { z } from "@hono/zod-openapi";
 import { HexColorSchema } from "../../graphics/colors";
 import { FontDefinitionSchema } from "../../graphics/fonts";
-import { MAX_CELL_CHARACTERS } from "./cells";
+import { MAX_CELL_CHARACTERS, SheetInputError } from "./cells";
 import { MAX_FORMULA_RANGE_CELLS } from "./formulas";
-import { layoutSheet, LayoutError } from "./layout";
+import { layoutSheet } from "./layout";
 
 /** Limits of one request (see README): what a Worker writes in well under its CPU and memory budget. */
 export const MAX_SHEETS = 50;
@@ -116,7 +116,7 @@ export function refineGenerateSheet(input: GenerateSheetRequest, ctx: z.Refineme
       const layout = layoutSheet(sheet, input.styles?.body?.number_format);
       formulaCells += layout.formulaRangeCells;
     } catch (err) {
-      if (!(err instanceof LayoutError)) throw err;
+      if (!(err instanceof SheetInputError)) throw err;
       fail(["sheets", index, ...err.path], err.message);
       return;
     }

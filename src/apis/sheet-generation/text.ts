@@ -8,8 +8,14 @@
 import Papa from "papaparse";
 import type { CellContent } from "./cells";
 import { evaluateSheet, type FormulaErrorValue } from "./formulas";
-import { formulaSheetOf, formulaText, layoutSheet, type SheetLayout } from "./layout";
+import { formulaSheetOf, layoutSheet, type SheetLayout } from "./layout";
 import { sheetName, type GenerateSheetRequest } from "./schema";
+
+/** What a formula shows once evaluated: its number (15 significant digits) or its error; else the formula itself. */
+function formulaText(formula: string, result: number | FormulaErrorValue | undefined): string {
+  if (result === undefined) return formula;
+  return typeof result === "number" ? String(result) : result.error;
+}
 
 function textOf(content: CellContent, result: number | FormulaErrorValue | undefined): string {
   switch (content.kind) {
