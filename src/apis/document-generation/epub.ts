@@ -7,12 +7,12 @@
  * table of contents block is a list of links to the headlines, without page numbers.
  */
 import { strToU8, zipSync, type Zippable } from "fflate";
+import { escapeXml } from "../../documents/xml-text";
 import type { Prepared } from "./assets";
 import type { Block, DocumentInput, ListItemInput, TableBlock } from "./schema";
 import { over, rgb, tableStyleOf, weightOf, type ResolvedStyles, type TextStyle } from "./styles";
 import { paragraphLines, type Span } from "./text";
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
 function css(style: Partial<TextStyle>, family: (name: string) => string): string {
@@ -52,10 +52,10 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
   const spans = (list: readonly Span[]) =>
     list
       .map((span) => {
-        let html = escape(span.text);
+        let html = escapeXml(span.text);
         if (span.italic) html = `<em>${html}</em>`;
         if (span.weight && weightOf(span.weight) !== 400) html = `<span style="font-weight: ${weightOf(span.weight)}">${html}</span>`;
-        if (span.link && SAFE_LINK.test(span.link)) html = `<a href="${escape(span.link)}">${html}</a>`;
+        if (span.link && SAFE_LINK.test(span.link)) html = `<a href="${escapeXml(span.link)}">${html}</a>`;
         return html;
       })
       .join("");
@@ -64,7 +64,7 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
     for (const block of blocks) {
       switch (block.type) {
         case "paragraph": {
-          const style = block.styles ? ` style="${escape(css(block.styles, family))}${block.text_alignment ? `; text-align: ${block.text_alignment}` : ""}"` : block.text_alignment ? ` style="text-align: ${block.text_alignment}"` : "";
+          const style = block.styles ? ` style="${escapeXml(css(block.styles, family))}${block.text_alignment ? `; text-align: ${block.text_alignment}` : ""}"` : block.text_alignment ? ` style="text-align: ${block.text_alignment}"` : "";
           let list: string | undefined;
           for (const line of paragraphLines(block)) {
             if (line.marker) {
@@ -90,7 +90,7 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
           if (block.table_of_contents?.is_included !== false) {
             headlines.push({ level: Number((block.table_of_contents?.level_override ?? block.level).slice(1)), text: block.table_of_contents?.label_override ?? block.text, href: `chapter-${chapters.length}.xhtml#${id}` });
           }
-          out.push(`<h${level} id="${id}"${block.styles ? ` style="${escape(css(block.styles, family))}"` : ""}>${escape(block.text)}</h${level}>`);
+          out.push(`<h${level} id="${id}"${block.styles ? ` style="${escapeXml(css(block.styles, family))}"` : ""}>${escapeXml(block.text)}</h${level}>`);
           break;
         }
         case "image": {
@@ -103,7 +103,7 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
         case "qr-code":
         case "barcode": {
           const code = prepared.codes.get(block)!;
-          out.push(`<p><img src="${imageFile(code.png, "image/png")}" alt="${escape(block.value)}" style="width: ${code.width}pt; height: ${code.height}pt"/></p>`);
+          out.push(`<p><img src="${imageFile(code.png, "image/png")}" alt="${escapeXml(block.value)}" style="width: ${code.width}pt; height: ${code.height}pt"/></p>`);
           break;
         }
         case "table":
@@ -124,9 +124,9 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
         }
         case "list": {
           const tag = block.variant === "ordered" ? "ol" : "ul";
-          const style = block.styles?.text_style ? ` style="${escape(css(block.styles.text_style, family))}"` : "";
+          const style = block.styles?.text_style ? ` style="${escapeXml(css(block.styles.text_style, family))}"` : "";
           const items = (list: readonly ListItemInput[]): string =>
-            `<${tag}${style}>${list.map((item) => `<li>${escape(item.text)}${item.children?.length ? items(item.children) : ""}</li>`).join("")}</${tag}>`;
+            `<${tag}${style}>${list.map((item) => `<li>${escapeXml(item.text)}${item.children?.length ? items(item.children) : ""}</li>`).join("")}</${tag}>`;
           out.push(items(block.items));
           break;
         }
@@ -167,7 +167,7 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
         .filter(Boolean)
         .join("; ");
       const spans = `${cellBlock.column_span && cellBlock.column_span > 1 ? ` colspan="${cellBlock.column_span}"` : ""}${cellBlock.row_span && cellBlock.row_span > 1 ? ` rowspan="${cellBlock.row_span}"` : ""}`;
-      return `<${tag}${spans} style="${style}">${escape(cellBlock.text)}</${tag}>`;
+      return `<${tag}${spans} style="${style}">${escapeXml(cellBlock.text)}</${tag}>`;
     };
     const colgroup = percents ? `<colgroup>${percents.map((value) => `<col style="width: ${value}%"/>`).join("")}</colgroup>` : "";
     const head = block.header ? `<thead><tr>${block.header.cells.map((c) => cell(c, true)).join("")}</tr></thead>` : "";
@@ -176,14 +176,14 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
   };
 
   convert(document.content, chapters[0]!);
-  const title = escape(document.metadata.title);
+  const title = escapeXml(document.metadata.title);
   const tocList = (levels?: readonly string[]) => {
     const entries = headlines.filter((entry) => !levels || levels.includes(`h${entry.level}`));
     if (entries.length === 0) return `<ol><li><a href="chapter-1.xhtml">${title}</a></li></ol>`;
-    return `<ol>${entries.map((entry) => `<li style="margin-left: ${(entry.level - 1) * 1.2}em"><a href="${entry.href}">${escape(entry.text)}</a></li>`).join("")}</ol>`;
+    return `<ol>${entries.map((entry) => `<li style="margin-left: ${(entry.level - 1) * 1.2}em"><a href="${entry.href}">${escapeXml(entry.text)}</a></li>`).join("")}</ol>`;
   };
   const xhtml = (body: string, head = "") =>
-    `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="${escape(language)}" xml:lang="${escape(language)}">` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="${escapeXml(language)}" xml:lang="${escapeXml(language)}">` +
     `<head><meta charset="UTF-8"/><title>${title}</title><link rel="stylesheet" type="text/css" href="style.css"/>${head}</head><body>${body}</body></html>`;
 
   const spine: string[] = [];
@@ -214,9 +214,9 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
   );
   const modified = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const opf =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="${escape(language)}">` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="${escapeXml(language)}">` +
     `<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="book-id">urn:uuid:${crypto.randomUUID()}</dc:identifier><dc:title>${title}</dc:title>` +
-    `<dc:language>${escape(language)}</dc:language>${document.metadata.author ? `<dc:creator>${escape(document.metadata.author)}</dc:creator>` : ""}` +
+    `<dc:language>${escapeXml(language)}</dc:language>${document.metadata.author ? `<dc:creator>${escapeXml(document.metadata.author)}</dc:creator>` : ""}` +
     `<meta property="dcterms:modified">${modified}</meta></metadata>` +
     `<manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/><item id="style" href="style.css" media-type="text/css"/>${manifest.join("")}</manifest>` +
     `<spine>${spine.join("")}</spine></package>`;

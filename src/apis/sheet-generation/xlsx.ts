@@ -5,6 +5,7 @@
  * one style table, sheets with widths, a frozen header, merges, and formulas with their values.
  */
 import { strToU8, zipSync } from "fflate";
+import { escapeXml } from "../../documents/xml-text";
 import type { CellContent, ReadCell } from "./cells";
 import { evaluateSheet, type FormulaErrorValue } from "./formulas";
 import { formulaSheetOf, layoutSheet, type SheetLayout } from "./layout";
@@ -14,15 +15,10 @@ const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-export const DEFAULT_FONT = { font_family: "Calibri", font_size_in_pt: 11 } as const;
+const DEFAULT_FONT = { font_family: "Calibri", font_size_in_pt: 11 } as const;
 
-/** Lone surrogates are not XML; neither are most C0 controls, which Excel writes as `_xHHHH_` (so a literal `_x0041_` is escaped too). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Most C0 controls are not XML: Excel writes them as `_xHHHH_` (so a literal `_x0041_` is escaped too). */
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|_(?=x[0-9A-Fa-f]{4}_)/g;
-
-function escapeXml(text: string): string {
-  return text.replace(LONE_SURROGATE, "\uFFFD").replace(/[&<>"]/g, (char) => (char === "&" ? "&amp;" : char === "<" ? "&lt;" : char === ">" ? "&gt;" : "&quot;"));
-}
 
 function escapeCellText(text: string): string {
   return escapeXml(text.replace(CONTROL, (char) => `_x${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`));
@@ -34,7 +30,7 @@ function argb(hex: string): string {
   return digits.length === 8 ? digits.slice(6) + digits.slice(0, 6) : `FF${digits}`;
 }
 
-export function columnName(index: number): string {
+function columnName(index: number): string {
   let name = "";
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
   return name;
