@@ -19,6 +19,10 @@ export default defineConfig(async () => {
             WEBHOOK_TIMEOUT_MS: "500",
             WEBHOOK_RETRY_DELAYS_SECONDS: "1,1,1",
             WEBHOOK_RETRY_AFTER_MAX_SECONDS: "3",
+            // Above what any one test sends per account, so every response still carries the headers; the
+            // limiter's own tests give their accounts small limits through the admin API.
+            RATE_LIMIT_PER_MINUTE: "1000",
+            RESULT_URL_SECRET: "test-result-url-secret",
           },
         },
       }),

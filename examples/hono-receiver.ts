@@ -2,7 +2,7 @@
 // The raw body is verified exactly as received: re-serialised JSON would not match the signature.
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { decodeBuffer, verifyWebhook, WebhookVerificationError } from "lamina-sdk";
+import { decodeBuffer, downloadResult, verifyWebhook, WebhookVerificationError } from "lamina-sdk";
 
 const secret = process.env.LAMINA_WEBHOOK_SECRET;
 if (!secret) {
@@ -18,9 +18,15 @@ app.post("/webhooks/lamina", async (c) => {
     // Deliveries are at least once: the webhook-id (the job id) is the same on every retry.
     if (!seen.has(payload.job_id)) {
       seen.add(payload.job_id);
-      if (payload.success) {
+      if (payload.success && "buffer" in payload.data) {
         const bytes = decodeBuffer(payload.data);
         console.log(`${payload.api} ${payload.job_id}: ${bytes.length} bytes of ${payload.data.mime_type}`);
+      } else if (payload.success && "url" in payload.data) {
+        // result_delivery "url": a signed link instead of the base64, valid until payload.data.expires_at.
+        const { buffer, mime_type } = await downloadResult(payload.data);
+        console.log(`${payload.api} ${payload.job_id}: ${buffer.length} bytes of ${mime_type}, downloaded`);
+      } else if (payload.success) {
+        console.log(`${payload.api} ${payload.job_id}: ${JSON.stringify(payload.data).slice(0, 200)}`);
       } else {
         console.error(`${payload.api} ${payload.job_id} failed: ${payload.error.message}`);
       }

@@ -9,6 +9,7 @@ random_hex() { node -e "process.stdout.write(require('node:crypto').randomBytes(
 
 touch .dev.vars
 grep -q '^ADMIN_TOKEN=' .dev.vars || echo "ADMIN_TOKEN=$(random_hex 24)" >> .dev.vars
+grep -q '^RESULT_URL_SECRET=' .dev.vars || echo "RESULT_URL_SECRET=$(random_hex 32)" >> .dev.vars
 grep -q '^DEV_API_KEY=il_' .dev.vars || echo "DEV_API_KEY=il_$(random_hex 24)" >> .dev.vars
 # Local receivers (http://localhost:PORT) may take webhooks, and https://localhost may serve input files, in dev;
 # never set this in production. (Before the rename it was WEBHOOK_DEV_HOSTS; an old line of that name is ignored.)

@@ -8,7 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { apis } from "./apis";
 import type { AppEnv } from "./app-env";
 import { readConfig } from "./config";
-import { errorBody, handleError, handleValidationError } from "./errors";
+import { ApiError, errorBody, handleError, handleValidationError } from "./errors";
 import { MAX_FILE_LABEL } from "./inputs/file-input";
 import { adminRoutes } from "./routes/admin";
 import { registerApiRoutes } from "./routes/apis";
@@ -16,6 +16,8 @@ import { jobRoutes } from "./routes/jobs";
 import { meRoutes } from "./routes/me";
 import { webhookSecretRoutes } from "./routes/webhook-secret";
 import { webhookPayloadSchema } from "./webhooks/payload";
+
+const DOCS_VIEWER_PATH = "/docs/scalar.js";
 
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: handleValidationError });
@@ -42,6 +44,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
     type: "http",
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer il_...`",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "resultLink", {
+    type: "apiKey",
+    in: "query",
+    name: "signature",
+    description: "A signed result link from a `result_delivery: \"url\"` webhook: `expires` and `signature` in the query stand in for the API key.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
@@ -74,8 +82,24 @@ export function createApp(): OpenAPIHono<AppEnv> {
     },
   });
 
-  // The page only: the browser loads Scalar's viewer (from jsDelivr) and reads /openapi.json from this deployment.
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Lamina API reference" }));
+  // The page, and Scalar's viewer from our own static assets (scripts/build-docs-viewer.mjs): nothing comes from a
+  // CDN, so the reference works offline. The viewer reads /openapi.json from this deployment. Its default fonts
+  // would come from Scalar's font host, so the page uses the reader's system fonts.
+  app.get(
+    "/docs",
+    Scalar({ url: "/openapi.json", pageTitle: "Lamina API reference", cdn: DOCS_VIEWER_PATH, withDefaultFonts: false, hideClientButton: true }),
+  );
+  app.get(DOCS_VIEWER_PATH, async (c) => {
+    const asset = await c.env.ASSETS.fetch("https://assets.invalid/docs/scalar.js");
+    if (!asset.ok) {
+      await asset.body?.cancel();
+      throw new ApiError(404, "The API reference viewer is not installed (npm install copies it into assets/docs/)");
+    }
+    return c.body(asset.body!, 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": "public, max-age=86400",
+    });
+  });
 
   app.notFound((c) => c.json(errorBody(`Not found: ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

@@ -1,12 +1,15 @@
 /**
- * Bearer API keys (`il_` + 48 hex characters, stored as SHA-256 hashes) and the operator token.
+ * Bearer API keys (`il_` + 48 hex characters, stored as SHA-256 hashes), the account's rate limit that every
+ * authenticated request counts against, and the operator token.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { readConfig } from "./config";
-import { findAccountByKeyHash } from "./db/api-keys";
+import { findApiKeyOwner } from "./db/api-keys";
 import { ApiError } from "./errors";
 import { sha256Hex } from "./hash";
+import { logEvent } from "./log";
+import { countRequest, type RateLimitDecision } from "./rate-limiter";
 
 const API_KEY_PATTERN = /^il_[0-9a-f]{48}$/;
 
@@ -28,19 +31,50 @@ function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** Resolves the API key to its account, or answers 401. */
+/**
+ * Resolves the API key to its account (401 when it cannot), then counts the request against the account's rate
+ * limit: the X-RateLimit-* headers go on every response from here on, and past the limit the answer is a 429
+ * with Retry-After before anything is read, charged or created.
+ */
 export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.header("Authorization"));
   if (!token) {
     throw new ApiError(401, "Missing API key: send Authorization: Bearer <API_KEY>");
   }
-  const account = API_KEY_PATTERN.test(token) ? await findAccountByKeyHash(c.env.DB, await sha256Hex(token)) : null;
-  if (!account) {
+  const owner = API_KEY_PATTERN.test(token) ? await findApiKeyOwner(c.env.DB, await sha256Hex(token)) : null;
+  if (!owner) {
     throw new ApiError(401, "Invalid or revoked API key");
   }
-  c.set("account", account);
+  c.set("account", owner.account);
+  c.set("apiKey", owner.apiKey);
+  const limit = owner.account.rateLimitPerMinute ?? readConfig(c.env).rateLimitPerMinute;
+  if (limit > 0) {
+    const decision = await countRequestFailingOpen(c.env, owner.account.id, limit);
+    if (decision) {
+      c.header("X-RateLimit-Limit", String(decision.limit));
+      c.header("X-RateLimit-Remaining", String(decision.remaining));
+      c.header("X-RateLimit-Reset", String(decision.resetAt));
+      if (!decision.allowed) {
+        c.header("Retry-After", String(decision.retryAfterSeconds));
+        throw new ApiError(429, "Rate limit exceeded");
+      }
+    }
+  }
   await next();
 };
+
+/**
+ * A limiter that cannot be reached lets the request through (logged, without headers): an outage of the counter
+ * must not become an outage of the API.
+ */
+async function countRequestFailingOpen(env: Env, accountId: string, limit: number): Promise<RateLimitDecision | null> {
+  try {
+    return await countRequest(env, accountId, limit);
+  } catch (err) {
+    logEvent({ event: "rate_limiter_unavailable", account_id: accountId, cause: String(err) });
+    return null;
+  }
+}
 
 /**
  * Guards /admin/v1/*. With no ADMIN_TOKEN configured the operator API does not exist (404), so a

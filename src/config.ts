@@ -26,6 +26,14 @@ export interface Config {
   /** REDELIVERY_MAX_PER_JOB and REDELIVERY_MAX_PER_ACCOUNT_HOUR: redeliveries are free, so they are capped. */
   redeliveryMaxPerJob: number;
   redeliveryMaxPerAccountHour: number;
+  /** RATE_LIMIT_PER_MINUTE: requests per minute per account unless the account has its own limit; 0 = unlimited. */
+  rateLimitPerMinute: number;
+  /** RESULT_URL_SECRET (a secret): signs result links; unset, result_delivery "url" is refused. */
+  resultUrlSecret: string | undefined;
+  /** RESULT_URL_TTL_SECONDS: how long a signed result link works (never past the result's retention). */
+  resultUrlTtlSeconds: number;
+  /** PUBLIC_BASE_URL: the origin signed result links point at; unset, the origin the request came in on. */
+  publicBaseUrl: string | undefined;
 }
 
 function positiveNumber(value: unknown, fallback: number): number {
@@ -43,6 +51,15 @@ function delayList(value: unknown, fallback: number[]): number[] {
   return delays.length > 0 && delays.length <= 6 && delays.every((delay) => Number.isInteger(delay) && delay >= 0 && delay <= 43200)
     ? delays
     : fallback;
+}
+
+/** The origin of an http(s) URL (no path, no trailing slash), or undefined for anything else. */
+function originOf(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "" || !URL.canParse(value)) {
+    return undefined;
+  }
+  const url = new URL(value);
+  return url.protocol === "https:" || url.protocol === "http:" ? url.origin : undefined;
 }
 
 const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -65,6 +82,11 @@ export function readConfig(env: Env): Config {
       adminToken: env.ADMIN_TOKEN || undefined,
       redeliveryMaxPerJob: positiveNumber(env.REDELIVERY_MAX_PER_JOB, 5),
       redeliveryMaxPerAccountHour: positiveNumber(env.REDELIVERY_MAX_PER_ACCOUNT_HOUR, 60),
+      rateLimitPerMinute: Math.floor(positiveNumber(env.RATE_LIMIT_PER_MINUTE, 100)),
+      resultUrlSecret: env.RESULT_URL_SECRET || undefined,
+      // At least a minute: a link must survive the receiver's trip back to fetch it.
+      resultUrlTtlSeconds: Math.max(60, positiveNumber(env.RESULT_URL_TTL_SECONDS, 3600)),
+      publicBaseUrl: originOf(env.PUBLIC_BASE_URL),
     };
     cache.set(env, config);
   }

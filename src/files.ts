@@ -53,6 +53,30 @@ export async function getJobResult(bucket: R2Bucket, key: string): Promise<Proce
   };
 }
 
+/** A stored result's kind, type and size, without reading it. */
+export async function headJobResult(bucket: R2Bucket, key: string): Promise<{ binary: boolean; mimeType: string; sizeBytes: number } | null> {
+  const object = await bucket.head(key);
+  return object ? describeResult(object) : null;
+}
+
+/** A stored result as a stream (the download route's body), with what `headJobResult` tells. */
+export async function openJobResult(
+  bucket: R2Bucket,
+  key: string,
+): Promise<{ body: ReadableStream; binary: boolean; mimeType: string; sizeBytes: number } | null> {
+  const object = await bucket.get(key);
+  return object ? { body: object.body, ...describeResult(object) } : null;
+}
+
+function describeResult(object: R2Object): { binary: boolean; mimeType: string; sizeBytes: number } {
+  const kind = object.customMetadata?.kind;
+  return {
+    binary: kind !== "json" && kind !== "json-with-metadata",
+    mimeType: object.httpMetadata?.contentType ?? "application/octet-stream",
+    sizeBytes: object.size,
+  };
+}
+
 export async function deleteJobFiles(bucket: R2Bucket, keys: string[]): Promise<void> {
   if (keys.length > 0) {
     await bucket.delete(keys);

@@ -2,6 +2,8 @@ import { createApp } from "./app";
 import { handleQueue } from "./consumers";
 import { sweep } from "./jobs/sweep";
 
+export { RateLimiter } from "./rate-limiter-object";
+
 const app = createApp();
 
 export default {

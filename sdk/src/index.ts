@@ -39,6 +39,8 @@ export interface LaminaOptions {
   fetch?: typeof fetch;
   /** Retries of a 429 or 503 answer; default 3. Other errors are never retried. */
   maxRetries?: number;
+  /** The longest wait before a retry, even when Retry-After asks for more; default 20 000. */
+  maxRetryDelayMs?: number;
 }
 
 /** Any failed call: `status` is the HTTP status (0 when no response came back), `message` the server's. */
@@ -58,13 +60,27 @@ export interface BinaryOutput {
   mime_type: string;
 }
 
-type Sync<Request> = Omit<Request, "webhook_url">;
+/** A job's result as `getJobResult` downloads it: a binary result's bytes, or a JSON result's `data`. */
+export type JobResult = BinaryOutput | { data: unknown; metadata?: unknown };
+
+/** What a `result_delivery: "url"` webhook carries for a binary result instead of its base64. */
+export interface ResultLink {
+  url: string;
+  mime_type: string;
+  size_bytes: number;
+  expires_at: string;
+}
+
+/** The fields of async mode: the webhook, its auth header, and how a binary result travels. */
+type AsyncFields = "webhook_url" | "webhook_auth_header_name" | "webhook_auth_header_value" | "result_delivery";
+type Sync<Request> = Omit<Request, AsyncFields>;
 type Async<Request> = Omit<Request, "webhook_url"> & { webhook_url: string };
 type Decoded<Data> = Data extends { buffer: string; mime_type: string } ? BinaryOutput : Data;
 
 const SDK_VERSION = "0.1.0";
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 20_000;
+const CLIENT_HEADER = `sdk-ts/${SDK_VERSION}`;
 
 export class Lamina {
   readonly #apiKey: string;
@@ -72,6 +88,7 @@ export class Lamina {
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
   readonly #maxRetries: number;
+  readonly #maxRetryDelayMs: number;
 
   constructor(options: LaminaOptions) {
     if (!options?.apiKey) {
@@ -87,6 +104,7 @@ export class Lamina {
     this.#timeoutMs = options.timeoutMs ?? 300_000;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#maxRetries = options.maxRetries ?? 3;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? RETRY_MAX_MS;
   }
 
   /** Renders an image; the result's bytes are decoded. */
@@ -173,6 +191,22 @@ export class Lamina {
     return (await this.#request<{ data: Job }>("GET", `/v1/jobs/${encodeURIComponent(id)}`)).data;
   }
 
+  /**
+   * A finished job's result while it is retained: a binary result's bytes (`{buffer, mime_type}`), or a JSON
+   * result as `{data, metadata?}`.
+   */
+  async getJobResult(id: string): Promise<JobResult> {
+    const response = await this.#send("GET", `/v1/jobs/${encodeURIComponent(id)}/result`, undefined, "*/*");
+    if (!response.ok) {
+      throw await errorOf(response);
+    }
+    if ((response.headers.get("Content-Type") ?? "").startsWith("application/json")) {
+      const { data, metadata } = (await response.json()) as { data: unknown; metadata?: unknown };
+      return metadata === undefined ? { data } : { data, metadata };
+    }
+    return { buffer: new Uint8Array(await response.arrayBuffer()), mime_type: response.headers.get("Content-Type") ?? "application/octet-stream" };
+  }
+
   /** Delivers a finished job's retained result to its webhook once more (free). */
   async redeliver(id: string): Promise<{ job_id: string; delivery_status: "pending" }> {
     return (await this.#request<{ data: { job_id: string; delivery_status: "pending" } }>("POST", `/v1/jobs/${encodeURIComponent(id)}/redeliver`)).data;
@@ -198,11 +232,22 @@ export class Lamina {
   }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.#send(method, path, body, "application/json");
+    const json = (await response.json().catch(() => null)) as { success?: boolean; error?: unknown } | null;
+    if (!response.ok || json?.success !== true) {
+      const message = typeof json?.error === "string" ? json.error : `HTTP ${response.status}`;
+      throw new LaminaError(response.status, message);
+    }
+    return json as T;
+  }
+
+  /** The response, after retrying a 429 or 503 (waiting as Retry-After asks, up to maxRetryDelayMs). */
+  async #send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
     const signal = AbortSignal.timeout(this.#timeoutMs);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.#apiKey}`,
-      Accept: "application/json",
-      "X-Lamina-Client": `sdk-ts/${SDK_VERSION}`,
+      Accept: accept,
+      "X-Lamina-Client": CLIENT_HEADER,
     };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -222,23 +267,42 @@ export class Lamina {
       }
       if ((response.status === 429 || response.status === 503) && attempt < this.#maxRetries) {
         await response.body?.cancel();
-        await sleep(retryDelayMs(attempt, response.headers.get("Retry-After")), signal);
+        await sleep(retryDelayMs(attempt, response.headers.get("Retry-After"), this.#maxRetryDelayMs), signal);
         continue;
       }
-      const json = (await response.json().catch(() => null)) as { success?: boolean; error?: unknown } | null;
-      if (!response.ok || json?.success !== true) {
-        const message = typeof json?.error === "string" ? json.error : `HTTP ${response.status}`;
-        throw new LaminaError(response.status, message);
-      }
-      return json as T;
+      return response;
     }
   }
 }
 
-function retryDelayMs(attempt: number, retryAfter: string | null): number {
+/**
+ * Downloads a binary result from the signed link of a `result_delivery: "url"` webhook: no API key needed
+ * until the link's `expires_at`; after it, or if the link was altered, a LaminaError with status 403.
+ */
+export async function downloadResult(link: string | Pick<ResultLink, "url">, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<BinaryOutput> {
+  const url = typeof link === "string" ? link : link.url;
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  let response: Response;
+  try {
+    response = await doFetch(url, { headers: { Accept: "*/*", "X-Lamina-Client": CLIENT_HEADER }, signal: AbortSignal.timeout(options.timeoutMs ?? 300_000) });
+  } catch (err) {
+    throw new LaminaError(0, `Request failed: ${String(err)}`);
+  }
+  if (!response.ok) {
+    throw await errorOf(response);
+  }
+  return { buffer: new Uint8Array(await response.arrayBuffer()), mime_type: response.headers.get("Content-Type") ?? "application/octet-stream" };
+}
+
+async function errorOf(response: Response): Promise<LaminaError> {
+  const json = (await response.json().catch(() => null)) as { error?: unknown } | null;
+  return new LaminaError(response.status, typeof json?.error === "string" ? json.error : `HTTP ${response.status}`);
+}
+
+function retryDelayMs(attempt: number, retryAfter: string | null, maxMs: number): number {
   const asked = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : 0;
   const backoff = RETRY_BASE_MS * 2 ** attempt * (1 + Math.random() * 0.2);
-  return Math.min(Math.max(asked, backoff), RETRY_MAX_MS);
+  return Math.min(Math.max(asked, backoff), maxMs);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,7 @@ export type WebhookPayload =
       success: true;
       api: "image_generation";
       job_id: string;
-      data: BinaryResult;
+      data: BinaryResult | ResultLink;
     }
   | {
       success: true;
@@ -24,7 +24,7 @@ export type WebhookPayload =
       success: true;
       api: "image_transformation";
       job_id: string;
-      data: BinaryResult;
+      data: BinaryResult | ResultLink;
     }
   | {
       success: true;
@@ -44,13 +44,13 @@ export type WebhookPayload =
       success: true;
       api: "document_generation";
       job_id: string;
-      data: BinaryResult;
+      data: BinaryResult | ResultLink;
     }
   | {
       success: true;
       api: "sheet_generation";
       job_id: string;
-      data: BinaryResult;
+      data: BinaryResult | ResultLink;
     }
   | {
       success: false;
@@ -875,6 +875,7 @@ export type SheetCell = string | number | boolean | null | SheetCellObject;
 export interface LaminaSchemas {
   WebhookPayload?: WebhookPayload;
   BinaryResult?: BinaryResult;
+  ResultLink?: ResultLink;
   ExtractionResult?: ExtractionResult;
   ExtractionFieldResult?: ExtractionFieldResult;
   MarkdownResult?: MarkdownResult;
@@ -945,6 +946,24 @@ export interface BinaryResult {
    */
   buffer: string;
   mime_type: string;
+}
+/**
+ * A binary result delivered by link (`result_delivery: "url"`).
+ *
+ * This interface was referenced by `LaminaSchemas`'s JSON-Schema
+ * via the `definition` "ResultLink".
+ */
+export interface ResultLink {
+  /**
+   * Downloads the result without an API key until `expires_at` (GET).
+   */
+  url: string;
+  mime_type: string;
+  size_bytes: number;
+  /**
+   * ISO 8601; after it the link answers 403.
+   */
+  expires_at: string;
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1732,6 +1751,26 @@ export interface Me {
     account_id: string;
     name: string;
     credits: number;
+    /**
+     * The account's requests per minute; 0 = unlimited.
+     */
+    rate_limit_per_minute: number;
+    api_key: {
+      id: string;
+      prefix: string;
+      /**
+       * Credits this key may spend per calendar month (UTC); null = no cap.
+       */
+      monthly_budget_cap: number | null;
+      /**
+       * The current budget month, `YYYY-MM` (UTC).
+       */
+      month: string;
+      /**
+       * Credits this key spent this month, refunds deducted.
+       */
+      spent_this_month: number;
+    };
   };
 }
 /**
@@ -1747,6 +1786,18 @@ export interface Job {
   created_at: string;
   finished_at: string | null;
   error: string | null;
+  result_delivery: "inline" | "url";
+  webhook_auth_header: {
+    name: string;
+    /**
+     * Masked: never shown back.
+     */
+    value: string;
+    /**
+     * false once the value was forgotten, after the result's retention.
+     */
+    retained: boolean;
+  } | null;
   attempts: {
     attempt: number;
     status_code: number | null;
@@ -1790,6 +1841,18 @@ export interface ImageGenerationRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1806,6 +1869,18 @@ export interface DocumentExtractionRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1822,6 +1897,18 @@ export interface ImageTransformationRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1833,6 +1920,18 @@ export interface DocumentToMarkdownRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1845,6 +1944,18 @@ export interface WebsiteExtractionRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1857,6 +1968,18 @@ export interface DocumentGenerationRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 /**
  * This interface was referenced by `LaminaSchemas`'s JSON-Schema
@@ -1881,6 +2004,18 @@ export interface SheetGenerationRequest {
    * Makes the request async: answered 201 at once, the result is POSTed here. Must be a public https URL without credentials or an IP address, at most 2048 characters.
    */
   webhook_url?: string;
+  /**
+   * Async only: a header sent with every delivery attempt (e.g. `Authorization`), next to the signature headers.
+   */
+  webhook_auth_header_name?: string;
+  /**
+   * The header's value. Kept only for the job's retention and never shown back (the jobs API masks it).
+   */
+  webhook_auth_header_value?: string;
+  /**
+   * Async only. `inline` (default): a binary result travels in the webhook as base64 (`{buffer, mime_type}`). `url`: as `{url, mime_type, size_bytes, expires_at}`, a signed link that downloads it without an API key until it expires. JSON results are always inline.
+   */
+  result_delivery?: "inline" | "url";
 }
 
 export type ImageGenerationData = BinaryResult;

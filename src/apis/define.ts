@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import type { AssetReader } from "../graphics/fonts";
 import type { UrlFetcher } from "../inputs/fetcher";
-import { WebhookUrlSchema } from "../inputs/url-guard";
+import { refineWebhookOptions, webhookOptionFields, type WebhookOptionInput } from "../webhooks/options";
 import type { ProcessResult } from "../results";
 
 export type { ProcessResult } from "../results";
@@ -46,7 +46,7 @@ interface ApiSpec<Shape extends z.ZodRawShape> {
   aliases?: readonly string[];
   summary: string;
   description: string;
-  /** The request body's fields, without `webhook_url`: every API gets that one from here. */
+  /** The request body's fields, without `webhook_url` and the other async options: every API gets those from here. */
   request: z.ZodObject<Shape>;
   /** Cross-field rules that a field schema alone cannot say; issues name the field path. */
   refine?: (input: z.output<z.ZodObject<Shape>>, ctx: z.RefinementCtx) => void;
@@ -73,8 +73,8 @@ export interface ApiDefinition<Input = any> {
   aliases: readonly string[];
   summary: string;
   description: string;
-  /** The full body schema: the API's fields plus the optional `webhook_url`. */
-  request: z.ZodType<Input & { webhook_url?: string }>;
+  /** The full body schema: the API's fields plus the optional async fields (`webhook_url`, …). */
+  request: z.ZodType<Input & WebhookOptionInput>;
   example: Record<string, unknown>;
   response: z.ZodType;
   metadata?: z.ZodType;
@@ -85,9 +85,13 @@ export interface ApiDefinition<Input = any> {
 }
 
 export function defineApi<Shape extends z.ZodRawShape>(spec: ApiSpec<Shape>): ApiDefinition<z.output<z.ZodObject<Shape>>> {
-  const withWebhook = spec.request.extend({ webhook_url: WebhookUrlSchema.optional() });
-  const refined = spec.refine ? withWebhook.superRefine((input, ctx) => spec.refine!(input as never, ctx)) : withWebhook;
-  const request = refined.openapi({ example: spec.example });
+  const request = spec.request
+    .extend(webhookOptionFields)
+    .superRefine((input, ctx) => {
+      refineWebhookOptions(input as WebhookOptionInput, ctx);
+      spec.refine?.(input as never, ctx);
+    })
+    .openapi({ example: spec.example });
   let loaded: Promise<ProcessFunction<z.output<z.ZodObject<Shape>>>> | undefined;
   return {
     id: spec.id,
@@ -96,7 +100,7 @@ export function defineApi<Shape extends z.ZodRawShape>(spec: ApiSpec<Shape>): Ap
     aliases: spec.aliases ?? [],
     summary: spec.summary,
     description: spec.description,
-    request: request as unknown as z.ZodType<z.output<z.ZodObject<Shape>> & { webhook_url?: string }>,
+    request: request as unknown as z.ZodType<z.output<z.ZodObject<Shape>> & WebhookOptionInput>,
     example: spec.example as Record<string, unknown>,
     response: spec.response,
     ...(spec.metadata ? { metadata: spec.metadata } : {}),

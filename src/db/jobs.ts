@@ -2,6 +2,7 @@
 export type JobMode = "sync" | "async";
 export type JobStatus = "queued" | "processing" | "succeeded" | "failed";
 export type DeliveryStatus = "pending" | "delivered" | "exhausted";
+export type ResultDelivery = "inline" | "url";
 
 export interface Job {
   id: string;
@@ -19,6 +20,10 @@ export interface Job {
   startedAt: string | null;
   finishedAt: string | null;
   deliveredAt: string | null;
+  resultDelivery: ResultDelivery;
+  requestOrigin: string | null;
+  /** Sent with every delivery attempt; the value is null once the sweeper cleared it after the retention. */
+  webhookAuthHeader: { name: string; value: string | null } | null;
 }
 
 interface JobRow {
@@ -37,6 +42,10 @@ interface JobRow {
   started_at: string | null;
   finished_at: string | null;
   delivered_at: string | null;
+  result_delivery: ResultDelivery;
+  request_origin: string | null;
+  webhook_auth_header_name: string | null;
+  webhook_auth_header_value: string | null;
 }
 
 function rowToJob(row: JobRow): Job {
@@ -56,6 +65,11 @@ function rowToJob(row: JobRow): Job {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     deliveredAt: row.delivered_at,
+    resultDelivery: row.result_delivery,
+    requestOrigin: row.request_origin,
+    webhookAuthHeader: row.webhook_auth_header_name
+      ? { name: row.webhook_auth_header_name, value: row.webhook_auth_header_value }
+      : null,
   };
 }
 
@@ -131,4 +145,16 @@ export async function clearJobResults(db: D1Database, ids: string[]): Promise<vo
     return;
   }
   await db.batch(ids.map((id) => db.prepare("UPDATE jobs SET result_key = NULL WHERE id = ?1").bind(id)));
+}
+
+/** Forgets the webhook auth header values of jobs finished before the retention cut-off; returns how many. */
+export async function clearExpiredWebhookAuthValues(db: D1Database, before: string, limit: number): Promise<number> {
+  const result = await db
+    .prepare(
+      `UPDATE jobs SET webhook_auth_header_value = NULL
+        WHERE id IN (SELECT id FROM jobs WHERE webhook_auth_header_value IS NOT NULL AND finished_at < ?1 LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes;
 }

@@ -16,7 +16,7 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_FILE_LABEL = "20 MB";
 const MAX_BASE64_LENGTH = Math.ceil(MAX_FILE_BYTES / 3) * 4;
 
-const HeaderNameSchema = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be a valid HTTP header name");
+export const HeaderNameSchema = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be a valid HTTP header name");
 
 /** Headers a caller may not set on our fetch of their URL: they steer the connection, or carry cookies. */
 const FORBIDDEN_HEADERS = new Set([
@@ -33,7 +33,7 @@ const FORBIDDEN_HEADERS = new Set([
 ]);
 const FORBIDDEN_PREFIXES = ["sec-", "proxy-"];
 
-function isForbiddenHeader(name: string): boolean {
+export function isForbiddenHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return FORBIDDEN_HEADERS.has(lower) || FORBIDDEN_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }

@@ -5,7 +5,7 @@
  */
 import type { ApiDefinition, ProcessDeps, ProcessResult } from "../apis/define";
 import { readConfig } from "../config";
-import { chargeAndCreateJob, failJobAndRefund, isUniqueViolation } from "../db/credits";
+import { chargeAndCreateJob, failJobAndRefund, isUniqueViolation, type ChargeOutcome } from "../db/credits";
 import { deleteIdempotencyKey, findIdempotencyKey } from "../db/idempotency-keys";
 import { markJobSucceeded } from "../db/jobs";
 import { ApiError } from "../errors";
@@ -14,12 +14,20 @@ import { sha256Hex } from "../hash";
 import { checkPublicUrl } from "../inputs/url-guard";
 import { logEvent } from "../log";
 import { sendProcessMessage } from "../queues";
+import type { WebhookOptions } from "../webhooks/options";
 import { failProcessing } from "./fail";
 
 export interface AcceptContext {
   env: Env;
   accountId: string;
+  /** The key that pays, whose monthly budget cap applies. */
+  apiKeyId: string;
   deps: ProcessDeps;
+}
+
+/** A charge that did not happen, as the 402 the caller gets. */
+function refusedCharge(outcome: Exclude<ChargeOutcome, "charged">): ApiError {
+  return new ApiError(402, outcome === "budget_cap_exceeded" ? "Budget cap exceeded" : "Insufficient credits");
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -35,14 +43,15 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
   const charged = await chargeAndCreateJob(ctx.env.DB, {
     id: jobId,
     accountId: ctx.accountId,
+    apiKeyId: ctx.apiKeyId,
     api: api.id,
     mode: "sync",
     cost,
     webhookUrl: null,
     now: new Date().toISOString(),
   });
-  if (!charged) {
-    throw new ApiError(402, "Insufficient credits");
+  if (charged !== "charged") {
+    throw refusedCharge(charged);
   }
   const base = { job_id: jobId, api: api.id, account_id: ctx.accountId, mode: "sync" };
   let result: ProcessResult;
@@ -69,18 +78,24 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
 /**
  * Charges and queues an async job and answers its id. With an Idempotency-Key, a repeat of the same request
  * within 24 h answers the first job's id (nothing charged or created); the same key with another body is a 409.
+ * `input` is the API's own input (what is stored and processed); `request` the whole body, which the key covers.
  */
 export async function acceptAsyncJob(
   ctx: AcceptContext,
   api: ApiDefinition,
   input: unknown,
-  options: { webhookUrl: string; idempotencyKey: string | undefined },
+  options: { request: unknown; webhook: WebhookOptions; requestOrigin: string; idempotencyKey: string | undefined },
 ): Promise<string> {
   const { DB, FILES, PROCESSING_QUEUE } = ctx.env;
-  const { webhookUrl, idempotencyKey } = options;
-  const rejection = checkPublicUrl(webhookUrl, readConfig(ctx.env).devHosts);
+  const { webhook, idempotencyKey } = options;
+  const webhookUrl = webhook.url;
+  const config = readConfig(ctx.env);
+  const rejection = checkPublicUrl(webhookUrl, config.devHosts);
   if (rejection) {
     throw new ApiError(400, `webhook_url: ${rejection}`);
+  }
+  if (webhook.resultDelivery === "url" && !config.resultUrlSecret) {
+    throw new ApiError(400, 'result_delivery: "url" is not available on this deployment (its RESULT_URL_SECRET is not set); use "inline"');
   }
   const now = new Date();
   let idempotency: { key: string; requestHash: string; expiredBefore: string } | undefined;
@@ -90,7 +105,7 @@ export async function acceptAsyncJob(
     }
     idempotency = {
       key: idempotencyKey,
-      requestHash: await sha256Hex(`${api.id}\n${JSON.stringify(input)}`),
+      requestHash: await sha256Hex(`${api.id}\n${JSON.stringify(options.request)}`),
       expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
     };
     const earlier = await findIdempotent(DB, ctx.accountId, idempotency);
@@ -101,15 +116,17 @@ export async function acceptAsyncJob(
 
   const jobId = crypto.randomUUID();
   const cost = await api.cost(input);
-  let charged: boolean;
+  let charged: ChargeOutcome;
   try {
     charged = await chargeAndCreateJob(DB, {
       id: jobId,
       accountId: ctx.accountId,
+      apiKeyId: ctx.apiKeyId,
       api: api.id,
       mode: "async",
       cost,
       webhookUrl,
+      delivery: { resultDelivery: webhook.resultDelivery, requestOrigin: options.requestOrigin, authHeader: webhook.authHeader },
       now: now.toISOString(),
       idempotency,
     });
@@ -121,8 +138,8 @@ export async function acceptAsyncJob(
     }
     throw err;
   }
-  if (!charged) {
-    throw new ApiError(402, "Insufficient credits");
+  if (charged !== "charged") {
+    throw refusedCharge(charged);
   }
 
   try {

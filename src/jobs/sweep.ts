@@ -1,12 +1,12 @@
 /**
  * The cron sweeper: re-sends jobs stuck in 'queued' (a lost message), fails and refunds jobs stuck in
  * 'processing' past the timeout (an async consumer that vanished without reaching the DLQ, or a sync
- * request whose isolate died mid-job), deletes results
- * past their retention and forgets expired idempotency keys. Bounded per run; the next run continues.
+ * request whose isolate died mid-job), deletes results and webhook auth header values past their retention
+ * and forgets expired idempotency keys. Bounded per run; the next run continues.
  */
 import { readConfig } from "../config";
 import { deleteExpiredIdempotencyKeys } from "../db/idempotency-keys";
-import { clearJobResults, listExpiredResults, listJobsStuckIn } from "../db/jobs";
+import { clearExpiredWebhookAuthValues, clearJobResults, listExpiredResults, listJobsStuckIn } from "../db/jobs";
 import { deleteJobFiles } from "../files";
 import { logEvent } from "../log";
 import { sendProcessMessage } from "../queues";
@@ -19,6 +19,7 @@ export interface SweepReport {
   abandoned: number;
   expiredResults: number;
   expiredIdempotencyKeys: number;
+  expiredWebhookAuthValues: number;
 }
 
 export async function sweep(env: Env, now = new Date()): Promise<SweepReport> {
@@ -38,6 +39,8 @@ export async function sweep(env: Env, now = new Date()): Promise<SweepReport> {
   const expired = await listExpiredResults(env.DB, ago(config.resultRetentionHours * 3600), BATCH_LIMIT);
   await deleteJobFiles(env.FILES, expired.map((job) => job.resultKey));
   await clearJobResults(env.DB, expired.map((job) => job.id));
+  // A webhook auth header's value is kept as long as the result, and no longer.
+  const expiredWebhookAuthValues = await clearExpiredWebhookAuthValues(env.DB, ago(config.resultRetentionHours * 3600), BATCH_LIMIT);
 
   const expiredIdempotencyKeys = await deleteExpiredIdempotencyKeys(env.DB, ago(24 * 3600));
 
@@ -46,6 +49,7 @@ export async function sweep(env: Env, now = new Date()): Promise<SweepReport> {
     abandoned: stuckProcessing.length,
     expiredResults: expired.length,
     expiredIdempotencyKeys,
+    expiredWebhookAuthValues,
   };
   logEvent({ event: "sweep", ...report });
   return report;

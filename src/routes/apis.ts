@@ -9,6 +9,7 @@ import { ApiError, errorResponses } from "../errors";
 import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
 import { createProcessDeps } from "../jobs/deps";
 import { resultToWire } from "../results";
+import { splitWebhookOptions } from "../webhooks/options";
 import { rejectDeepJson } from "./json-depth";
 
 export const ASYNC_ACCEPTED_MESSAGE = "Request accepted. Results will be delivered to the provided webhook URL.";
@@ -51,21 +52,23 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
             description: "Accepted (async mode, with `webhook_url`): the result is POSTed to the webhook",
             content: { "application/json": { schema: AsyncAcceptedSchema } },
           },
-          ...errorResponses(400, 401, 402, 409, 413, 415, 422, 500, 503),
+          ...errorResponses(400, 401, 402, 409, 413, 415, 422, 429, 500, 503),
         },
       });
       app.openapi(route, async (c) => {
-        const input = c.req.valid("json");
-        const ctx = { env: c.env, accountId: c.get("account").id, deps: createProcessDeps(c.env, api) };
+        const request = c.req.valid("json");
+        const { apiInput, webhook } = splitWebhookOptions(request);
+        const ctx = { env: c.env, accountId: c.get("account").id, apiKeyId: c.get("apiKey").id, deps: createProcessDeps(c.env, api) };
         const idempotencyKey = c.req.header("Idempotency-Key");
-        if (input.webhook_url === undefined) {
+        if (webhook === null) {
           if (idempotencyKey !== undefined) {
             throw new ApiError(400, "Idempotency-Key is supported in async mode only (with webhook_url)");
           }
-          const result = await runSyncJob(ctx, api, input);
+          const result = await runSyncJob(ctx, api, apiInput);
           return c.json({ success: true as const, ...resultToWire(result) }, 200);
         }
-        const jobId = await acceptAsyncJob(ctx, api, input, { webhookUrl: input.webhook_url, idempotencyKey });
+        const requestOrigin = new URL(c.req.url).origin;
+        const jobId = await acceptAsyncJob(ctx, api, apiInput, { request, webhook, requestOrigin, idempotencyKey });
         c.header("Location", `/v1/jobs/${jobId}`);
         return c.json({ success: true as const, async: true as const, message: ASYNC_ACCEPTED_MESSAGE, job_id: jobId }, 201);
       });

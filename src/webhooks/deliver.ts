@@ -11,6 +11,7 @@ import { recordDeliveryAttempt, type DeliveryErrorKind } from "../db/delivery-at
 import { getJobById, markJobDeliveryExhausted } from "../db/jobs";
 import { getOrCreateWebhookSecrets } from "../db/webhook-secrets";
 import { checkPublicUrl } from "../inputs/url-guard";
+import { resultLinkFor } from "../jobs/result-link";
 import { logEvent } from "../log";
 import { buildWebhookPayload } from "./payload";
 import { nextRetryDelaySeconds, parseRetryAfter } from "./retry-policy";
@@ -39,37 +40,38 @@ export async function deliverJob(env: Env, jobId: string): Promise<DeliveryOutco
     return { kind: "retry", delaySeconds: config.webhookRetryDelaysSeconds[0] ?? 10 };
   }
 
+  const now = new Date();
   const rejection = checkPublicUrl(job.webhookUrl, config.devHosts);
-  const body = rejection ? null : await buildWebhookPayload(env.FILES, job);
+  // The auth header's value is forgotten with the result; a delivery without it would only be refused.
+  const authExpired = job.webhookAuthHeader !== null && job.webhookAuthHeader.value === null;
+  const body = rejection || authExpired ? null : await buildWebhookPayload(env.FILES, job, () => resultLinkFor(config, job, now));
   if (rejection || body === null) {
+    const reason = rejection ? `webhook_url: ${rejection}` : authExpired ? "webhook auth header no longer retained" : "result no longer retained";
     await recordDeliveryAttempt(
       env.DB,
       job.id,
-      {
-        statusCode: null,
-        error: "url_rejected",
-        durationMs: 0,
-        responseBody: rejection ? `webhook_url: ${rejection}` : "result no longer retained",
-        createdAt: new Date().toISOString(),
-      },
+      { statusCode: null, error: "url_rejected", durationMs: 0, responseBody: reason, createdAt: new Date().toISOString() },
       "failed",
     );
     await markJobDeliveryExhausted(env.DB, job.id);
-    logEvent({ event: "delivery_abandoned", ...log, outcome: rejection ? "url_rejected" : "result_expired" });
+    logEvent({ event: "delivery_abandoned", ...log, outcome: rejection ? "url_rejected" : authExpired ? "auth_expired" : "result_expired" });
     return { kind: "abandoned" };
   }
 
-  const now = new Date();
   const secrets = await getOrCreateWebhookSecrets(env.DB, job.accountId, generateWebhookSecret(), now.toISOString());
   const signingSecrets = [secrets.secret, ...secrets.previousSecrets];
   const timestamp = Math.floor(now.getTime() / 1000);
-  const headers = {
+  const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "User-Agent": WEBHOOK_USER_AGENT,
     "webhook-id": job.id,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": await signatureHeader(signingSecrets, job.id, timestamp, body),
   };
+  if (job.webhookAuthHeader?.value) {
+    // The name was checked at accept: it can collide with none of the above.
+    headers[job.webhookAuthHeader.name] = job.webhookAuthHeader.value;
+  }
 
   const started = Date.now();
   let statusCode: number | null = null;

@@ -1,18 +1,44 @@
 /**
  * The webhook body, built at delivery time from the job row and, for a success, the result in R2:
- * `{success: true, api, job_id, data}` (binary data as `{buffer, mime_type}`, as in the sync response) or
+ * `{success: true, api, job_id, data}` (binary data as `{buffer, mime_type}`, as in the sync response, or with
+ * `result_delivery: "url"` as `{url, mime_type, size_bytes, expires_at}`) or
  * `{success: false, api, job_id, error: {message}}` (the wire contract's object-shaped error).
  */
 import { z } from "@hono/zod-openapi";
 import type { ApiDefinition } from "../apis/define";
-import { resultToWire } from "../results";
+import { BinaryResultSchema, resultToWire } from "../results";
 import type { Job } from "../db/jobs";
-import { getJobResult } from "../files";
+import { getJobResult, headJobResult } from "../files";
+
+export const ResultLinkSchema = z
+  .object({
+    url: z.string().openapi({ description: "Downloads the result without an API key until `expires_at` (GET)." }),
+    mime_type: z.string().openapi({ example: "image/png" }),
+    size_bytes: z.int(),
+    expires_at: z.string().openapi({ description: "ISO 8601; after it the link answers 403." }),
+  })
+  .openapi("ResultLink", { description: "A binary result delivered by link (`result_delivery: \"url\"`)." });
+
+export type ResultLinkMaker = () => Promise<{ url: string; expiresAt: Date }>;
 
 /** The JSON body to POST, or null when the result is no longer retained. */
-export async function buildWebhookPayload(bucket: R2Bucket, job: Job): Promise<string | null> {
+export async function buildWebhookPayload(bucket: R2Bucket, job: Job, makeResultLink: ResultLinkMaker): Promise<string | null> {
   if (job.status === "succeeded") {
-    const result = job.resultKey ? await getJobResult(bucket, job.resultKey) : null;
+    if (!job.resultKey) {
+      return null;
+    }
+    if (job.resultDelivery === "url") {
+      const stored = await headJobResult(bucket, job.resultKey);
+      if (!stored) {
+        return null;
+      }
+      if (stored.binary) {
+        const link = await makeResultLink();
+        const data = { url: link.url, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, expires_at: link.expiresAt.toISOString() };
+        return JSON.stringify({ success: true, api: job.api, job_id: job.id, data });
+      }
+    }
+    const result = await getJobResult(bucket, job.resultKey);
     if (!result) {
       return null;
     }
@@ -30,7 +56,13 @@ export async function buildWebhookPayload(bucket: R2Bucket, job: Job): Promise<s
 export function webhookPayloadSchema(apis: readonly ApiDefinition[]) {
   const ids = apis.map((api) => api.id) as [string, ...string[]];
   const successes = apis.map((api) =>
-    z.object({ success: z.literal(true), api: z.literal(api.id), job_id: z.string(), data: api.response, ...(api.metadata ? { metadata: api.metadata } : {}) }),
+    z.object({
+      success: z.literal(true),
+      api: z.literal(api.id),
+      job_id: z.string(),
+      data: api.response === BinaryResultSchema ? z.union([BinaryResultSchema, ResultLinkSchema]) : api.response,
+      ...(api.metadata ? { metadata: api.metadata } : {}),
+    }),
   );
   const failure = z.object({
     success: z.literal(false),

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chargeAndCreateJob, failJobAndRefund, grantCredits } from "../../src/db/credits";
 import { getJobById } from "../../src/db/jobs";
-import { balanceOf, createAccount, ledgerOf } from "../helpers/http";
+import { apiKeyIdOf, balanceOf, createAccount, ledgerOf } from "../helpers/http";
 
 const now = () => new Date().toISOString();
 
@@ -11,6 +11,7 @@ async function charge(accountId: string, cost: number) {
   const ok = await chargeAndCreateJob(env.DB, {
     id,
     accountId,
+    apiKeyId: await apiKeyIdOf(accountId),
     api: "image_generation",
     mode: "async",
     cost,
@@ -30,7 +31,7 @@ describe("the credit ledger", () => {
   it("debits the cost and writes the job and the debit row together", async () => {
     const account = await createAccount(10);
     const { id, ok } = await charge(account.accountId, 3);
-    expect(ok).toBe(true);
+    expect(ok).toBe("charged");
     expect(await balanceOf(account.accountId)).toBe(7);
     expect(await ledgerOf(account.accountId)).toContainEqual({ reason: "debit", amount: -3, job_id: id });
     const job = await getJobById(env.DB, id);
@@ -40,7 +41,7 @@ describe("the credit ledger", () => {
   it("writes nothing at all when the balance is short", async () => {
     const account = await createAccount(2);
     const { id, ok } = await charge(account.accountId, 3);
-    expect(ok).toBe(false);
+    expect(ok).toBe("insufficient_credits");
     expect(await balanceOf(account.accountId)).toBe(2);
     expect(await ledgerOf(account.accountId)).toHaveLength(1);
     expect(await getJobById(env.DB, id)).toBeNull();

@@ -53,6 +53,12 @@ export async function createAccount(credits = 100, name = "Test account"): Promi
   return { accountId: body.data.account_id, apiKey: body.data.api_key, apiKeyId: body.data.api_key_id };
 }
 
+/** The account's first API key, for tests that charge through src/db directly. */
+export async function apiKeyIdOf(accountId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT id FROM api_keys WHERE account_id = ?1 ORDER BY created_at LIMIT 1").bind(accountId).first<{ id: string }>();
+  return row!.id;
+}
+
 export async function balanceOf(accountId: string): Promise<number> {
   const row = await env.DB.prepare("SELECT credits FROM accounts WHERE id = ?1").bind(accountId).first<{ credits: number }>();
   return row!.credits;

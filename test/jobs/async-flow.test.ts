@@ -102,6 +102,8 @@ describe("async mode, end to end through the real queues", () => {
         created_at: expect.any(String),
         finished_at: expect.any(String),
         error: null,
+        result_delivery: "inline",
+        webhook_auth_header: null,
         attempts: [{ attempt: 1, status_code: 200, error: null, duration_ms: expect.any(Number), response_body: "ok", at: expect.any(String) }],
       },
     });

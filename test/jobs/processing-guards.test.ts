@@ -9,7 +9,7 @@ import { putJobInput } from "../../src/files";
 import { SWEPT_SYNC_JOB_MESSAGE } from "../../src/jobs/accept";
 import { sendProcessMessage } from "../../src/queues";
 import { sweep } from "../../src/jobs/sweep";
-import { balanceOf, callJson, createAccount, jobsOf, ledgerOf } from "../helpers/http";
+import { apiKeyIdOf, balanceOf, callJson, createAccount, jobsOf, ledgerOf } from "../helpers/http";
 import { waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
 
@@ -18,7 +18,7 @@ describe("processing guards", () => {
     const account = await createAccount(10);
     const receiver = createReceiver();
     const jobId = crypto.randomUUID();
-    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
+    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, apiKeyId: await apiKeyIdOf(account.accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
     // An input of an older shape: `layers` was once called `items`.
     await putJobInput(env.FILES, jobId, { dimensions: { width_in_px: 8, height_in_px: 8 }, items: [], webhook_url: receiver.url });
     await sendProcessMessage(env.PROCESSING_QUEUE, jobId);

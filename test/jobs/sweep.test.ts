@@ -6,7 +6,7 @@ import { claimJob } from "../../src/db/jobs";
 import { putJobInput } from "../../src/files";
 import { CRASHED_JOB_MESSAGE } from "../../src/jobs/run";
 import { sweep } from "../../src/jobs/sweep";
-import { balanceOf, callJson, createAccount } from "../helpers/http";
+import { apiKeyIdOf, balanceOf, callJson, createAccount } from "../helpers/http";
 import { SMALL_IMAGE, submitAsync, waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
 
@@ -14,7 +14,7 @@ const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_0
 
 async function createQueuedJob(accountId: string, webhookUrl: string) {
   const jobId = crypto.randomUUID();
-  await chargeAndCreateJob(env.DB, { id: jobId, accountId, api: "image_generation", mode: "async", cost: 2, webhookUrl, now: new Date().toISOString() });
+  await chargeAndCreateJob(env.DB, { id: jobId, accountId, apiKeyId: await apiKeyIdOf(accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl, now: new Date().toISOString() });
   // What the accept path stores: the validated request.
   await putJobInput(env.FILES, jobId, imageGeneration.request.parse({ ...SMALL_IMAGE, webhook_url: webhookUrl }));
   return jobId;
@@ -57,7 +57,7 @@ describe("the cron sweeper", () => {
   it("fails and refunds a sync job whose request died mid-processing, without any delivery", async () => {
     const account = await createAccount(10);
     const jobId = crypto.randomUUID();
-    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, api: "image_generation", mode: "sync", cost: 2, webhookUrl: null, now: new Date().toISOString() });
+    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, apiKeyId: await apiKeyIdOf(account.accountId), api: "image_generation", mode: "sync", cost: 2, webhookUrl: null, now: new Date().toISOString() });
     expect(await balanceOf(account.accountId)).toBe(8);
     await sweep(env, minutesFromNow(17));
     const row = await env.DB.prepare("SELECT status, delivery_status FROM jobs WHERE id = ?1").bind(jobId).first();

@@ -11,13 +11,15 @@ describe("the operator API", () => {
         account_id: expect.any(String),
         name: "Acme",
         credits: 250,
+        rate_limit_per_minute: null,
         api_key: expect.stringMatching(/^il_[0-9a-f]{48}$/),
         api_key_id: expect.any(String),
         prefix: expect.stringMatching(/^il_/),
+        monthly_budget_cap: null,
       },
     });
     const me = await callJson("/v1/me", { key: res.body.data.api_key });
-    expect(me.body).toEqual({ success: true, data: { account_id: res.body.data.account_id, name: "Acme", credits: 250 } });
+    expect(me.body).toMatchObject({ success: true, data: { account_id: res.body.data.account_id, name: "Acme", credits: 250 } });
   });
 
   it.each([

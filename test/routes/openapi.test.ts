@@ -17,12 +17,15 @@ describe("GET /openapi.json", () => {
         ...apis.flatMap((api) => [api.path, ...api.aliases].map((path) => `POST ${path}`)),
         "GET /v1/me",
         "GET /v1/jobs/{id}",
+        "GET /v1/jobs/{id}/result",
         "POST /v1/jobs/{id}/redeliver",
         "GET /v1/webhook-secret",
         "POST /v1/webhook-secret/rotate",
         "POST /admin/v1/accounts",
         "POST /admin/v1/accounts/{id}/credits",
+        "PATCH /admin/v1/accounts/{id}",
         "POST /admin/v1/accounts/{id}/api-keys",
+        "PATCH /admin/v1/api-keys/{id}",
         "DELETE /admin/v1/api-keys/{id}",
       ].sort(),
     );
@@ -35,7 +38,7 @@ describe("GET /openapi.json", () => {
   it("describes the image generation request from the same zod schema, errors included", async () => {
     const { body: doc } = await callJson("/openapi.json");
     const operation = doc.paths["/image-generation/v1/generate"].post;
-    expect(Object.keys(operation.responses).sort()).toEqual(["200", "201", "400", "401", "402", "409", "413", "415", "422", "500", "503"]);
+    expect(Object.keys(operation.responses).sort()).toEqual(["200", "201", "400", "401", "402", "409", "413", "415", "422", "429", "500", "503"]);
     const schema = operation.requestBody.content["application/json"].schema;
     expect(schema.required).toEqual(expect.arrayContaining(["dimensions", "layers"]));
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["dimensions", "layers", "output_format", "fonts", "webhook_url"]));
@@ -53,6 +56,18 @@ describe("GET /docs", () => {
     expect(html).toContain("<title>Lamina API reference</title>");
     // The viewer's configuration points at the document this Worker serves (which lists every endpoint).
     expect(html).toMatch(/"url":\s*"\/openapi\.json"/);
-    expect(html).toContain("@scalar/api-reference");
+    // Every script comes from this Worker, none from a CDN.
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((match) => match[1]);
+    expect(scripts).toEqual(["/docs/scalar.js"]);
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)[a-z0-9.-]+\/[^"']*\.(?:js|css)/);
+  });
+
+  it("serves the viewer itself from the Worker's static assets", async () => {
+    const res = await call("/docs/scalar.js", { key: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const script = await res.text();
+    expect(script.length).toBeGreaterThan(1_000_000);
+    expect(script).toContain("createApiReference");
   });
 });

@@ -9,6 +9,7 @@ import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import committedOpenApi from "../../sdk/openapi.json";
 import {
   decodeBuffer,
+  downloadResult,
   Lamina,
   LaminaError,
   verifyWebhook,
@@ -16,6 +17,7 @@ import {
   type DocumentExtractionRequest,
   type ImageGenerationRequest,
   type ImageTransformationRequest,
+  type ResultLink,
   type SheetGenerationRequest,
   type WebhookPayload,
 } from "../../sdk/src/index";
@@ -25,7 +27,7 @@ import type { GenerateImageRequest } from "../../src/apis/image-generation/schem
 import type { TransformImageRequest } from "../../src/apis/image-transformation/schema";
 import type { GenerateSheetRequest } from "../../src/apis/sheet-generation/schema";
 import { signatureHeader } from "../../src/webhooks/sign";
-import { balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
+import { ADMIN_TOKEN, balanceOf, callJson, createAccount, jobsOf } from "../helpers/http";
 import { SMALL_IMAGE, waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
 
@@ -167,7 +169,9 @@ describe("the README example, verbatim but for the import path, the key and base
     const payload: WebhookPayload = await verifyWebhook(delivery.body, delivery.request.headers, secret);
     expect(payload.success).toBe(true);
     if (payload.success && payload.api === "image_generation") {
-      const png = decode(decodeBuffer(payload.data));
+      // Inline by default: `buffer`, not the link of result_delivery "url".
+      expect("buffer" in payload.data).toBe(true);
+      const png = decode(decodeBuffer(payload.data as { buffer: string }));
       expect([png.width, png.height]).toEqual([800, 600]);
     }
     // Plain header records (as Node hands them over) work as well.
@@ -212,7 +216,13 @@ describe("methods", () => {
   it("me, getJob, redeliver, getWebhookSecret and rotateWebhookSecret answer what the API does", async () => {
     const account = await createAccount(10, "SDK Co");
     const sdk = client(account.apiKey);
-    expect(await sdk.me()).toEqual({ account_id: account.accountId, name: "SDK Co", credits: 10 });
+    expect(await sdk.me()).toEqual({
+      account_id: account.accountId,
+      name: "SDK Co",
+      credits: 10,
+      rate_limit_per_minute: 1000,
+      api_key: { id: account.apiKeyId, prefix: account.apiKey.slice(0, 10), monthly_budget_cap: null, month: new Date().toISOString().slice(0, 7), spent_this_month: 0 },
+    });
     const receiver = createReceiver();
     const { job_id } = await sdk.generateImageAsync({ ...(SMALL_IMAGE as ImageGenerationRequest), webhook_url: receiver.url });
     await waitForJob(job_id, (job) => job.deliveryStatus === "delivered");
@@ -225,6 +235,30 @@ describe("methods", () => {
     const rotated = await sdk.rotateWebhookSecret();
     expect(rotated.secret).not.toBe(first.secret);
     expect(rotated.previous_secret_expires_at).toEqual(expect.any(String));
+  });
+});
+
+describe("results by signed URL", () => {
+  it("an async job with result_delivery url delivers a link that downloadResult fetches without a key; getJobResult fetches it with one", async () => {
+    const account = await createAccount(10);
+    const sdk = client(account.apiKey);
+    const receiver = createReceiver();
+    const { job_id } = await sdk.generateImageAsync({ ...(SMALL_IMAGE as ImageGenerationRequest), webhook_url: receiver.url, result_delivery: "url" });
+    await waitForJob(job_id, (job) => job.deliveryStatus === "delivered");
+    const { secret } = await sdk.getWebhookSecret();
+    const delivery = receiver.deliveries[0]!;
+    const payload = await verifyWebhook(delivery.body, delivery.headers, secret);
+    const link = (payload as { data: ResultLink }).data;
+    expect(link.mime_type).toBe("image/png");
+    const downloaded = await downloadResult(link, { fetch: workerFetch });
+    expect(downloaded.mime_type).toBe("image/png");
+    expect(downloaded.buffer.byteLength).toBe(link.size_bytes);
+    expect(decode(downloaded.buffer).width).toBe(4);
+    const withKey = (await sdk.getJobResult(job_id)) as { buffer: Uint8Array; mime_type: string };
+    expect(withKey.buffer).toEqual(downloaded.buffer);
+    const tampered = await downloadResult(link.url.replace(/signature=./, "signature=0"), { fetch: workerFetch }).catch((err) => err);
+    expect(tampered).toBeInstanceOf(LaminaError);
+    expect(tampered.status).toBe(403);
   });
 });
 
@@ -257,6 +291,34 @@ describe("errors", () => {
     await waitForJob(accepted.job_id, (job) => job.deliveryStatus === "delivered");
     expect(await balanceOf(account.accountId)).toBe(8);
     expect((await jobsOf(account.accountId)).map((job) => job.status).sort()).toEqual(["failed", "succeeded"]);
+  });
+
+  it("retries the real limiter's 429 as its Retry-After asks (capped by maxRetryDelayMs), then succeeds", async () => {
+    const account = await createAccount(10);
+    await callJson(`/admin/v1/accounts/${account.accountId}`, { method: "PATCH", body: { rate_limit_per_minute: 1 }, key: ADMIN_TOKEN });
+    const seen: { status: number; retryAfter: string | null }[] = [];
+    const observed: typeof fetch = async (input, init) => {
+      const response = await workerFetch(input, init);
+      seen.push({ status: response.status, retryAfter: response.headers.get("Retry-After") });
+      if (response.status === 429) {
+        // The operator lifts the limit while the client waits: its retry must then get through.
+        await callJson(`/admin/v1/accounts/${account.accountId}`, { method: "PATCH", body: { rate_limit_per_minute: 10 }, key: ADMIN_TOKEN });
+      }
+      return response;
+    };
+    const sdk = new Lamina({ apiKey: account.apiKey, baseUrl: BASE_URL, fetch: observed, maxRetryDelayMs: 1000 });
+    expect((await sdk.me()).credits).toBe(10);
+    const started = Date.now();
+    expect((await sdk.me()).credits).toBe(10);
+    expect(seen.map((entry) => entry.status)).toEqual([200, 429, 200]);
+    expect(Number(seen[1]!.retryAfter)).toBeGreaterThanOrEqual(1);
+    // Retry-After asked for about a minute; the client waited its cap of one second, not its first backoff (0.5 s).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+
+    await callJson(`/admin/v1/accounts/${account.accountId}`, { method: "PATCH", body: { rate_limit_per_minute: 1 }, key: ADMIN_TOKEN });
+    const stubborn = new Lamina({ apiKey: account.apiKey, baseUrl: BASE_URL, fetch: workerFetch, maxRetries: 1, maxRetryDelayMs: 100 });
+    const error = await stubborn.me().catch((err) => err);
+    expect([error.status, error.message]).toEqual([429, "Rate limit exceeded"]);
   });
 
   it("retries a 429 honouring Retry-After, and gives up after maxRetries", async () => {

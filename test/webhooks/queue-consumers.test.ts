@@ -6,7 +6,7 @@ import { chargeAndCreateJob } from "../../src/db/credits";
 import { claimJob } from "../../src/db/jobs";
 import { CRASHED_JOB_MESSAGE } from "../../src/jobs/run";
 import worker from "../../src/index";
-import { balanceOf, createAccount } from "../helpers/http";
+import { apiKeyIdOf, balanceOf, createAccount } from "../helpers/http";
 import { attemptsOf, SMALL_IMAGE, submitAsync, waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
 
@@ -60,7 +60,7 @@ describe("queue consumers, called directly", () => {
     const account = await createAccount(10);
     const receiver = createReceiver(() => new Response("no", { status: 500 }));
     const jobId = crypto.randomUUID();
-    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
+    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, apiKeyId: await apiKeyIdOf(account.accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
     await env.DB.prepare("UPDATE jobs SET status = 'failed', error = 'x' WHERE id = ?1").bind(jobId).run();
     const result = await runConsumer("lamina-delivery", [{ type: "deliver.v1", jobId }]);
     expect(result.retryMessages).toEqual([{ msgId: "m0" }]);
@@ -107,7 +107,7 @@ describe("queue consumers, called directly", () => {
     const account = await createAccount(10);
     const receiver = createReceiver();
     const jobId = crypto.randomUUID();
-    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
+    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, apiKeyId: await apiKeyIdOf(account.accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
     await claimJob(env.DB, jobId, new Date().toISOString());
     expect(await balanceOf(account.accountId)).toBe(8);
     const result = await runConsumer("lamina-processing-dlq", [{ type: "process.v1", jobId }]);
@@ -129,7 +129,7 @@ describe("queue consumers, called directly", () => {
   it("delivery DLQ: marks the delivery exhausted", async () => {
     const account = await createAccount(10);
     const jobId = crypto.randomUUID();
-    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, api: "image_generation", mode: "async", cost: 2, webhookUrl: "https://hooks.example.com/x", now: new Date().toISOString() });
+    await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, apiKeyId: await apiKeyIdOf(account.accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl: "https://hooks.example.com/x", now: new Date().toISOString() });
     const result = await runConsumer("lamina-delivery-dlq", [{ type: "deliver.v1", jobId }]);
     expect(result.explicitAcks).toEqual(["m0"]);
     expect(await waitForJob(jobId, exhausted)).toMatchObject({ deliveryStatus: "exhausted" });
