@@ -1,6 +1,7 @@
 // `npm run bench`: throughput and latency of the async path against `wrangler dev` on 127.0.0.1, bounded in
 // requests and time. Prints a table and writes bench/results.json. Not part of `npm test`.
-//   1. accept path (charge + job row + R2 input + queue send + 201) vs. a no-I/O baseline route, same load
+//   1. accept path (charge + job row + R2 input + queue send + 201) vs. a no-I/O baseline route, same load; and
+//      the same accept path through the rate limiter (a limit it never reaches) against an unlimited account
 //   2. end to end: N async jobs at fixed concurrency, 201 → webhook arrival latency and drain rate
 //   3. sync path for a small image, and for document extraction of a one-page PDF invoice
 //   4. image transformation chains on a 2000×1500 JPEG against sharp (bench/transform.mjs)
@@ -70,7 +71,11 @@ async function main() {
   const stack = await startStack({ log, receiverHandler: serveBenchPages });
   try {
     results.worker.dev_ready_ms = Math.round(stack.readyMs);
-    const { apiKey } = await stack.createAccount(1_000_000_000, "bench");
+    // Unlimited (rate_limit_per_minute 0): the limiter is not asked, so it measures nothing but the work. The second
+    // account's limit is one no run reaches: every request of it is counted by its Durable Object.
+    const { apiKey } = await stack.createAccount(1_000_000_000, "bench", { rateLimitPerMinute: 0 });
+    const limited = await stack.createAccount(1_000_000_000, "bench-limited", { rateLimitPerMinute: 1_000_000 });
+    log("bench accounts: rate limit unlimited (0); the limiter case: 1,000,000 a minute, never reached");
     const headers = { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" };
     const asyncBody = JSON.stringify({ ...SMALL_IMAGE, webhook_url: stack.receiver.url("/accept") });
 
@@ -79,9 +84,18 @@ async function main() {
     log(`accept POST async image, ${CONNECTIONS} connections, ${DURATION_S}s`);
     results.accept = await cannon({ url: `${stack.base}/image-generation/v1/generate`, method: "POST", headers, body: asyncBody });
     results.accept.ratio_to_baseline = Number((results.accept.rps / results.baseline.rps).toFixed(3));
-    log(`waiting for the ${results.accept.requests} accepted jobs to drain`);
+    log(`accept POST async image through the rate limiter, ${CONNECTIONS} connections, ${DURATION_S}s`);
+    results.accept_rate_limited = await cannon({
+      url: `${stack.base}/image-generation/v1/generate`,
+      method: "POST",
+      headers: { ...headers, Authorization: `Bearer ${limited.apiKey}` },
+      body: asyncBody,
+    });
+    results.accept_rate_limited.ratio_to_unlimited = Number((results.accept_rate_limited.rps / results.accept.rps).toFixed(3));
+    const acceptedJobs = results.accept.requests - results.accept.failed + results.accept_rate_limited.requests - results.accept_rate_limited.failed;
+    log(`waiting for the ${acceptedJobs} accepted jobs to drain`);
     const drainStart = performance.now();
-    await drained(stack, results.accept.requests - results.accept.failed);
+    await drained(stack, acceptedJobs);
     results.accept.drain_after_load_s = Number(((performance.now() - drainStart) / 1000).toFixed(1));
 
     log(`end to end: ${E2E_JOBS} async jobs at concurrency ${E2E_CONCURRENCY}`);
@@ -139,6 +153,7 @@ async function main() {
   const rows = [
     ["baseline GET /health", `${results.baseline.rps} req/s`, `p50 ${results.baseline.p50_ms} ms`, `p99 ${results.baseline.p99_ms} ms`, `${results.baseline.failed} failed`],
     ["async accept (201)", `${results.accept.rps} req/s`, `p50 ${results.accept.p50_ms} ms`, `p99 ${results.accept.p99_ms} ms`, `ratio ${results.accept.ratio_to_baseline}, drained ${results.accept.drain_after_load_s}s after`],
+    ["accept, rate limiter on", `${results.accept_rate_limited.rps} req/s`, `p50 ${results.accept_rate_limited.p50_ms} ms`, `p99 ${results.accept_rate_limited.p99_ms} ms`, `ratio ${results.accept_rate_limited.ratio_to_unlimited} to unlimited, ${results.accept_rate_limited.failed} failed`],
     ["end to end 201→webhook", `${results.end_to_end.drain_rate_per_s} deliveries/s`, `p50 ${results.end_to_end.latency_p50_ms} ms`, `p95 ${results.end_to_end.latency_p95_ms} ms / p99 ${results.end_to_end.latency_p99_ms} ms`, `${results.end_to_end.jobs} jobs in ${results.end_to_end.total_s}s`],
     ["sync small image (200)", `${results.sync.rps} req/s`, `p50 ${results.sync.p50_ms} ms`, `p99 ${results.sync.p99_ms} ms`, `${results.sync.failed} failed`],
     ["sync extraction, 1-page PDF", `${results.sync_extraction.rps} req/s`, `p50 ${results.sync_extraction.p50_ms} ms`, `p99 ${results.sync_extraction.p99_ms} ms`, `${results.sync_extraction.failed} failed`],

@@ -8,21 +8,35 @@
 // (checked by epubcheck: no errors), and DOCX and PPTX opened by LibreOffice (converted to PDF); then sheet
 // generation: an XLSX read back by openpyxl (types, number formats, fonts, fills, widths, merges, formulas) and
 // opened by LibreOffice Calc (saved as CSV as shown: the separators, currencies and dates a person sees, and a
-// formula Lamina left to the reader computed), and a CSV. Bounded in time; stops every process it started.
+// formula Lamina left to the reader computed), and a CSV; then the platform: rate-limit headers and a 429 from the
+// Durable Object limiter, a result delivered by signed link (downloaded by the receiver without a key) with the
+// webhook auth header on the delivery; then the /docs reference in headless Chromium (Debian's, driven by
+// playwright-core): no console errors, no request leaves localhost, the seven API paths listed, and a screenshot
+// in gallery/api-reference.png. Bounded in time; stops every process it started.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jsQR from "jsqr";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
 import { scoreDocument } from "../bench/extraction-score.mjs";
-import { SEED_REQUEST, startStack, waitFor } from "./lib/stack.mjs";
+import { ROOT, SEED_REQUEST, startStack, waitFor } from "./lib/stack.mjs";
 
 const CORPUS_DIR = new URL("../test/fixtures/extraction/", import.meta.url);
 const corpus = JSON.parse(readFileSync(new URL("corpus.json", CORPUS_DIR), "utf8"));
 
-const DEADLINE_MS = 150_000;
+const DEADLINE_MS = 240_000;
+const CHROMIUM = "/usr/bin/chromium";
+const API_PATHS = [
+  "/image-generation/v1/generate",
+  "/document-extraction/v1/extract",
+  "/image-transformation/v1/transform",
+  "/document-to-markdown/v1/convert",
+  "/website-extraction/v1/extract",
+  "/document-generation/v1/generate",
+  "/sheet-generation/v1/generate",
+];
 const started = Date.now();
 
 function step(message) {
@@ -87,6 +101,108 @@ async function main(stack) {
   const { apiKey: documentsKey } = await stack.createAccount(20, "e2e-documents");
   await documentGeneration(stack, { ...auth, Authorization: `Bearer ${documentsKey}` });
   await sheetGeneration(stack, { ...auth, Authorization: `Bearer ${documentsKey}` });
+  await platform(stack, auth, secret);
+  await apiReference(stack);
+}
+
+async function admin({ base, adminToken }, method, path, body) {
+  const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Rate limits, a result by signed link, and the webhook auth header, through wrangler dev's Durable Object and queues. */
+async function platform(stack, auth, secret) {
+  const { base, receiver } = stack;
+  const me = await fetch(`${base}/v1/me`, { headers: auth });
+  await me.body.cancel();
+  check(me.headers.get("x-ratelimit-limit") === "100" && Number(me.headers.get("x-ratelimit-remaining")) < 100, "rate limit: the default 100 a minute, with its headers");
+  const { accountId, apiKey } = await stack.createAccount(10, "e2e-limited");
+  check((await admin(stack, "PATCH", `/admin/v1/accounts/${accountId}`, { rate_limit_per_minute: 2 })).status === 200, "rate limit: set to 2 through the admin API");
+  const limitedAuth = { Authorization: `Bearer ${apiKey}` };
+  const statuses = [];
+  let refused;
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(`${base}/v1/me`, { headers: limitedAuth });
+    statuses.push(res.status);
+    refused = res;
+    await res.body.cancel();
+  }
+  const retryAfter = Number(refused.headers.get("retry-after"));
+  check(statuses.join() === "200,200,429" && retryAfter >= 1 && retryAfter <= 60, `rate limit: 200, 200, then 429 with Retry-After ${retryAfter}`);
+
+  const accepted = await fetch(`${base}/image-generation/v1/generate`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({
+      ...SEED_REQUEST,
+      webhook_url: receiver.url("/by-link"),
+      result_delivery: "url",
+      webhook_auth_header_name: "Authorization",
+      webhook_auth_header_value: "Bearer e2e-receiver-token",
+    }),
+  }).then((res) => res.json());
+  const delivery = await waitFor("the delivery by link", async () => receiver.deliveries.find((d) => d.path === "/by-link"), 60_000);
+  check(delivery.headers.authorization === "Bearer e2e-receiver-token", "webhook auth header: on the delivery");
+  const payload = new Webhook(secret).verify(delivery.body, {
+    "webhook-id": delivery.headers["webhook-id"],
+    "webhook-timestamp": delivery.headers["webhook-timestamp"],
+    "webhook-signature": delivery.headers["webhook-signature"],
+  });
+  check(payload.job_id === accepted.job_id && payload.data.buffer === undefined && payload.data.mime_type === "image/png", "result by link: no base64 in the signed payload");
+  const download = await fetch(payload.data.url);
+  const png = decode(new Uint8Array(await download.arrayBuffer()));
+  check(download.status === 200 && png.width === 800 && Number(download.headers.get("content-length")) === payload.data.size_bytes, "result by link: downloaded without a key, the 800x600 PNG");
+  const tampered = await fetch(payload.data.url.replace(/expires=\d+/, (m) => `${m}9`));
+  await tampered.body.cancel();
+  check(tampered.status === 403, "result by link: an altered link is refused (403)");
+  const shown = await fetch(`${base}/v1/jobs/${accepted.job_id}`, { headers: auth }).then((res) => res.json());
+  check(JSON.stringify(shown.data.webhook_auth_header) === '{"name":"Authorization","value":"****oken","retained":true}', "webhook auth header: masked by the jobs API");
+}
+
+/** /docs in a real browser: it must render from this deployment alone. */
+async function apiReference({ base }) {
+  if (!existsSync(CHROMIUM)) throw new Error("chromium is not installed (Debian chromium; .ci/run installs it)");
+  const { chromium } = await import("playwright-core");
+  // Playwright gives the browser a fresh profile of its own; the flags keep Chromium off the (closed) network.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const problems = [];
+    const origin = new URL(base).origin;
+    page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    // Anything but this deployment is refused and counted: the page must need nothing from a CDN.
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+      problems.push(`outside request: ${url}`);
+      return route.abort();
+    });
+    const response = await page.goto(`${base}/docs`, { waitUntil: "load" });
+    check(response.status() === 200, "/docs: 200");
+    // The viewer renders sections as they scroll into view: read the page the way a person would, to the end.
+    const seen = new Set();
+    for (let i = 0; i < 200 && seen.size < API_PATHS.length; i++) {
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const path of API_PATHS) if (text.includes(path)) seen.add(path);
+      await page.mouse.wheel(0, 1500);
+      await page.waitForTimeout(100);
+    }
+    await page.waitForLoadState("networkidle");
+    check(seen.size === API_PATHS.length, `/docs: lists the seven API paths${seen.size < API_PATHS.length ? ` (missing ${API_PATHS.filter((path) => !seen.has(path)).join(", ")})` : ""}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(300);
+    check(problems.length === 0, `/docs: no console errors and no request outside this deployment${problems.length ? ` (${problems.join("; ")})` : ""}`);
+    const screenshot = process.env.E2E_SCREENSHOT ?? join(ROOT, "gallery", "api-reference.png");
+    mkdirSync(join(screenshot, ".."), { recursive: true });
+    await page.screenshot({ path: screenshot });
+    step(`ok: /docs screenshot written to ${screenshot}`);
+  } finally {
+    await browser.close();
+  }
 }
 
 const REPORT = {

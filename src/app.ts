@@ -87,7 +87,20 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // would come from Scalar's font host, so the page uses the reader's system fonts.
   app.get(
     "/docs",
-    Scalar({ url: "/openapi.json", pageTitle: "Lamina API reference", cdn: DOCS_VIEWER_PATH, withDefaultFonts: false, hideClientButton: true }),
+    Scalar({
+      url: "/openapi.json",
+      pageTitle: "Lamina API reference",
+      cdn: DOCS_VIEWER_PATH,
+      withDefaultFonts: false,
+      // Off: Scalar's hosted extras (its AI agent, MCP generator, telemetry, developer toolbar) talk to its servers.
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      telemetry: false,
+      showDeveloperTools: "never",
+      hideClientButton: true,
+      // Every API's section open, not only the first behind "Show more" buttons.
+      defaultOpenAllTags: true,
+    }),
   );
   app.get(DOCS_VIEWER_PATH, async (c) => {
     const asset = await c.env.ASSETS.fetch("https://assets.invalid/docs/scalar.js");

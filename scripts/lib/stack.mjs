@@ -130,7 +130,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
     wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state);
 
     const port = await freePort();
-    const allVars = { ADMIN_TOKEN: adminToken, DEV_HOSTS: "localhost", ...vars };
+    const allVars = { ADMIN_TOKEN: adminToken, RESULT_URL_SECRET: `links-${crypto.randomUUID()}`, DEV_HOSTS: "localhost", ...vars };
     const startedAt = performance.now();
     const child = spawn(
       process.execPath,
@@ -156,11 +156,12 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
     const readyMs = performance.now() - startedAt;
     log(`wrangler dev ready on ${base} in ${(readyMs / 1000).toFixed(1)}s; receiver on ${receiver.url()}`);
 
-    const createAccount = async (credits, name = "load") => {
+    /** An account with `credits`; `rateLimitPerMinute` 0 makes it unlimited (load and benchmarks), absent the default. */
+    const createAccount = async (credits, name = "load", { rateLimitPerMinute } = {}) => {
       const res = await fetch(`${base}/admin/v1/accounts`, {
         method: "POST",
         headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ name, credits }),
+        body: JSON.stringify({ name, credits, ...(rateLimitPerMinute === undefined ? {} : { rate_limit_per_minute: rateLimitPerMinute }) }),
       });
       const body = await res.json();
       return { accountId: body.data.account_id, apiKey: body.data.api_key };

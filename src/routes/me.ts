@@ -33,7 +33,8 @@ meRoutes.openapi(
     method: "get",
     path: "/v1/me",
     tags: ["account"],
-    summary: "The account behind the API key: its credit balance and rate limit, and the key's budget cap and spend this month",
+    summary: "The account behind the API key, with its credits and limits",
+    description: "The credit balance, the rate limit per minute, and the calling key's monthly budget cap and its spend this month.",
     security: [{ apiKey: [] }],
     middleware: [requireApiKey] as const,
     responses: {
