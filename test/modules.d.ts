@@ -7,3 +7,9 @@ declare module "omggif" {
     decodeAndBlitFrameRGBA(frame: number, pixels: Uint8Array): void;
   }
 }
+
+// Source files read as text (Vite's `?raw`): the other languages' SDKs, checked for a method per API.
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}

@@ -7,6 +7,7 @@ import { decode } from "fast-png";
 import { unzipSync } from "fflate";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import committedOpenApi from "../../sdk/openapi.json";
+import pythonClient from "../../sdk-python/lamina/client.py?raw";
 import {
   decodeBuffer,
   downloadResult,
@@ -55,7 +56,7 @@ describe("generated from the server's schemas", () => {
     expect(committedOpenApi).toEqual(live.body);
   });
 
-  it("has a method for every API the server has", () => {
+  it("has a method for every API the server has, in TypeScript and in Python", () => {
     const methods = Object.getOwnPropertyNames(Lamina.prototype);
     const expected: Record<string, string[]> = {
       image_generation: ["generateImage", "generateImageAsync"],
@@ -70,6 +71,9 @@ describe("generated from the server's schemas", () => {
       expect(expected[api.id], `no SDK methods listed for ${api.id}`).toBeDefined();
       for (const method of expected[api.id]!) {
         expect(methods).toContain(method);
+        // The Python SDK: the same names in snake_case.
+        const snake = method.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+        expect(pythonClient, `sdk-python lacks ${snake} for ${api.id}`).toMatch(new RegExp(`\\n    def ${snake}\\(`));
       }
     }
   });
