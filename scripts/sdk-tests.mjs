@@ -91,6 +91,16 @@ async function main(stack) {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+
+  // Go: no module proxy, no dependencies; gofmt-clean, vetted, tested.
+  const goEnv = { ...env, GOFLAGS: "-mod=mod", GOPROXY: "off", GOTOOLCHAIN: "local" };
+  const sdkGo = join(ROOT, "sdk-go");
+  const t = Date.now();
+  const unformatted = execFileSync("gofmt", ["-l", "."], { cwd: sdkGo, env: goEnv }).toString().trim();
+  if (unformatted) throw new Error(`gofmt: not formatted: ${unformatted}`);
+  await run("go", ["vet", "./..."], { cwd: sdkGo, env: goEnv });
+  await run("go", ["test", "-count=1", "-v", "./..."], { cwd: sdkGo, env: goEnv });
+  step(`go: vetted and tested in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 }
 
 let stack;

@@ -7,6 +7,7 @@ import { decode } from "fast-png";
 import { unzipSync } from "fflate";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import committedOpenApi from "../../sdk/openapi.json";
+import goClient from "../../sdk-go/client.go?raw";
 import pythonClient from "../../sdk-python/lamina/client.py?raw";
 import {
   decodeBuffer,
@@ -56,7 +57,7 @@ describe("generated from the server's schemas", () => {
     expect(committedOpenApi).toEqual(live.body);
   });
 
-  it("has a method for every API the server has, in TypeScript and in Python", () => {
+  it("has a method for every API the server has, in TypeScript, Python and Go", () => {
     const methods = Object.getOwnPropertyNames(Lamina.prototype);
     const expected: Record<string, string[]> = {
       image_generation: ["generateImage", "generateImageAsync"],
@@ -74,6 +75,10 @@ describe("generated from the server's schemas", () => {
         // The Python SDK: the same names in snake_case.
         const snake = method.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
         expect(pythonClient, `sdk-python lacks ${snake} for ${api.id}`).toMatch(new RegExp(`\\n    def ${snake}\\(`));
+        // The Go SDK: PascalCase, taking the generated <Method>Request or <Method>AsyncRequest.
+        const pascal = method[0]!.toUpperCase() + method.slice(1);
+        const request = method.endsWith("Async") ? `${pascal.slice(0, -"Async".length)}AsyncRequest` : pascal === "ExtractWebsiteWithMetadata" ? "ExtractWebsiteRequest" : `${pascal}Request`;
+        expect(goClient, `sdk-go lacks ${pascal} for ${api.id}`).toContain(`func (c *Client) ${pascal}(request ${request})`);
       }
     }
   });
