@@ -101,6 +101,9 @@ async function main(stack) {
   await run("go", ["vet", "./..."], { cwd: sdkGo, env: goEnv });
   await run("go", ["test", "-count=1", "-v", "./..."], { cwd: sdkGo, env: goEnv });
   step(`go: vetted and tested in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  // The receiver examples keep compiling against the SDKs.
+  await run("go", ["build", "-o", join(tmpdir(), "lamina-go-receiver"), "."], { cwd: join(ROOT, "examples/go-receiver"), env: goEnv });
+  await run(python(), ["-m", "py_compile", join(ROOT, "examples/flask_receiver.py")], { env: { ...env, PYTHONPYCACHEPREFIX: join(tmpdir(), "lamina-pycache") } });
 }
 
 let stack;

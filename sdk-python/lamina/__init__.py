@@ -1,6 +1,6 @@
 """Lamina: a Python client for the Lamina API (wire-compatible with Iteration Layer), standard library only."""
 
-from ._types import API_PATHS
+from .types import API_PATHS
 from .client import BinaryOutput, Lamina, LaminaError, download_result
 from .webhooks import WebhookVerificationError, verify_webhook
 

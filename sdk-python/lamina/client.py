@@ -12,9 +12,26 @@ import urllib.parse
 import urllib.request
 from typing import Any, Mapping, Optional, TypedDict, Union
 
-from ._types import API_PATHS
+from .types import (
+    API_PATHS,
+    AsyncAccepted,
+    DocumentExtractionData,
+    DocumentExtractionRequest,
+    DocumentGenerationRequest,
+    DocumentToMarkdownData,
+    DocumentToMarkdownRequest,
+    ImageGenerationRequest,
+    ImageTransformationRequest,
+    Job,
+    MeData,
+    SheetGenerationRequest,
+    WebhookSecretData,
+    WebsiteExtractionData,
+    WebsiteExtractionRequest,
+    WebsiteMetadata,
+)
 
-__all__ = ["Lamina", "LaminaError", "BinaryOutput", "download_result"]
+__all__ = ["Lamina", "LaminaError", "BinaryOutput", "WebsiteExtraction", "download_result"]
 
 SDK_VERSION = "0.1.0"
 _CLIENT_HEADER = f"sdk-python/{SDK_VERSION}"
@@ -39,6 +56,13 @@ class BinaryOutput(TypedDict):
 
     buffer: bytes
     mime_type: str
+
+
+class WebsiteExtraction(TypedDict):
+    """``extract_website_with_metadata``'s answer: the fields and the page's metadata."""
+
+    data: WebsiteExtractionData
+    metadata: WebsiteMetadata
 
 
 def _decode_data(data: Any) -> Any:
@@ -121,74 +145,74 @@ class Lamina:
         self._max_retry_delay = max_retry_delay
 
     # Image generation
-    def generate_image(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> BinaryOutput:
+    def generate_image(self, request: Optional[ImageGenerationRequest] = None, /, **fields: Any) -> BinaryOutput:
         """Renders an image from layers; the bytes come back decoded."""
         return self._sync("ImageGeneration", request, fields)
 
-    def generate_image_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def generate_image_async(self, request: Optional[ImageGenerationRequest] = None, /, **fields: Any) -> AsyncAccepted:
         """Accepts an image job (``webhook_url`` required): ``{success, async, message, job_id}``."""
         return self._async("ImageGeneration", request, fields)
 
     # Document extraction
-    def extract_document(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def extract_document(self, request: Optional[DocumentExtractionRequest] = None, /, **fields: Any) -> DocumentExtractionData:
         """Typed fields from documents: ``{name: {type, value, confidence, citations, source}}``."""
         return self._sync("DocumentExtraction", request, fields)
 
-    def extract_document_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def extract_document_async(self, request: Optional[DocumentExtractionRequest] = None, /, **fields: Any) -> AsyncAccepted:
         return self._async("DocumentExtraction", request, fields)
 
     # Image transformation
-    def transform_image(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> BinaryOutput:
+    def transform_image(self, request: Optional[ImageTransformationRequest] = None, /, **fields: Any) -> BinaryOutput:
         """Applies 1–30 operations to one image; the bytes come back decoded."""
         return self._sync("ImageTransformation", request, fields)
 
-    def transform_image_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def transform_image_async(self, request: Optional[ImageTransformationRequest] = None, /, **fields: Any) -> AsyncAccepted:
         return self._async("ImageTransformation", request, fields)
 
     # Document to markdown
-    def convert_document_to_markdown(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def convert_document_to_markdown(self, request: Optional[DocumentToMarkdownRequest] = None, /, **fields: Any) -> DocumentToMarkdownData:
         """One document as markdown: ``{name, mime_type, markdown, description?}``."""
         return self._sync("DocumentToMarkdown", request, fields)
 
-    def convert_document_to_markdown_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def convert_document_to_markdown_async(self, request: Optional[DocumentToMarkdownRequest] = None, /, **fields: Any) -> AsyncAccepted:
         return self._async("DocumentToMarkdown", request, fields)
 
     # Website extraction
-    def extract_website(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def extract_website(self, request: Optional[WebsiteExtractionRequest] = None, /, **fields: Any) -> WebsiteExtractionData:
         """Typed fields from one web page (as ``extract_document``)."""
         return self._sync("WebsiteExtraction", request, fields)
 
-    def extract_website_with_metadata(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def extract_website_with_metadata(self, request: Optional[WebsiteExtractionRequest] = None, /, **fields: Any) -> "WebsiteExtraction":
         """``{data, metadata}``: the fields and the page's metadata (Open Graph, JSON-LD, links, ...)."""
         self._refuse_async_fields(fields, request)
         response = self._request("POST", API_PATHS["WebsiteExtraction"], _request_body(request, fields))
         return {"data": response["data"], "metadata": response.get("metadata")}
 
-    def extract_website_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def extract_website_async(self, request: Optional[WebsiteExtractionRequest] = None, /, **fields: Any) -> AsyncAccepted:
         return self._async("WebsiteExtraction", request, fields)
 
     # Document generation
-    def generate_document(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> BinaryOutput:
+    def generate_document(self, request: Optional[DocumentGenerationRequest] = None, /, **fields: Any) -> BinaryOutput:
         """A PDF, DOCX, EPUB or PPTX; the bytes come back decoded."""
         return self._sync("DocumentGeneration", request, fields)
 
-    def generate_document_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def generate_document_async(self, request: Optional[DocumentGenerationRequest] = None, /, **fields: Any) -> AsyncAccepted:
         return self._async("DocumentGeneration", request, fields)
 
     # Sheet generation
-    def generate_sheet(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> BinaryOutput:
+    def generate_sheet(self, request: Optional[SheetGenerationRequest] = None, /, **fields: Any) -> BinaryOutput:
         """An XLSX, CSV or Markdown sheet; the bytes come back decoded."""
         return self._sync("SheetGeneration", request, fields)
 
-    def generate_sheet_async(self, request: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> dict[str, Any]:
+    def generate_sheet_async(self, request: Optional[SheetGenerationRequest] = None, /, **fields: Any) -> AsyncAccepted:
         return self._async("SheetGeneration", request, fields)
 
     # Account, jobs, webhook secret
-    def me(self) -> dict[str, Any]:
+    def me(self) -> MeData:
         """The account behind the key: credits, rate limit, the key's budget cap and spend this month."""
         return self._request("GET", "/v1/me")["data"]
 
-    def get_job(self, job_id: str) -> dict[str, Any]:
+    def get_job(self, job_id: str) -> Job:
         """An async job's status, delivery status and delivery attempts."""
         return self._request("GET", f"/v1/jobs/{urllib.parse.quote(job_id, safe='')}")["data"]
 
@@ -210,11 +234,11 @@ class Lamina:
         """Delivers a finished job's retained result to its webhook once more (free)."""
         return self._request("POST", f"/v1/jobs/{urllib.parse.quote(job_id, safe='')}/redeliver")["data"]
 
-    def get_webhook_secret(self) -> dict[str, Any]:
+    def get_webhook_secret(self) -> WebhookSecretData:
         """The ``whsec_`` secret that signs your deliveries (created on first use)."""
         return self._request("GET", "/v1/webhook-secret")["data"]
 
-    def rotate_webhook_secret(self) -> dict[str, Any]:
+    def rotate_webhook_secret(self) -> WebhookSecretData:
         """A new secret; the old one keeps signing alongside for 24 hours."""
         return self._request("POST", "/v1/webhook-secret/rotate")["data"]
 
@@ -223,7 +247,7 @@ class Lamina:
         self._refuse_async_fields(fields, request)
         return _decode_data(self._request("POST", API_PATHS[api], _request_body(request, fields))["data"])
 
-    def _async(self, api: str, request: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> dict[str, Any]:
+    def _async(self, api: str, request: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Any:
         body = _request_body(request, fields)
         if not body.get("webhook_url"):
             raise ValueError("webhook_url is required for an async request")

@@ -1,4 +1,4 @@
-// Generates sdk-python/lamina/_types.py from sdk/openapi.json (the server's zod schemas, via OpenAPI): a TypedDict
+// Generates sdk-python/lamina/types.py from sdk/openapi.json (the server's zod schemas, via OpenAPI): a TypedDict
 // per object schema (named components, each API's request and data, and the inline objects inside them, named
 // after where they sit), Literal for enums and constants, Union for oneOf/anyOf, and API_PATHS. Nothing is copied
 // by hand. `--check` fails instead when the committed file differs.
@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { writeOrCheck } from "./write-or-check.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const OUT = join(ROOT, "sdk-python/lamina/_types.py");
+const OUT = join(ROOT, "sdk-python/lamina/types.py");
 
 const pascal = (text) => text.replace(/(^|[-_\s.]+)([a-zA-Z0-9])/g, (_, __, c) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
 const refName = (ref) => ref.replace("#/components/schemas/", "");
@@ -100,6 +100,11 @@ class PythonTypes {
 
   alias(name, schema) {
     if (this.definitions.has(name)) return;
+    if (schema.$ref) {
+      // Defined after the components it names, so the name itself (not a forward reference) makes an alias.
+      this.definitions.set(name, `${name} = ${refName(schema.$ref)}`);
+      return;
+    }
     if ((schema.type === "object" || (!schema.type && schema.properties)) && schema.properties) {
       this.define(name, schema);
       return;

@@ -368,6 +368,17 @@ describe("verifyWebhook", () => {
     return { "webhook-id": "j1", "webhook-timestamp": String(at), "webhook-signature": await signatureHeader(secrets, "j1", at, body) };
   }
 
+  it("accepts the Standard Webhooks known-answer vector", async () => {
+    const headers = {
+      "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+      "webhook-timestamp": "1614265330",
+      "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    };
+    const payload = await verifyWebhook('{"test": 2432232314}', headers, secret, { now: new Date(1614265330 * 1000) });
+    expect(payload).toEqual({ test: 2432232314 });
+    await expect(verifyWebhook('{"test": 2432232315}', headers, secret, { now: new Date(1614265330 * 1000) })).rejects.toThrow(WebhookVerificationError);
+  });
+
   it("accepts a valid delivery, signed with any of several secrets, as a string or bytes", async () => {
     const other = "whsec_" + btoa("o".repeat(32));
     const headers = await signedHeaders(undefined, [other, secret]);

@@ -1814,7 +1814,7 @@ ImageGenerationRequest = TypedDict(
     },
 )
 
-ImageGenerationData = "BinaryResult"
+ImageGenerationData = BinaryResult
 
 DocumentExtractionRequest = TypedDict(
     "DocumentExtractionRequest",
@@ -1828,7 +1828,7 @@ DocumentExtractionRequest = TypedDict(
     },
 )
 
-DocumentExtractionData = "ExtractionResult"
+DocumentExtractionData = ExtractionResult
 
 ImageTransformationRequest = TypedDict(
     "ImageTransformationRequest",
@@ -1842,7 +1842,7 @@ ImageTransformationRequest = TypedDict(
     },
 )
 
-ImageTransformationData = "BinaryResult"
+ImageTransformationData = BinaryResult
 
 DocumentToMarkdownRequest = TypedDict(
     "DocumentToMarkdownRequest",
@@ -1855,7 +1855,7 @@ DocumentToMarkdownRequest = TypedDict(
     },
 )
 
-DocumentToMarkdownData = "MarkdownResult"
+DocumentToMarkdownData = MarkdownResult
 
 WebsiteExtractionRequest = TypedDict(
     "WebsiteExtractionRequest",
@@ -1869,7 +1869,7 @@ WebsiteExtractionRequest = TypedDict(
     },
 )
 
-WebsiteExtractionData = "ExtractionResult"
+WebsiteExtractionData = ExtractionResult
 
 DocumentGenerationRequest = TypedDict(
     "DocumentGenerationRequest",
@@ -1883,7 +1883,7 @@ DocumentGenerationRequest = TypedDict(
     },
 )
 
-DocumentGenerationData = "BinaryResult"
+DocumentGenerationData = BinaryResult
 
 SheetGenerationRequest = TypedDict(
     "SheetGenerationRequest",
@@ -1907,7 +1907,7 @@ SheetGenerationRequestStyles = TypedDict(
     },
 )
 
-SheetGenerationData = "BinaryResult"
+SheetGenerationData = BinaryResult
 
 # The path of each API's route, by type name.
 API_PATHS: dict[str, str] = {

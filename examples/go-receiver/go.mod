@@ -1,0 +1,7 @@
+module lamina-go-receiver
+
+go 1.19
+
+require lamina v0.0.0
+
+replace lamina => ../../sdk-go
