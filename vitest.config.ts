@@ -23,6 +23,8 @@ export default defineConfig(async () => {
             // limiter's own tests give their accounts small limits through the admin API.
             RATE_LIMIT_PER_MINUTE: "1000",
             RESULT_URL_SECRET: "test-result-url-secret",
+            // Short, so the revocation bound is tested in about a second.
+            API_KEY_CACHE_SECONDS: "1",
           },
         },
       }),

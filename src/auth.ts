@@ -5,7 +5,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { readConfig } from "./config";
-import { findApiKeyOwner } from "./db/api-keys";
+import type { Account } from "./db/accounts";
+import { findApiKeyOwner, type ApiKeyRecord } from "./db/api-keys";
 import { ApiError } from "./errors";
 import { sha256Hex } from "./hash";
 import { logEvent } from "./log";
@@ -26,6 +27,36 @@ export async function generateApiKey(): Promise<NewApiKey> {
   return { id: crypto.randomUUID(), key, keyHash: await sha256Hex(key), prefix: key.slice(0, 10) };
 }
 
+/**
+ * Keys this isolate resolved in the last API_KEY_CACHE_SECONDS (5 by default): the key lookup is then no storage
+ * round trip. The bound that follows, stated in the README and tested: a key revoked (or an account's limit changed)
+ * through another isolate keeps working there for at most that long; in the isolate that made the change, at once
+ * (the admin routes call forgetCachedApiKeys). Only found keys are kept, at most OWNER_CACHE_MAX of them.
+ */
+const OWNER_CACHE_MAX = 10_000;
+const ownerCache = new Map<string, { owner: { account: Account; apiKey: ApiKeyRecord }; until: number }>();
+
+export function forgetCachedApiKeys(): void {
+  ownerCache.clear();
+}
+
+async function findOwner(env: Env, keyHash: string): Promise<{ account: Account; apiKey: ApiKeyRecord } | null> {
+  const ttlMs = readConfig(env).apiKeyCacheSeconds * 1000;
+  const hit = ownerCache.get(keyHash);
+  if (hit && hit.until > Date.now()) {
+    return hit.owner;
+  }
+  const owner = await findApiKeyOwner(env.DB, keyHash);
+  ownerCache.delete(keyHash);
+  if (owner && ttlMs > 0) {
+    if (ownerCache.size >= OWNER_CACHE_MAX) {
+      ownerCache.delete(ownerCache.keys().next().value!);
+    }
+    ownerCache.set(keyHash, { owner, until: Date.now() + ttlMs });
+  }
+  return owner;
+}
+
 function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1] ?? null;
@@ -41,7 +72,7 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!token) {
     throw new ApiError(401, "Missing API key: send Authorization: Bearer <API_KEY>");
   }
-  const owner = API_KEY_PATTERN.test(token) ? await findApiKeyOwner(c.env.DB, await sha256Hex(token)) : null;
+  const owner = API_KEY_PATTERN.test(token) ? await findOwner(c.env, await sha256Hex(token)) : null;
   if (!owner) {
     throw new ApiError(401, "Invalid or revoked API key");
   }

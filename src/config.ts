@@ -26,6 +26,8 @@ export interface Config {
   /** REDELIVERY_MAX_PER_JOB and REDELIVERY_MAX_PER_ACCOUNT_HOUR: redeliveries are free, so they are capped. */
   redeliveryMaxPerJob: number;
   redeliveryMaxPerAccountHour: number;
+  /** API_KEY_CACHE_SECONDS: how long an isolate keeps a resolved key (so a revocation elsewhere takes this long); 0 = off. */
+  apiKeyCacheSeconds: number;
   /** RATE_LIMIT_PER_MINUTE: requests per minute per account unless the account has its own limit; 0 = unlimited. */
   rateLimitPerMinute: number;
   /** RESULT_URL_SECRET (a secret): signs result links; unset, result_delivery "url" is refused. */
@@ -82,6 +84,8 @@ export function readConfig(env: Env): Config {
       adminToken: env.ADMIN_TOKEN || undefined,
       redeliveryMaxPerJob: positiveNumber(env.REDELIVERY_MAX_PER_JOB, 5),
       redeliveryMaxPerAccountHour: positiveNumber(env.REDELIVERY_MAX_PER_ACCOUNT_HOUR, 60),
+      // At most a minute: a revoked key must stop working soon.
+      apiKeyCacheSeconds: Math.min(60, positiveNumber(env.API_KEY_CACHE_SECONDS, 5)),
       rateLimitPerMinute: Math.floor(positiveNumber(env.RATE_LIMIT_PER_MINUTE, 100)),
       resultUrlSecret: env.RESULT_URL_SECRET || undefined,
       // At least a minute: a link must survive the receiver's trip back to fetch it.

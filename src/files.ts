@@ -9,8 +9,9 @@ export const resultKey = (jobId: string) => `jobs/${jobId}/result`;
 
 const JSON_MIME_TYPE = "application/json";
 
-export async function putJobInput(bucket: R2Bucket, jobId: string, input: unknown): Promise<void> {
-  await bucket.put(inputKey(jobId), JSON.stringify(input), { httpMetadata: { contentType: JSON_MIME_TYPE } });
+/** A job's input, already serialised as JSON (the accept path measured its size that way). */
+export async function putJobInput(bucket: R2Bucket, jobId: string, inputJson: string): Promise<void> {
+  await bucket.put(inputKey(jobId), inputJson, { httpMetadata: { contentType: JSON_MIME_TYPE } });
 }
 
 export async function getJobInput(bucket: R2Bucket, jobId: string): Promise<unknown | null> {

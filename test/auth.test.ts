@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { apis } from "../src/apis";
 import { ADMIN_TOKEN, call, callJson, createAccount } from "./helpers/http";
@@ -94,4 +95,26 @@ it("keeps other keys of the account working after one is revoked", async () => {
   const me = await callJson("/v1/me", { key: second.body.data.api_key });
   expect(me.status).toBe(200);
   expect(me.body.data.account_id).toBe(account.accountId);
+});
+
+describe("the isolate's API key cache", () => {
+  it("stops a key revoked through another isolate within API_KEY_CACHE_SECONDS (1 s in the tests), and one revoked here at once", async () => {
+    const account = await createAccount(10);
+    expect((await callJson("/v1/me", { key: account.apiKey })).status).toBe(200);
+    // Revoked in D1 by someone else: this isolate still knows the key for at most the cache's time.
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1").bind(account.apiKeyId, new Date().toISOString()).run();
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3000) {
+      status = (await callJson("/v1/me", { key: account.apiKey })).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - started).toBeLessThanOrEqual(1_300);
+
+    const other = await createAccount(10);
+    expect((await callJson("/v1/me", { key: other.apiKey })).status).toBe(200);
+    expect((await callJson(`/admin/v1/api-keys/${other.apiKeyId}`, { method: "DELETE", key: ADMIN_TOKEN })).status).toBe(200);
+    expect((await callJson("/v1/me", { key: other.apiKey })).status).toBe(401);
+  });
 });

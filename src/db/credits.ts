@@ -15,6 +15,8 @@ export interface NewJob {
   mode: JobMode;
   cost: number;
   webhookUrl: string | null;
+  /** Async only: a small input kept in the row (JSON), else null (it is in R2). */
+  input?: string | null;
   /** Async only: how the webhook carries a binary result, the origin its link points at, and the auth header. */
   delivery?: { resultDelivery: ResultDelivery; requestOrigin: string; authHeader: { name: string; value: string } | null };
   now: string;
@@ -54,8 +56,8 @@ export async function chargeAndCreateJob(db: D1Database, job: NewJob): Promise<C
     db
       .prepare(
         `INSERT INTO jobs (id, account_id, api_key_id, api, mode, status, cost, webhook_url, delivery_status, created_at, started_at,
-                           result_delivery, request_origin, webhook_auth_header_name, webhook_auth_header_value)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 WHERE changes() = 1`,
+                           result_delivery, request_origin, webhook_auth_header_name, webhook_auth_header_value, input)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16 WHERE changes() = 1`,
       )
       .bind(
         job.id,
@@ -73,6 +75,7 @@ export async function chargeAndCreateJob(db: D1Database, job: NewJob): Promise<C
         job.delivery?.requestOrigin ?? null,
         job.delivery?.authHeader?.name ?? null,
         job.delivery?.authHeader?.value ?? null,
+        job.input ?? null,
       ),
     db
       .prepare(
@@ -127,7 +130,7 @@ export async function failJobAndRefund(
   const [markFailed] = await db.batch([
     db
       .prepare(
-        `UPDATE jobs SET status = 'failed', error = ?2, finished_at = ?3
+        `UPDATE jobs SET status = 'failed', error = ?2, finished_at = ?3, input = NULL
           WHERE id = ?1 AND status IN (SELECT value FROM json_each(?4))`,
       )
       .bind(jobId, failure.error, failure.now, from),

@@ -24,6 +24,8 @@ export interface Job {
   requestOrigin: string | null;
   /** Sent with every delivery attempt; the value is null once the sweeper cleared it after the retention. */
   webhookAuthHeader: { name: string; value: string | null } | null;
+  /** A small queued input as JSON (kept in the row instead of R2 until the job has run), else null. */
+  input: string | null;
 }
 
 interface JobRow {
@@ -46,6 +48,7 @@ interface JobRow {
   request_origin: string | null;
   webhook_auth_header_name: string | null;
   webhook_auth_header_value: string | null;
+  input: string | null;
 }
 
 function rowToJob(row: JobRow): Job {
@@ -70,6 +73,7 @@ function rowToJob(row: JobRow): Job {
     webhookAuthHeader: row.webhook_auth_header_name
       ? { name: row.webhook_auth_header_name, value: row.webhook_auth_header_value }
       : null,
+    input: row.input,
   };
 }
 
@@ -90,7 +94,7 @@ export async function claimJob(db: D1Database, id: string, now: string): Promise
   return row ? rowToJob(row) : null;
 }
 
-/** processing → succeeded, recording where the result is. */
+/** processing → succeeded, recording where the result is (and dropping an inline input: it has run). */
 export async function markJobSucceeded(
   db: D1Database,
   id: string,
@@ -98,7 +102,7 @@ export async function markJobSucceeded(
 ): Promise<boolean> {
   const outcome = await db
     .prepare(
-      `UPDATE jobs SET status = 'succeeded', result_key = ?2, result_mime_type = ?3, finished_at = ?4
+      `UPDATE jobs SET status = 'succeeded', result_key = ?2, result_mime_type = ?3, finished_at = ?4, input = NULL
         WHERE id = ?1 AND status = 'processing'`,
     )
     .bind(id, result.resultKey, result.resultMimeType, result.now)

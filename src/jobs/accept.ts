@@ -1,6 +1,6 @@
 /**
  * Accepting a charged request, both ways. Sync: charge, run `process()`, refund if it fails. Async: charge,
- * store the input in R2, enqueue the job id, answer at once. The charge and the job row are written together
+ * keep the input (in the job's row when small, else in R2), enqueue the job id, answer at once. The charge and the job row are written together
  * (src/db/credits.ts), so there is never a job without its charge nor a charge without a job in flight.
  */
 import type { ApiDefinition, ProcessDeps, ProcessResult } from "../apis/define";
@@ -31,6 +31,12 @@ function refusedCharge(outcome: Exclude<ChargeOutcome, "charged">): ApiError {
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Inputs up to this size (as JSON) travel in the job's row, written by the charge's own batch: the accept path
+ * then needs no R2 write (two storage round trips in all: that batch and the queue send). Larger ones go to R2.
+ */
+export const INLINE_INPUT_MAX_BYTES = 64 * 1024;
 
 export const SWEPT_SYNC_JOB_MESSAGE =
   "The request ran past the processing time limit and was given up; the credits were refunded. Please retry.";
@@ -116,6 +122,8 @@ export async function acceptAsyncJob(
 
   const jobId = crypto.randomUUID();
   const cost = await api.cost(input);
+  const inputJson = JSON.stringify(input);
+  const inline = new TextEncoder().encode(inputJson).byteLength <= INLINE_INPUT_MAX_BYTES ? inputJson : null;
   let charged: ChargeOutcome;
   try {
     charged = await chargeAndCreateJob(DB, {
@@ -127,6 +135,7 @@ export async function acceptAsyncJob(
       cost,
       webhookUrl,
       delivery: { resultDelivery: webhook.resultDelivery, requestOrigin: options.requestOrigin, authHeader: webhook.authHeader },
+      input: inline,
       now: now.toISOString(),
       idempotency,
     });
@@ -143,7 +152,9 @@ export async function acceptAsyncJob(
   }
 
   try {
-    await putJobInput(FILES, jobId, input);
+    if (inline === null) {
+      await putJobInput(FILES, jobId, inputJson);
+    }
     await sendProcessMessage(PROCESSING_QUEUE, jobId);
   } catch (err) {
     // No charge without a job in flight: refund, forget the key so a retry can reuse it, answer 503.
@@ -152,7 +163,9 @@ export async function acceptAsyncJob(
       now: new Date().toISOString(),
       fromStatuses: ["queued"],
     });
-    await deleteJobFiles(FILES, [inputKey(jobId)]);
+    if (inline === null) {
+      await deleteJobFiles(FILES, [inputKey(jobId)]);
+    }
     if (idempotency) {
       await deleteIdempotencyKey(DB, ctx.accountId, idempotency.key);
     }

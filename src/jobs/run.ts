@@ -1,6 +1,7 @@
 /**
  * Processing one async job, exactly once: claim it (queued → processing), run the API's `process()` (the
- * function the sync path calls), keep the result in R2 or fail and refund, then hand the job to delivery.
+ * function the sync path calls), keep the result in R2 or fail and refund, then make the first delivery attempt
+ * at once (later ones go through the delivery queue).
  * Also the processing DLQ handler, for a consumer that died mid-job.
  */
 import { findApi } from "../apis";
@@ -11,6 +12,7 @@ import { ApiError, formatZodError } from "../errors";
 import { logEvent } from "../log";
 import { createProcessDeps } from "./deps";
 import { sendDeliverMessage } from "../queues";
+import { deliverFirstAttempt } from "../webhooks/deliver";
 import { failProcessing } from "./fail";
 
 export const CRASHED_JOB_MESSAGE =
@@ -28,7 +30,8 @@ export async function runJob(env: Env, jobId: string): Promise<void> {
   logEvent({ event: "job_processing", ...log, outcome: "claimed" });
 
   const api = findApi(job.api);
-  const input = await getJobInput(env.FILES, jobId);
+  // A small input came back with the claim; a larger one is in R2.
+  const input = job.input !== null ? (JSON.parse(job.input) as unknown) : await getJobInput(env.FILES, jobId);
   try {
     if (!api || input === null) {
       throw new Error(api ? "job input missing from R2" : `unknown api ${job.api}`);
@@ -50,8 +53,10 @@ export async function runJob(env: Env, jobId: string): Promise<void> {
   } catch (err) {
     await failProcessing(env.DB, jobId, err, { ...log, duration_ms: Date.now() - started });
   }
-  await deleteJobFiles(env.FILES, [inputKey(jobId)]);
-  await sendDeliverMessage(env.DELIVERY_QUEUE, jobId);
+  if (job.input === null) {
+    await deleteJobFiles(env.FILES, [inputKey(jobId)]);
+  }
+  await deliverFirstAttempt(env, jobId);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import { generateApiKey, requireAdminToken } from "../auth";
+import { forgetCachedApiKeys, generateApiKey, requireAdminToken } from "../auth";
 import { getAccountById, insertAccountWithGrant, setAccountRateLimit } from "../db/accounts";
 import { getApiKeyById, insertApiKey, revokeApiKey, setApiKeyBudgetCap } from "../db/api-keys";
 import { grantCredits } from "../db/credits";
@@ -122,6 +122,7 @@ adminRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const account = await setAccountRateLimit(c.env.DB, id, c.req.valid("json").rate_limit_per_minute);
+    forgetCachedApiKeys();
     if (!account) {
       throw new ApiError(404, `Account ${id} not found`);
     }
@@ -215,6 +216,7 @@ adminRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const key = await setApiKeyBudgetCap(c.env.DB, id, c.req.valid("json").monthly_budget_cap);
+    forgetCachedApiKeys();
     if (!key) {
       throw new ApiError(404, `API key ${id} not found`);
     }
@@ -251,6 +253,8 @@ adminRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     await revokeApiKey(c.env.DB, id, new Date().toISOString());
+    // Here at once; other isolates within API_KEY_CACHE_SECONDS.
+    forgetCachedApiKeys();
     const key = await getApiKeyById(c.env.DB, id);
     if (!key?.revokedAt) {
       throw new ApiError(404, `API key ${id} not found`);

@@ -12,6 +12,7 @@ import { getJobById, markJobDeliveryExhausted } from "../db/jobs";
 import { getOrCreateWebhookSecrets } from "../db/webhook-secrets";
 import { checkPublicUrl } from "../inputs/url-guard";
 import { resultLinkFor } from "../jobs/result-link";
+import { sendDeliverMessage } from "../queues";
 import { logEvent } from "../log";
 import { buildWebhookPayload } from "./payload";
 import { nextRetryDelaySeconds, parseRetryAfter } from "./retry-policy";
@@ -132,6 +133,26 @@ export async function deliverJob(env: Env, jobId: string): Promise<DeliveryOutco
     retry_in_seconds: delaySeconds,
   });
   return { kind: "retry", delaySeconds };
+}
+
+/**
+ * The first attempt, made where the job finished (in the processing consumer's invocation): the webhook goes out
+ * without a hop through the delivery queue and its batch wait. What follows is the delivery consumer's as ever: a
+ * retry (or an error of our own storage) is sent to the delivery queue with its delay. Should this invocation die
+ * mid-attempt, the processing message reaches its DLQ, whose handler sends the delivery of a finished job.
+ */
+export async function deliverFirstAttempt(env: Env, jobId: string): Promise<void> {
+  let delaySeconds = 0;
+  try {
+    const outcome = await deliverJob(env, jobId);
+    if (outcome.kind !== "retry") {
+      return;
+    }
+    delaySeconds = outcome.delaySeconds;
+  } catch (err) {
+    logEvent({ event: "delivery_error", job_id: jobId, cause: String(err) });
+  }
+  await sendDeliverMessage(env.DELIVERY_QUEUE, jobId, delaySeconds);
 }
 
 /** The first `limit` bytes of a response body as text; the rest is not read. */

@@ -20,7 +20,7 @@ describe("processing guards", () => {
     const jobId = crypto.randomUUID();
     await chargeAndCreateJob(env.DB, { id: jobId, accountId: account.accountId, apiKeyId: await apiKeyIdOf(account.accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl: receiver.url, now: new Date().toISOString() });
     // An input of an older shape: `layers` was once called `items`.
-    await putJobInput(env.FILES, jobId, { dimensions: { width_in_px: 8, height_in_px: 8 }, items: [], webhook_url: receiver.url });
+    await putJobInput(env.FILES, jobId, JSON.stringify({ dimensions: { width_in_px: 8, height_in_px: 8 }, items: [], webhook_url: receiver.url }));
     await sendProcessMessage(env.PROCESSING_QUEUE, jobId);
     const job = await waitForJob(jobId, (j) => j.deliveryStatus === "delivered");
     expect(job.status).toBe("failed");

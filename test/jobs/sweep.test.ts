@@ -16,7 +16,7 @@ async function createQueuedJob(accountId: string, webhookUrl: string) {
   const jobId = crypto.randomUUID();
   await chargeAndCreateJob(env.DB, { id: jobId, accountId, apiKeyId: await apiKeyIdOf(accountId), api: "image_generation", mode: "async", cost: 2, webhookUrl, now: new Date().toISOString() });
   // What the accept path stores: the validated request.
-  await putJobInput(env.FILES, jobId, imageGeneration.request.parse({ ...SMALL_IMAGE, webhook_url: webhookUrl }));
+  await putJobInput(env.FILES, jobId, JSON.stringify(imageGeneration.request.parse({ ...SMALL_IMAGE, webhook_url: webhookUrl })));
   return jobId;
 }
 
