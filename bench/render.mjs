@@ -95,57 +95,71 @@ function timePerRun(runs, fn) {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "lamina-bench-render-"));
-const stack = await startStack({ log: (message) => console.log(`[bench:render] ${message}`) });
-const rows = [];
-try {
-  const { imageGeneration, layersToSvg, createUrlFetcher } = await loadWorkerRenderer(dir);
-  // The Worker's dependencies, in Node: the fetcher, and the font assets read from assets/ (npm install writes them).
-  const deps = {
-    fetcher: createUrlFetcher(new Set()),
-    assets: { read: async (path) => { const bytes = readFileSync(join(ROOT, "assets", path)); return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength); } },
-    settings: {},
-    bindings: {},
-  };
-  const { apiKey } = await stack.createAccount(1_000_000, "bench-render", { rateLimitPerMinute: 0 });
-  console.log("[bench:render] the account's rate limit: unlimited (0), so the limiter never holds a run back");
-  for (const [name, spec] of Object.entries(SPECS)) {
-    const body = JSON.stringify(spec);
-    const workerd = await timePerRun(RUNS, async () => {
-      const res = await fetch(`${stack.base}/image-generation/v1/generate`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-        body,
-      });
-      if (res.status !== 200) {
-        throw new Error(`${name}: ${res.status} ${await res.text()}`);
-      }
-      await res.arrayBuffer();
-    })();
-    const input = imageGeneration.request.parse(spec);
-    let laidOut;
-    const satoriMs = await timePerRun(RUNS, async () => {
-      laidOut = await layersToSvg(input, deps);
-    })();
-    // The images satori placed as placeholders go to resvg as the Worker hands them over (svg.ts ImageStore).
-    const { svg, resolve } = laidOut.images.restore(laidOut.svg);
-    const nativeMs = await timePerRun(RUNS, async () => {
-      const resvg = new NativeResvg(svg, { font: { loadSystemFonts: false } });
-      for (const href of resvg.imagesToResolve()) resvg.resolveImage(href, Buffer.from(resolve.get(href)));
-      resvg.render().asPng();
-    })();
-    rows.push({ name, workerd_ms: workerd, node_satori_ms: satoriMs, node_native_resvg_ms: nativeMs, node_total_ms: satoriMs + nativeMs });
+/**
+ * Each spec rendered by the Worker (a sync request through `stack`) and in Node by the same layout code with the
+ * native resvg: the rows of `npm run bench:render`, and the image generation reference of `npm run bench`.
+ */
+export async function benchRender(stack, runs = RUNS) {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-bench-render-"));
+  const rows = [];
+  try {
+    const { imageGeneration, layersToSvg, createUrlFetcher } = await loadWorkerRenderer(dir);
+    // The Worker's dependencies, in Node: the fetcher, and the font assets read from assets/ (npm install writes them).
+    const deps = {
+      fetcher: createUrlFetcher(new Set()),
+      assets: { read: async (path) => { const bytes = readFileSync(join(ROOT, "assets", path)); return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength); } },
+      settings: {},
+      bindings: {},
+    };
+    const { apiKey } = await stack.createAccount(1_000_000, "bench-render", { rateLimitPerMinute: 0 });
+    console.log("[bench:render] the account's rate limit: unlimited (0), so the limiter never holds a run back");
+    for (const [name, spec] of Object.entries(SPECS)) {
+      const body = JSON.stringify(spec);
+      const workerd = await timePerRun(runs, async () => {
+        const res = await fetch(`${stack.base}/image-generation/v1/generate`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+          body,
+        });
+        if (res.status !== 200) {
+          throw new Error(`${name}: ${res.status} ${await res.text()}`);
+        }
+        await res.arrayBuffer();
+      })();
+      const input = imageGeneration.request.parse(spec);
+      let laidOut;
+      const satoriMs = await timePerRun(runs, async () => {
+        laidOut = await layersToSvg(input, deps);
+      })();
+      // The images satori placed as placeholders go to resvg as the Worker hands them over (svg.ts ImageStore).
+      const { svg, resolve } = laidOut.images.restore(laidOut.svg);
+      const nativeMs = await timePerRun(runs, async () => {
+        const resvg = new NativeResvg(svg, { font: { loadSystemFonts: false } });
+        for (const href of resvg.imagesToResolve()) resvg.resolveImage(href, Buffer.from(resolve.get(href)));
+        resvg.render().asPng();
+      })();
+      rows.push({ name, workerd_ms: workerd, node_satori_ms: satoriMs, node_native_resvg_ms: nativeMs, node_total_ms: satoriMs + nativeMs });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  await stack.stop();
-  rmSync(dir, { recursive: true, force: true });
+  return rows;
 }
 
-console.log(`\nTime per render, ${RUNS} runs each after 2 warm-ups (workerd: a sync request through wrangler dev, HTTP and charging included)`);
-console.log(`  ${"spec".padEnd(40)} ${"workerd".padStart(10)} ${"node: satori".padStart(13)} ${"+ native resvg".padStart(15)} ${"= node total".padStart(13)} ${"ratio".padStart(7)}`);
-for (const row of rows) {
-  console.log(
-    `  ${row.name.padEnd(40)} ${`${row.workerd_ms.toFixed(1)} ms`.padStart(10)} ${`${row.node_satori_ms.toFixed(1)} ms`.padStart(13)} ${`${row.node_native_resvg_ms.toFixed(1)} ms`.padStart(15)} ${`${row.node_total_ms.toFixed(1)} ms`.padStart(13)} ${`${(row.workerd_ms / row.node_total_ms).toFixed(2)}×`.padStart(7)}`,
-  );
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const stack = await startStack({ log: (message) => console.log(`[bench:render] ${message}`) });
+  let rows;
+  try {
+    rows = await benchRender(stack);
+  } finally {
+    await stack.stop();
+  }
+  console.log(`\nTime per render, ${RUNS} runs each after 2 warm-ups (workerd: a sync request through wrangler dev, HTTP and charging included)`);
+  console.log(`  ${"spec".padEnd(40)} ${"workerd".padStart(10)} ${"node: satori".padStart(13)} ${"+ native resvg".padStart(15)} ${"= node total".padStart(13)} ${"ratio".padStart(7)}`);
+  for (const row of rows) {
+    console.log(
+      `  ${row.name.padEnd(40)} ${`${row.workerd_ms.toFixed(1)} ms`.padStart(10)} ${`${row.node_satori_ms.toFixed(1)} ms`.padStart(13)} ${`${row.node_native_resvg_ms.toFixed(1)} ms`.padStart(15)} ${`${row.node_total_ms.toFixed(1)} ms`.padStart(13)} ${`${(row.workerd_ms / row.node_total_ms).toFixed(2)}×`.padStart(7)}`,
+    );
+  }
+  process.exit(0);
 }
-process.exit(0);

@@ -1,42 +1,49 @@
-// `npm run bench`: throughput and latency of the async path against `wrangler dev` on 127.0.0.1, bounded in
-// requests and time. Prints a table and writes bench/results.json. Not part of `npm test`.
-//   1. accept path (charge + job row + R2 input + queue send + 201) vs. a no-I/O baseline route, same load; and
-//      the same accept path through the rate limiter (a limit it never reaches) against an unlimited account
-//   2. end to end: N async jobs at fixed concurrency, 201 → webhook arrival latency and drain rate
-//   3. sync path for a small image, and for document extraction of a one-page PDF invoice
-//   4. image transformation chains on a 2000×1500 JPEG against sharp (bench/transform.mjs)
-//   5. document to markdown of a 20-page PDF and a 50-page DOCX, website extraction of a 200 KB page, each against a
-//      one-page input in the same run (bench/documents.mjs)
-//   6. sheet generation of 10,000 rows × 10 columns as XLSX and CSV, against 100 rows and SheetJS in Node
-//      (bench/sheets.mjs)
-//   7. worker size (wrangler deploy --dry-run) and wrangler dev start-up
+// `npm run bench`: each stage of the pipeline measured on its own, against `wrangler dev` on 127.0.0.1, bounded in
+// requests and time. Prints a table and writes bench/results.json (stable keys below). Not part of `npm test`.
+//   1. accept alone: the async accept (auth + charge batch + queue send → 201) against a Worker with no queue
+//      consumers, so nothing else runs in that workerd, next to the no-I/O baseline `GET /health` in the same
+//      workerd; and the same through the rate limiter. `accept_alone.ratio_to_baseline`,
+//      `accept_alone.storage_round_trips` (counted by test/jobs/round-trips.test.ts, which this runs).
+//   2. drain: a flood of async jobs, deliveries per second (`drain_per_s`) and CPU per job (workerd and wrangler's
+//      proxy, from /proc).
+//   3. latency at fixed offered rates, request → webhook arrival of the seed image (an upper bound on 201 →
+//      webhook): 5 jobs/s (`latency_light`) and half the drain rate of this run (`latency_half`). Both below
+//      capacity: no backlog should build.
+//   4. processing per API (`processing.<api_id>.worker_ms`, `.reference_ms`, `.ratio`): the Worker's time for a
+//      representative request, sync through wrangler dev, and the reference in Node in the same run where one
+//      exists (satori + native resvg, sharp, SheetJS); the others against a one-page input of their own
+//      (bench/documents.mjs), reference_ms null.
+//   5. sync small image and sync extraction throughput; worker size and start-up.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { percentile, ROOT, runPool, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
+import { percentile, ROOT, runPool, SEED_REQUEST, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
 import { benchDocuments, serveBenchPages } from "./documents.mjs";
+import { benchRender } from "./render.mjs";
 import { benchSheets } from "./sheets.mjs";
 import { benchTransform } from "./transform.mjs";
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const E2E_JOBS = Number(process.env.BENCH_E2E_JOBS ?? 1000);
-const E2E_CONCURRENCY = Number(process.env.BENCH_E2E_CONCURRENCY ?? 20);
-const DEADLINE_MS = 15 * 60_000;
+const DRAIN_JOBS = Number(process.env.BENCH_E2E_JOBS ?? 1000);
+const DRAIN_CONCURRENCY = Number(process.env.BENCH_E2E_CONCURRENCY ?? 20);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 12);
+const LIGHT_RATE = 5;
+const DEADLINE_MS = 20 * 60_000;
 
 const log = (message) => console.log(`[bench] ${message}`);
+const round = (value, digits = 0) => (value === null || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
 
 async function cannon(options) {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
-  const non2xx = result.non2xx + result.errors + result.timeouts;
   return {
     requests: result.requests.total,
     rps: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
-    failed: non2xx,
+    failed: result.non2xx + result.errors + result.timeouts,
   };
 }
 
@@ -51,88 +58,138 @@ function workerSize() {
   return { raw_kib: match ? Number(match[1]) : null, gzip_kib: match ? Number(match[2]) : null, startup_ms: startup ? Number(startup[1]) : null };
 }
 
-async function drained(stack, expected) {
-  await waitFor(
-    `${expected} deliveries`,
-    async () => stack.receiver.deliveries.length >= expected,
-    10 * 60_000,
-    200,
-  );
+/** The accept path's storage round trips, as test/jobs/round-trips.test.ts counts them in workerd. */
+function countedRoundTrips() {
+  const out = execFileSync(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/jobs/round-trips.test.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    stdio: "pipe",
+  }).toString();
+  const match = out.match(/ROUND_TRIPS (\{.*\})/);
+  if (!match) throw new Error("test/jobs/round-trips.test.ts printed no ROUND_TRIPS line");
+  return JSON.parse(match[1]);
 }
 
-async function main() {
-  const results = {
-    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
-    settings: { duration_s: DURATION_S, connections: CONNECTIONS, e2e_jobs: E2E_JOBS, e2e_concurrency: E2E_CONCURRENCY },
-  };
-  results.worker = workerSize();
-  log(`worker ${results.worker.raw_kib} KiB raw / ${results.worker.gzip_kib} KiB gzip`);
+/** CPU seconds used so far by the stack's process group (wrangler dev, its proxy and workerd). */
+function groupCpuSeconds(groupId) {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // After the name: state, ppid, pgrp, ... utime (field 14 of the whole line), stime (15).
+      if (Number(fields[2]) === groupId) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
 
+async function drained(stack, expected) {
+  await waitFor(`${expected} deliveries`, async () => stack.receiver.deliveries.length >= expected, 10 * 60_000, 100);
+}
+
+/**
+ * Async seed images offered at `rate` a second for `seconds`; for each, the time from sending the request to the
+ * webhook's arrival, in ms. That includes the accept itself, so it bounds 201 → webhook from above: the first
+ * delivery attempt runs where processing finished, often before the client has read its 201.
+ */
+async function latencyAt(stack, headers, rate, seconds, path) {
+  const body = JSON.stringify({ ...SEED_REQUEST, webhook_url: stack.receiver.url(path) });
+  const acceptedAt = new Map();
+  const count = Math.max(1, Math.round(rate * seconds));
+  const started = performance.now();
+  const sends = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / rate;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    const sentAt = performance.now() + performance.timeOrigin;
+    sends.push(
+      fetch(`${stack.base}/image-generation/v1/generate`, { method: "POST", headers, body }).then(async (res) => {
+        const json = await res.json();
+        if (res.status === 201) acceptedAt.set(json.job_id, sentAt);
+      }),
+    );
+  }
+  await Promise.all(sends);
+  const arrivals = () => stack.receiver.deliveries.filter((d) => d.path === path && acceptedAt.has(d.headers["webhook-id"]));
+  await waitFor(`${acceptedAt.size} deliveries at ${rate}/s`, async () => arrivals().length >= acceptedAt.size, 120_000, 50);
+  const latencies = arrivals().map((d) => d.receivedAt - acceptedAt.get(d.headers["webhook-id"])).sort((a, b) => a - b);
+  return {
+    rate_per_s: round(rate, 1),
+    jobs: latencies.length,
+    p50_ms: Math.round(percentile(latencies, 50)),
+    p95_ms: Math.round(percentile(latencies, 95)),
+    p99_ms: Math.round(percentile(latencies, 99)),
+  };
+}
+
+async function acceptAlone(results) {
+  const stack = await startStack({ log, withoutConsumers: true });
+  try {
+    const unlimited = await stack.createAccount(1_000_000_000, "bench-accept", { rateLimitPerMinute: 0 });
+    const limited = await stack.createAccount(1_000_000_000, "bench-accept-limited", { rateLimitPerMinute: 1_000_000 });
+    log("accept alone: a Worker without queue consumers; accounts unlimited (0), the limiter case 1,000,000 a minute (never reached)");
+    const body = JSON.stringify({ ...SEED_REQUEST, webhook_url: stack.receiver.url("/never-delivered") });
+    const post = (apiKey) => ({ url: `${stack.base}/image-generation/v1/generate`, method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body });
+    log(`baseline GET /health, ${CONNECTIONS} connections, ${DURATION_S}s`);
+    results.baseline = await cannon({ url: `${stack.base}/health` });
+    log(`accept alone, ${CONNECTIONS} connections, ${DURATION_S}s`);
+    const alone = await cannon(post(unlimited.apiKey));
+    log(`accept alone through the rate limiter, ${CONNECTIONS} connections, ${DURATION_S}s`);
+    const limitedRun = await cannon(post(limited.apiKey));
+    results.accept_alone = {
+      ...alone,
+      ratio_to_baseline: round(alone.rps / results.baseline.rps, 3),
+      rate_limited: { ...limitedRun, ratio_to_unlimited: round(limitedRun.rps / alone.rps, 3) },
+    };
+  } finally {
+    await stack.stop();
+  }
+  log("counting the accept path's storage round trips (test/jobs/round-trips.test.ts)");
+  const trips = countedRoundTrips();
+  results.accept_alone.storage_round_trips = trips.storage;
+  results.accept_alone.round_trips = { d1: trips.d1, r2: trips.r2, queue: trips.queue, durable_object: trips.durableObject };
+}
+
+async function pipeline(results) {
   const stack = await startStack({ log, receiverHandler: serveBenchPages });
   try {
     results.worker.dev_ready_ms = Math.round(stack.readyMs);
-    // Unlimited (rate_limit_per_minute 0): the limiter is not asked, so it measures nothing but the work. The second
-    // account's limit is one no run reaches: every request of it is counted by its Durable Object.
     const { apiKey } = await stack.createAccount(1_000_000_000, "bench", { rateLimitPerMinute: 0 });
-    const limited = await stack.createAccount(1_000_000_000, "bench-limited", { rateLimitPerMinute: 1_000_000 });
-    log("bench accounts: rate limit unlimited (0); the limiter case: 1,000,000 a minute, never reached");
+    log("bench account: rate limit unlimited (0)");
     const headers = { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" };
-    const asyncBody = JSON.stringify({ ...SMALL_IMAGE, webhook_url: stack.receiver.url("/accept") });
 
-    log(`baseline GET /health, ${CONNECTIONS} connections, ${DURATION_S}s`);
-    results.baseline = await cannon({ url: `${stack.base}/health` });
-    log(`accept POST async image, ${CONNECTIONS} connections, ${DURATION_S}s`);
-    results.accept = await cannon({ url: `${stack.base}/image-generation/v1/generate`, method: "POST", headers, body: asyncBody });
-    results.accept.ratio_to_baseline = Number((results.accept.rps / results.baseline.rps).toFixed(3));
-    const acceptedJobs = results.accept.requests - results.accept.failed;
-    log(`waiting for the ${acceptedJobs} accepted jobs to drain`);
-    const drainStart = performance.now();
-    await drained(stack, acceptedJobs);
-    results.accept.drain_after_load_s = Number(((performance.now() - drainStart) / 1000).toFixed(1));
-    // After the drain, so that both runs share the CPU with nothing but their own jobs' processing.
-    log(`accept POST async image through the rate limiter, ${CONNECTIONS} connections, ${DURATION_S}s`);
-    results.accept_rate_limited = await cannon({
-      url: `${stack.base}/image-generation/v1/generate`,
-      method: "POST",
-      headers: { ...headers, Authorization: `Bearer ${limited.apiKey}` },
-      body: asyncBody,
-    });
-    results.accept_rate_limited.ratio_to_unlimited = Number((results.accept_rate_limited.rps / results.accept.rps).toFixed(3));
-    await drained(stack, acceptedJobs + results.accept_rate_limited.requests - results.accept_rate_limited.failed);
-
-    log(`end to end: ${E2E_JOBS} async jobs at concurrency ${E2E_CONCURRENCY}`);
+    log(`drain: ${DRAIN_JOBS} async seed images at concurrency ${DRAIN_CONCURRENCY}`);
+    const floodBody = JSON.stringify({ ...SEED_REQUEST, webhook_url: stack.receiver.url("/flood") });
     const already = stack.receiver.deliveries.length;
-    const acceptedAt = new Map();
-    const e2eBody = JSON.stringify({ ...SMALL_IMAGE, webhook_url: stack.receiver.url("/e2e") });
-    const e2eStart = performance.now() + performance.timeOrigin;
+    const cpuBefore = groupCpuSeconds(stack.pid);
+    const floodStart = performance.now() + performance.timeOrigin;
+    let accepted = 0;
     await runPool(
-      Array.from({ length: E2E_JOBS }, () => async () => {
-        const res = await fetch(`${stack.base}/image-generation/v1/generate`, { method: "POST", headers, body: e2eBody });
-        const body = await res.json();
-        if (res.status === 201) {
-          acceptedAt.set(body.job_id, performance.now() + performance.timeOrigin);
-        }
+      Array.from({ length: DRAIN_JOBS }, () => async () => {
+        const res = await fetch(`${stack.base}/image-generation/v1/generate`, { method: "POST", headers, body: floodBody });
+        await res.arrayBuffer();
+        if (res.status === 201) accepted++;
       }),
-      E2E_CONCURRENCY,
+      DRAIN_CONCURRENCY,
     );
-    const submitted = performance.now() + performance.timeOrigin;
-    await drained(stack, already + acceptedAt.size);
-    const arrivals = stack.receiver.deliveries.slice(already).filter((d) => acceptedAt.has(d.headers["webhook-id"]));
-    const latencies = arrivals.map((d) => d.receivedAt - acceptedAt.get(d.headers["webhook-id"])).sort((a, b) => a - b);
-    const lastArrival = Math.max(...arrivals.map((d) => d.receivedAt));
-    results.end_to_end = {
-      jobs: acceptedAt.size,
-      submit_s: Number(((submitted - e2eStart) / 1000).toFixed(1)),
-      latency_p50_ms: Math.round(percentile(latencies, 50)),
-      latency_p95_ms: Math.round(percentile(latencies, 95)),
-      latency_p99_ms: Math.round(percentile(latencies, 99)),
-      total_s: Number(((lastArrival - e2eStart) / 1000).toFixed(1)),
-      drain_rate_per_s: Number((arrivals.length / ((lastArrival - e2eStart) / 1000)).toFixed(1)),
-    };
+    await drained(stack, already + accepted);
+    const lastArrival = Math.max(...stack.receiver.deliveries.slice(already).map((d) => d.receivedAt));
+    const cpu = groupCpuSeconds(stack.pid) - cpuBefore;
+    results.drain_per_s = round(accepted / ((lastArrival - floodStart) / 1000), 1);
+    results.drain = { jobs: accepted, total_s: round((lastArrival - floodStart) / 1000, 1), cpu_ms_per_job: round((cpu * 1000) / accepted, 1) };
+
+    log(`latency at ${LIGHT_RATE} jobs/s for ${LATENCY_SECONDS}s`);
+    results.latency_light = await latencyAt(stack, headers, LIGHT_RATE, LATENCY_SECONDS, "/light");
+    const half = results.drain_per_s / 2;
+    log(`latency at half the drain rate (${half.toFixed(1)} jobs/s) for ${LATENCY_SECONDS}s`);
+    results.latency_half = await latencyAt(stack, headers, half, LATENCY_SECONDS, "/half");
 
     log(`sync POST small image, ${CONNECTIONS} connections, ${DURATION_S}s`);
     results.sync = await cannon({ url: `${stack.base}/image-generation/v1/generate`, method: "POST", headers, body: JSON.stringify(SMALL_IMAGE) });
-
     const corpus = JSON.parse(readFileSync(join(ROOT, "test/fixtures/extraction/corpus.json"), "utf8"));
     const invoice = corpus.find((entry) => entry.file === "01-invoice-us.pdf");
     const extractionBody = JSON.stringify({
@@ -141,24 +198,62 @@ async function main() {
     });
     log(`sync POST document extraction (1-page PDF invoice, 12 fields), ${CONNECTIONS} connections, ${DURATION_S}s`);
     results.sync_extraction = await cannon({ url: `${stack.base}/document-extraction/v1/extract`, method: "POST", headers, body: extractionBody });
-    log("image transformation chains on a 2000×1500 JPEG, against sharp in Node");
+
+    log("processing: image generation against satori + native resvg in Node");
+    const render = await benchRender(stack, 10);
+    log("processing: image transformation chains against sharp in Node");
     results.transform = await benchTransform(stack);
-    log("document to markdown and website extraction, large inputs against one-page ones");
+    log("processing: document to markdown, website extraction and document generation, large inputs against one-page ones");
     results.documents = await benchDocuments(stack);
-    log("sheet generation, 10,000 rows × 10 columns, against 100 rows and SheetJS in Node");
+    log("processing: sheet generation against SheetJS in Node");
     results.sheets = await benchSheets(stack);
+    results.render = render.map((row) => ({ ...row, ratio: round(row.workerd_ms / row.node_total_ms, 2) }));
+
+    const seed = render.find((row) => row.name.includes("seed"));
+    const chain = results.transform.find((row) => row.chain.startsWith("resize"));
+    const document = (prefix) => results.documents.find((row) => row.case.startsWith(prefix));
+    const xlsx = results.sheets.find((row) => row.case.includes("XLSX"));
+    const extractionMs = 1000 / Math.max(1, results.sync_extraction.rps / CONNECTIONS);
+    results.processing = {
+      image_generation: { case: "seed 800×600, PNG", worker_ms: round(seed.workerd_ms, 1), reference_ms: round(seed.node_total_ms, 1), reference: "satori + @resvg/resvg-js in Node" },
+      image_transformation: { case: chain.chain, worker_ms: chain.worker_ms, reference_ms: chain.sharp_ms, reference: "sharp" },
+      sheet_generation: { case: xlsx.case, worker_ms: xlsx.ms, reference_ms: xlsx.sheetjs_node_ms, reference: "SheetJS in Node" },
+      document_extraction: { case: "1-page PDF invoice, 12 fields (mean time per request under 10 connections)", worker_ms: round(extractionMs, 1), reference_ms: null, reference: null },
+      document_to_markdown: { case: document("markdown, 20-page PDF").case, worker_ms: document("markdown, 20-page PDF").ms, reference_ms: null, reference: null },
+      website_extraction: { case: document("website extraction").case, worker_ms: document("website extraction").ms, reference_ms: null, reference: null },
+      document_generation: { case: document("generation, 30-page report → PDF").case, worker_ms: document("generation, 30-page report → PDF").ms, reference_ms: null, reference: null },
+    };
+    for (const row of Object.values(results.processing)) {
+      row.ratio = row.reference_ms ? round(row.worker_ms / row.reference_ms, 2) : null;
+    }
   } finally {
     await stack.stop();
   }
+}
+
+async function main() {
+  const results = {
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+    settings: { duration_s: DURATION_S, connections: CONNECTIONS, drain_jobs: DRAIN_JOBS, drain_concurrency: DRAIN_CONCURRENCY, latency_seconds: LATENCY_SECONDS },
+  };
+  results.worker = workerSize();
+  log(`worker ${results.worker.raw_kib} KiB raw / ${results.worker.gzip_kib} KiB gzip`);
+  await acceptAlone(results);
+  await pipeline(results);
 
   writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const a = results.accept_alone;
   const rows = [
     ["baseline GET /health", `${results.baseline.rps} req/s`, `p50 ${results.baseline.p50_ms} ms`, `p99 ${results.baseline.p99_ms} ms`, `${results.baseline.failed} failed`],
-    ["async accept (201)", `${results.accept.rps} req/s`, `p50 ${results.accept.p50_ms} ms`, `p99 ${results.accept.p99_ms} ms`, `ratio ${results.accept.ratio_to_baseline}, drained ${results.accept.drain_after_load_s}s after`],
-    ["accept, rate limiter on", `${results.accept_rate_limited.rps} req/s`, `p50 ${results.accept_rate_limited.p50_ms} ms`, `p99 ${results.accept_rate_limited.p99_ms} ms`, `ratio ${results.accept_rate_limited.ratio_to_unlimited} to unlimited, ${results.accept_rate_limited.failed} failed`],
-    ["end to end 201→webhook", `${results.end_to_end.drain_rate_per_s} deliveries/s`, `p50 ${results.end_to_end.latency_p50_ms} ms`, `p95 ${results.end_to_end.latency_p95_ms} ms / p99 ${results.end_to_end.latency_p99_ms} ms`, `${results.end_to_end.jobs} jobs in ${results.end_to_end.total_s}s`],
+    ["accept alone (201)", `${a.rps} req/s`, `p50 ${a.p50_ms} ms`, `p99 ${a.p99_ms} ms`, `ratio ${a.ratio_to_baseline}, ${a.storage_round_trips} storage round trips`],
+    ["accept alone, limiter on", `${a.rate_limited.rps} req/s`, `p50 ${a.rate_limited.p50_ms} ms`, `p99 ${a.rate_limited.p99_ms} ms`, `ratio ${a.rate_limited.ratio_to_unlimited} to unlimited`],
+    ["drain (flood)", `${results.drain_per_s} deliveries/s`, `${results.drain.cpu_ms_per_job} ms CPU/job`, "", `${results.drain.jobs} jobs in ${results.drain.total_s}s`],
+    ["latency at 5/s (request→hook)", `p50 ${results.latency_light.p50_ms} ms`, `p95 ${results.latency_light.p95_ms} ms`, `p99 ${results.latency_light.p99_ms} ms`, `${results.latency_light.jobs} jobs`],
+    [`latency at ${results.latency_half.rate_per_s}/s (half)`, `p50 ${results.latency_half.p50_ms} ms`, `p95 ${results.latency_half.p95_ms} ms`, `p99 ${results.latency_half.p99_ms} ms`, `${results.latency_half.jobs} jobs`],
     ["sync small image (200)", `${results.sync.rps} req/s`, `p50 ${results.sync.p50_ms} ms`, `p99 ${results.sync.p99_ms} ms`, `${results.sync.failed} failed`],
     ["sync extraction, 1-page PDF", `${results.sync_extraction.rps} req/s`, `p50 ${results.sync_extraction.p50_ms} ms`, `p99 ${results.sync_extraction.p99_ms} ms`, `${results.sync_extraction.failed} failed`],
+    ...Object.entries(results.processing).map(([api, row]) => [`processing ${api}`, `${row.worker_ms} ms`, row.reference_ms === null ? "no reference" : `ref ${row.reference_ms} ms`, row.ratio === null ? "" : `ratio ${row.ratio}`, row.case]),
+    ...results.render.map((row) => [`render: ${row.name}`, `${row.workerd_ms.toFixed(1)} ms`, `node ${row.node_total_ms.toFixed(1)} ms`, `ratio ${row.ratio}`, ""]),
     ...results.transform.map((row) => [`transform: ${row.chain}`, `${row.worker_ms} ms`, `sharp ${row.sharp_ms} ms`, `ratio ${row.ratio}`, ""]),
     ...results.documents.map((row) => [row.case, `${row.ms} ms`, `1 page ${row.reference_ms} ms`, `ratio ${row.ratio}`, `${row.ms_per_page} ms a page`]),
     ...results.sheets.map((row) => [row.case, `${row.ms} ms`, `100 rows ${row.rows_100_ms} ms`, `ratio ${row.ratio_to_100_rows}`, `SheetJS in Node ${row.sheetjs_node_ms} ms (×${row.ratio_to_sheetjs})`]),
@@ -166,13 +261,13 @@ async function main() {
   ];
   console.log(`\nLamina bench: ${results.machine.cores} cores, ${results.machine.cpu}, node ${results.machine.node}`);
   for (const row of rows) {
-    console.log(`  ${row[0].padEnd(24)} ${row[1].padEnd(22)} ${row[2].padEnd(14)} ${row[3].padEnd(26)} ${row[4]}`);
+    console.log(`  ${row[0].padEnd(30)} ${String(row[1]).padEnd(20)} ${String(row[2]).padEnd(16)} ${String(row[3]).padEnd(16)} ${row[4]}`);
   }
   console.log("\nwritten to bench/results.json");
 }
 
 const watchdog = setTimeout(() => {
-  console.error("[bench] gave up after 15 minutes");
+  console.error("[bench] gave up after 20 minutes");
   process.exit(1);
 }, DEADLINE_MS);
 try {

@@ -86,8 +86,21 @@ function groupAlive(pid) {
  * Starts the receiver and `wrangler dev` (with `vars` as --var overrides) on fresh local state.
  * Returns helpers to call the API, read D1, and stop everything.
  */
-export async function startStack({ vars = {}, receiverHandler, log = () => {}, processEnv = {} } = {}) {
+export async function startStack({ vars = {}, receiverHandler, log = () => {}, processEnv = {}, withoutConsumers = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), "lamina-stack-"));
+  // Without consumers (the accept-alone bench): wrangler.toml minus its [[queues.consumers]] tables, next to it so its
+  // relative paths hold. Nothing else then runs in that workerd.
+  const config = withoutConsumers ? join(ROOT, `wrangler.no-consumers-${process.pid}.toml`) : null;
+  if (config) {
+    const kept = [];
+    let skipping = false;
+    for (const line of readFileSync(join(ROOT, "wrangler.toml"), "utf8").split("\n")) {
+      if (/^\[/.test(line)) skipping = line.trim() === "[[queues.consumers]]";
+      if (!skipping) kept.push(line);
+    }
+    writeFileSync(config, kept.join("\n"));
+  }
+  const configArgs = config ? ["--config", config] : [];
   const state = join(work, "state");
   const adminToken = `admin-${crypto.randomUUID()}`;
   const children = [];
@@ -113,6 +126,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
     receiver?.server.closeAllConnections?.();
     receiver?.server.close();
     rmSync(work, { recursive: true, force: true });
+    if (config) rmSync(config, { force: true });
   };
 
   try {
@@ -127,14 +141,14 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
       ...processEnv,
     };
     const wrangler = (...args) => execFileSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, stdio: "pipe", maxBuffer: 256 * 1024 * 1024 });
-    wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state);
+    wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state, ...configArgs);
 
     const port = await freePort();
     const allVars = { ADMIN_TOKEN: adminToken, RESULT_URL_SECRET: `links-${crypto.randomUUID()}`, DEV_HOSTS: "localhost", ...vars };
     const startedAt = performance.now();
     const child = spawn(
       process.execPath,
-      [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", state,
+      [WRANGLER, "dev", ...configArgs, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", state,
         "--show-interactive-dev-session=false", ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
       { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -171,7 +185,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
      * same SQLite file can make the Worker's own writes fail with SQLITE_BUSY, so query after stopServer().
      */
     const query = (sql) => {
-      const out = wrangler("d1", "execute", "lamina-db", "--local", "--persist-to", state, "--json", "--command", sql);
+      const out = wrangler("d1", "execute", "lamina-db", "--local", "--persist-to", state, ...configArgs, "--json", "--command", sql);
       return JSON.parse(out.toString())[0].results;
     };
     return { base, pid: child.pid, receiver, adminToken, createAccount, query, logLines, readyMs, stopServer, stop };
