@@ -427,3 +427,53 @@ describe("children of a fixed-size layout", () => {
     expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe("https://lamina.example/nested");
   });
 });
+
+describe("solid rectangles on whole pixels (filled without satori and resvg)", () => {
+  it("come out pixel for pixel as the general path draws them", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { imageGeneration } = await import("../../src/apis/image-generation");
+    const { layersToSvg, renderLayers } = await import("../../src/apis/image-generation/render");
+    const { rasterizeSvg } = await import("../../src/graphics/svg");
+    const { createProcessDeps } = await import("../../src/jobs/deps");
+    const deps = createProcessDeps(env, imageGeneration);
+    const input = imageGeneration.request.parse({
+      dimensions: { width_in_px: 61, height_in_px: 37 },
+      layers: [
+        { index: 2, type: "solid-color", hex_color: "#00FF00", position: { x_in_px: 10, y_in_px: 5 }, dimensions: { width_in_px: 20, height_in_px: 40 } },
+        { index: 0, type: "solid-color-background", hex_color: "#FFFFFF" },
+        { index: 1, type: "rectangle", hex_color: "#123456FF", position: { x_in_px: 50, y_in_px: 30 } },
+        { index: 3, type: "solid-color", hex_color: "#FF0000", position: { x_in_px: 55, y_in_px: -0 }, dimensions: { width_in_px: 100, height_in_px: 3 } },
+      ],
+    });
+    const fast = await renderLayers(input, deps);
+    const { svg, images } = await layersToSvg(input, deps);
+    const general = await rasterizeSvg(svg, images);
+    expect([fast.width, fast.height]).toEqual([61, 37]);
+    expect(fast.pixels.length).toBe(general.pixels.length);
+    expect(Buffer.from(fast.pixels).equals(Buffer.from(general.pixels))).toBe(true);
+    // And it is what the layers say: white, the dark rectangle to the corner, the green bar on top, the red strip.
+    const at = (x: number, y: number) => [...fast.pixels.subarray((y * 61 + x) * 4, (y * 61 + x) * 4 + 4)];
+    expect(at(0, 0)).toEqual([255, 255, 255, 255]);
+    expect(at(60, 36)).toEqual([0x12, 0x34, 0x56, 255]);
+    expect(at(15, 36)).toEqual([0, 255, 0, 255]);
+    expect(at(58, 1)).toEqual([255, 0, 0, 255]);
+  });
+
+  it("still take the general path when a layer has opacity, rotation, corners or a fraction of a pixel", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { imageGeneration } = await import("../../src/apis/image-generation");
+    const { layersToSvg, renderLayers } = await import("../../src/apis/image-generation/render");
+    const { rasterizeSvg } = await import("../../src/graphics/svg");
+    const { createProcessDeps } = await import("../../src/jobs/deps");
+    const deps = createProcessDeps(env, imageGeneration);
+    for (const extra of [{ opacity: 50 }, { rotation_in_degrees: 10 }, { border_radius: 4 }, { position: { x_in_px: 2.5, y_in_px: 1 } }, { hex_color: "#00FF0080" }]) {
+      const input = imageGeneration.request.parse({
+        dimensions: { width_in_px: 20, height_in_px: 20 },
+        layers: [{ index: 0, type: "solid-color", hex_color: "#00FF00", dimensions: { width_in_px: 10, height_in_px: 10 }, ...extra }],
+      });
+      const { svg, images } = await layersToSvg(input, deps);
+      const general = await rasterizeSvg(svg, images);
+      expect(Buffer.from((await renderLayers(input, deps)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
+    }
+  });
+});

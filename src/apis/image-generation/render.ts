@@ -6,7 +6,7 @@
  */
 import { MAX_AUTO_SCALE_PASSES } from "../../budgets";
 import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "../../graphics/codes";
-import { cssColor } from "../../graphics/colors";
+import { cssColor, rgbaOf } from "../../graphics/colors";
 import { createFontSet, FONT_WEIGHTS, loadCustomFonts } from "../../graphics/fonts";
 import { encodeImage } from "../../graphics/encode";
 import { loadImage } from "../../graphics/images";
@@ -26,8 +26,59 @@ interface BuildContext {
 }
 
 export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RasterImage> {
+  const filled = fillSolidRectangles(input);
+  if (filled) {
+    return filled;
+  }
   const { svg, images } = await layersToSvg(input, deps);
   return rasterizeSvg(svg, images);
+}
+
+/**
+ * Canvases of nothing but opaque, unrotated, square-cornered solid rectangles on whole pixels (the seed request, a
+ * plain background) need no layout and no rasteriser: filled straight into the pixels, in `index` order, they are
+ * what resvg draws (no edge to antialias, no alpha to blend), without satori, the SVG and the wasm round trip.
+ * Anything else returns null and takes the general path, and so does a request with custom fonts, which are
+ * still read and refused when broken even if no layer uses them.
+ */
+function fillSolidRectangles(input: GenerateImageRequest): RasterImage | null {
+  if (input.fonts?.length) {
+    return null;
+  }
+  const { width_in_px: width, height_in_px: height } = input.dimensions;
+  const rectangles: { x: number; y: number; w: number; h: number; color: number }[] = [];
+  for (const layer of byIndex(input.layers)) {
+    if (
+      layer.type !== "solid-color" ||
+      layer.opacity !== 100 ||
+      layer.rotation_in_degrees ||
+      layer.angled_edges?.length ||
+      Object.keys(radii(layer)).length > 0
+    ) {
+      return null;
+    }
+    const [r, g, b, a] = rgbaOf(layer.hex_color);
+    const x = layer.position?.x_in_px ?? 0;
+    const y = layer.position?.y_in_px ?? 0;
+    // Without dimensions a fill covers the rest of the canvas from its position, as in layerElement.
+    const w = layer.dimensions ? size(layer.dimensions.width_in_px) : width - x;
+    const h = layer.dimensions ? size(layer.dimensions.height_in_px) : height - y;
+    if (a !== 255 || w === undefined || h === undefined || ![x, y, w, h].every(Number.isInteger)) {
+      return null;
+    }
+    // Little-endian RGBA as one 32-bit word.
+    rectangles.push({ x, y, w, h, color: (r | (g << 8) | (b << 16) | (a << 24)) >>> 0 });
+  }
+  const pixels = new Uint8Array(width * height * 4);
+  const words = new Uint32Array(pixels.buffer);
+  for (const { x, y, w, h, color } of rectangles) {
+    const left = Math.max(0, x);
+    const right = Math.min(width, x + w);
+    for (let row = Math.max(0, y); row < Math.min(height, y + h) && left < right; row++) {
+      words.fill(color, row * width + left, row * width + right);
+    }
+  }
+  return { width, height, pixels };
 }
 
 /** The request as one SVG document (every glyph a path), before rasterising, with the images it places. */
