@@ -5,7 +5,7 @@
  */
 import { loadOnce } from "./lazy";
 import { flatten } from "./raster";
-import { encodePngStreaming } from "./png";
+import { encodePng } from "./png";
 
 /** Formats with a maintained encoder that runs in Workers. */
 export const ENCODABLE_FORMATS = ["png", "jpeg", "webp", "gif", "tiff", "avif"] as const;
@@ -51,7 +51,7 @@ export interface EncodedImage {
 export async function encodeImage(pixels: Uint8Array, width: number, height: number, format: EncodableFormat, options: EncodeOptions = {}): Promise<EncodedImage> {
   switch (format) {
     case "png":
-      return { bytes: encodePngStreaming(pixels, width, height), mimeType: "image/png" };
+      return { bytes: await encodePng(pixels, width, height), mimeType: "image/png" };
     case "webp":
       if (options.quality !== undefined) {
         const encoder = await loadWebpEncoder();

@@ -8,7 +8,7 @@ import { ApiError } from "../errors";
 import { sniffFormat } from "../inputs/sniff";
 import { checkImageHeader, decodeImage } from "./decode";
 import { removeUniformBackground, smartCrop } from "./heuristics";
-import { encodePngStreaming } from "./png";
+import { encodePng } from "./png";
 import type { ImageStore } from "./svg";
 
 function formatOf(bytes: Uint8Array): string | undefined {
@@ -42,7 +42,7 @@ export async function loadImage(bytes: Uint8Array, where: string, store: ImageSt
       const scale = Math.min(1, raster.width / adjust.smartCropTo.width, raster.height / adjust.smartCropTo.height);
       raster = smartCrop(raster, Math.max(1, Math.round(adjust.smartCropTo.width * scale)), Math.max(1, Math.round(adjust.smartCropTo.height * scale)));
     }
-    return store.raster(encodePngStreaming(raster.pixels, raster.width, raster.height, 1), raster.width, raster.height);
+    return store.raster(await encodePng(raster.pixels, raster.width, raster.height), raster.width, raster.height);
   }
   // Checked from the header, before anything decodes it: a 15 KB PNG can hold 11000 × 11000 pixels (484 MB).
   checkImageHeader(bytes, where);

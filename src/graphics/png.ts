@@ -1,10 +1,9 @@
 /**
- * RGBA → PNG, a row at a time: each row is filtered (Paeth, or none for flat rows) and pushed into fflate's
- * streaming zlib, so the only whole-image buffer besides the pixels is the compressed output. fast-png (still
- * used to decode) filters the whole image into one buffer and deflates it in one call: two more copies of a
- * canvas, 64 MB at 8 megapixels, which a Worker's 128 MB cannot spare.
+ * RGBA → PNG, a few rows at a time: each row is filtered (Sub for the first, Up for one equal to the row above,
+ * else Paeth) and streamed into the runtime's zlib, so the only whole-image buffer besides the pixels is the
+ * compressed output. fast-png (still used to decode) filters the whole image into one buffer and deflates it in
+ * one call: two more copies of a canvas, 64 MB at 8 megapixels, which a Worker's 128 MB cannot spare.
  */
-import { Zlib } from "fflate";
 
 const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -36,34 +35,76 @@ function chunk(type: string, data: Uint8Array): Uint8Array[] {
   return [head, data, tail];
 }
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return false;
+  }
+  return true;
 }
 
-/** 8-bit RGBA PNG of `pixels` (straight alpha, `width` × `height`). */
-export function encodePngStreaming(pixels: Uint8Array, width: number, height: number, level: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
+/** Filtered rows go to the compressor in pieces of about this size (a write per row would cost a promise each). */
+const WRITE_BYTES = 256 * 1024;
+
+/**
+ * 8-bit RGBA PNG of `pixels` (straight alpha, `width` × `height`). Deflated by the runtime's own zlib
+ * (CompressionStream "deflate", the zlib format PNG wants): native speed, and not fflate's streaming Deflate, which
+ * emits invalid back-references on some inputs (fflate issue 260: seen here on a canvas of flat rows).
+ */
+export async function encodePng(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   const stride = width * 4;
+  const compressor = new CompressionStream("deflate");
+  const writer = compressor.writable.getWriter();
   const compressed: Uint8Array[] = [];
-  const zlib = new Zlib({ level }, (data) => compressed.push(data));
-  const row = new Uint8Array(stride + 1);
-  for (let y = 0; y < height; y++) {
-    const line = pixels.subarray(y * stride, (y + 1) * stride);
-    const above = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : null;
-    row[0] = 4; // Paeth
-    for (let x = 0; x < stride; x++) {
-      const left = x >= 4 ? line[x - 4]! : 0;
-      const up = above ? above[x]! : 0;
-      const upLeft = above && x >= 4 ? above[x - 4]! : 0;
-      row[1 + x] = (line[x]! - paeth(left, up, upLeft)) & 0xff;
+  const reading = (async () => {
+    const reader = compressor.readable.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      compressed.push(value);
     }
-    // fflate copies what it is pushed into its own window, so one row buffer serves every row.
-    zlib.push(row, y === height - 1);
+  })();
+  const rowsPerWrite = Math.max(1, Math.floor(WRITE_BYTES / (stride + 1)));
+  let piece = new Uint8Array(Math.min(height, rowsPerWrite) * (stride + 1));
+  let filled = 0;
+  for (let y = 0; y < height; y++) {
+    const row = piece.subarray(filled, filled + stride + 1);
+    const line = pixels.subarray(y * stride, (y + 1) * stride);
+    if (y === 0) {
+      // Sub: the first row has nothing above it.
+      row[0] = 1;
+      for (let x = 0; x < stride; x++) {
+        row[1 + x] = (line[x]! - (x >= 4 ? line[x - 4]! : 0)) & 0xff;
+      }
+    } else {
+      const above = pixels.subarray((y - 1) * stride, y * stride);
+      if (sameBytes(line, above)) {
+        // Up on a row equal to the one above is all zeros: the cheapest row to filter and to deflate (flat
+        // backgrounds, bars, most of a chart). The piece is fresh, so its zeros are already there.
+        row[0] = 2;
+      } else {
+        row[0] = 4; // Paeth, inlined: this loop is most of the encoder's time.
+        for (let x = 0; x < stride; x++) {
+          const a = x >= 4 ? line[x - 4]! : 0;
+          const b = above[x]!;
+          const c = x >= 4 ? above[x - 4]! : 0;
+          const pa = Math.abs(b - c);
+          const pb = Math.abs(a - c);
+          const pc = Math.abs(a + b - 2 * c);
+          row[1 + x] = (line[x]! - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+        }
+      }
+    }
+    filled += stride + 1;
+    if (filled === piece.length) {
+      // The compressor keeps what it is given until it has read it: every piece is a new buffer.
+      await writer.write(piece);
+      piece = new Uint8Array(Math.min(height - y - 1, rowsPerWrite) * (stride + 1));
+      filled = 0;
+    }
   }
-  if (height === 0) zlib.push(new Uint8Array(0), true);
+  await writer.close();
+  await reading;
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);

@@ -9,7 +9,7 @@ import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg } from "../../graphics/codes"
 import { decodeImage } from "../../graphics/decode";
 import { encodeImage } from "../../graphics/encode";
 import { createFontSet, loadCustomFonts, type FontSet } from "../../graphics/fonts";
-import { encodePngStreaming } from "../../graphics/png";
+import { encodePng } from "../../graphics/png";
 import { cropRaster } from "../../graphics/raster";
 import { rasterizeSvg } from "../../graphics/svg";
 import { readFileInput } from "../../inputs/file-input";
@@ -68,14 +68,14 @@ async function prepareImage(block: Extract<Block, { type: "image" }>, where: str
     const width = imageRatio > boxRatio ? Math.max(1, Math.round(raster.height * boxRatio)) : raster.width;
     const height = imageRatio > boxRatio ? raster.height : Math.max(1, Math.round(raster.width / boxRatio));
     const cropped = cropRaster(raster, Math.floor((raster.width - width) / 2), Math.floor((raster.height - height) / 2), width, height);
-    const encoded = format === "jpeg" ? (await encodeImage(cropped.pixels, width, height, "jpeg", { quality: 90 })).bytes : encodePngStreaming(cropped.pixels, width, height);
+    const encoded = format === "jpeg" ? (await encodeImage(cropped.pixels, width, height, "jpeg", { quality: 90 })).bytes : await encodePng(cropped.pixels, width, height);
     return { bytes: encoded, mimeType: format === "jpeg" ? "image/jpeg" : "image/png", width: block.width_in_pt, height: block.height_in_pt };
   }
   const scale = Math.min(block.width_in_pt / raster.width, block.height_in_pt / raster.height);
   const size = block.fit === "cover" ? { width: block.width_in_pt, height: block.height_in_pt } : { width: raster.width * scale, height: raster.height * scale };
   // PNG and JPEG go in as they came; every other format (WebP, GIF, AVIF, HEIF, SVG) as the PNG of its pixels.
   if (format === "png" || format === "jpeg") return { bytes, mimeType: format === "png" ? "image/png" : "image/jpeg", ...size };
-  return { bytes: encodePngStreaming(raster.pixels, raster.width, raster.height), mimeType: "image/png", ...size };
+  return { bytes: await encodePng(raster.pixels, raster.width, raster.height), mimeType: "image/png", ...size };
 }
 
 /** An SVG drawn at `width` × `height` pixels (its root's size attributes replaced). */
@@ -92,7 +92,7 @@ async function prepareCode(block: Extract<Block, { type: "qr-code" | "barcode" }
   const width = Math.max(1, Math.round(block.width_in_pt * CODE_PIXELS_PER_POINT));
   const height = Math.max(1, Math.round(block.height_in_pt * CODE_PIXELS_PER_POINT));
   const raster = await rasterizeSvg(sized(svg, width, height));
-  return { svg: sized(svg, block.width_in_pt, block.height_in_pt), png: encodePngStreaming(raster.pixels, raster.width, raster.height), width: block.width_in_pt, height: block.height_in_pt };
+  return { svg: sized(svg, block.width_in_pt, block.height_in_pt), png: await encodePng(raster.pixels, raster.width, raster.height), width: block.width_in_pt, height: block.height_in_pt };
 }
 
 export async function prepare(document: DocumentInput, styles: ResolvedStyles, deps: ProcessDeps): Promise<Prepared> {

@@ -7,7 +7,7 @@ import { MAX_AVIF_PIXELS } from "../../budgets";
 import { ApiError } from "../../errors";
 import { decodeImage, type DecodableFormat } from "../../graphics/decode";
 import { encodeImage, type EncodableFormat, type EncodedImage } from "../../graphics/encode";
-import { encodePngStreaming } from "../../graphics/png";
+import { encodePng } from "../../graphics/png";
 import { rgbaOf } from "../../graphics/colors";
 import { flatten, resample, type Raster } from "../../graphics/raster";
 import { readFileInput } from "../../inputs/file-input";
@@ -54,7 +54,7 @@ interface ImagesBinding {
 
 /** The foreground by the Images binding: the picture goes as PNG and comes back as PNG with alpha, the same size. */
 async function segmentForeground(images: ImagesBinding, raster: Raster, where: string): Promise<Raster> {
-  const png = encodePngStreaming(raster.pixels, raster.width, raster.height, 1);
+  const png = await encodePng(raster.pixels, raster.width, raster.height);
   let bytes: Uint8Array;
   try {
     const result = await images.input(new Blob([png]).stream()).transform({ segment: "foreground" }).output({ format: "image/png" });
