@@ -1,7 +1,8 @@
 /**
  * Accepting a charged request, both ways. Sync: charge, run `process()`, refund if it fails. Async: charge,
- * keep the input (in the job's row when small, else in R2), enqueue the job id, answer at once. The charge and the job row are written together
- * (src/db/credits.ts), so there is never a job without its charge nor a charge without a job in flight.
+ * keep the input (in the job's row when small, else in R2), enqueue the job id, answer at once. The charge and
+ * the job row are written together (src/db/credits.ts), so there is never a job without its charge nor a charge
+ * without a job in flight.
  */
 import type { ApiDefinition, ProcessDeps, ProcessResult } from "../apis/define";
 import { readConfig } from "../config";
