@@ -429,14 +429,27 @@ describe("children of a fixed-size layout", () => {
 });
 
 describe("solid rectangles on whole pixels (filled without satori and resvg)", () => {
-  it("come out pixel for pixel as the general path draws them", async () => {
+  /** The renderer's two ways for one request: `renderLayers` (which takes the fill when it can) and satori + resvg. */
+  async function renderers() {
     const { env } = await import("cloudflare:workers");
     const { imageGeneration } = await import("../../src/apis/image-generation");
     const { layersToSvg, renderLayers } = await import("../../src/apis/image-generation/render");
     const { rasterizeSvg } = await import("../../src/graphics/svg");
     const { createProcessDeps } = await import("../../src/jobs/deps");
     const deps = createProcessDeps(env, imageGeneration);
-    const input = imageGeneration.request.parse({
+    return {
+      parse: (body: unknown) => imageGeneration.request.parse(body),
+      fast: (input: Parameters<typeof renderLayers>[0]) => renderLayers(input, deps),
+      general: async (input: Parameters<typeof renderLayers>[0]) => {
+        const { svg, images } = await layersToSvg(input, deps);
+        return rasterizeSvg(svg, images);
+      },
+    };
+  }
+
+  it("come out pixel for pixel as the general path draws them", async () => {
+    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const input = parse({
       dimensions: { width_in_px: 61, height_in_px: 37 },
       layers: [
         { index: 2, type: "solid-color", hex_color: "#00FF00", position: { x_in_px: 10, y_in_px: 5 }, dimensions: { width_in_px: 20, height_in_px: 40 } },
@@ -445,9 +458,8 @@ describe("solid rectangles on whole pixels (filled without satori and resvg)", (
         { index: 3, type: "solid-color", hex_color: "#FF0000", position: { x_in_px: 55, y_in_px: -0 }, dimensions: { width_in_px: 100, height_in_px: 3 } },
       ],
     });
-    const fast = await renderLayers(input, deps);
-    const { svg, images } = await layersToSvg(input, deps);
-    const general = await rasterizeSvg(svg, images);
+    const fast = await renderFast(input);
+    const general = await renderGeneral(input);
     expect([fast.width, fast.height]).toEqual([61, 37]);
     expect(fast.pixels.length).toBe(general.pixels.length);
     expect(Buffer.from(fast.pixels).equals(Buffer.from(general.pixels))).toBe(true);
@@ -460,20 +472,14 @@ describe("solid rectangles on whole pixels (filled without satori and resvg)", (
   });
 
   it("still take the general path when a layer has opacity, rotation, corners or a fraction of a pixel", async () => {
-    const { env } = await import("cloudflare:workers");
-    const { imageGeneration } = await import("../../src/apis/image-generation");
-    const { layersToSvg, renderLayers } = await import("../../src/apis/image-generation/render");
-    const { rasterizeSvg } = await import("../../src/graphics/svg");
-    const { createProcessDeps } = await import("../../src/jobs/deps");
-    const deps = createProcessDeps(env, imageGeneration);
+    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
     for (const extra of [{ opacity: 50 }, { rotation_in_degrees: 10 }, { border_radius: 4 }, { position: { x_in_px: 2.5, y_in_px: 1 } }, { hex_color: "#00FF0080" }]) {
-      const input = imageGeneration.request.parse({
+      const input = parse({
         dimensions: { width_in_px: 20, height_in_px: 20 },
         layers: [{ index: 0, type: "solid-color", hex_color: "#00FF00", dimensions: { width_in_px: 10, height_in_px: 10 }, ...extra }],
       });
-      const { svg, images } = await layersToSvg(input, deps);
-      const general = await rasterizeSvg(svg, images);
-      expect(Buffer.from((await renderLayers(input, deps)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
+      const general = await renderGeneral(input);
+      expect(Buffer.from((await renderFast(input)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
     }
   });
 });
