@@ -114,17 +114,22 @@ async function timeRequests(stack, headers, path, body, check) {
   return times[Math.floor(times.length / 2)];
 }
 
-/** The document rows, measured on a running stack whose receiver serves `serveBenchPages`. */
-export async function benchDocuments(stack) {
+/**
+ * The document rows, measured on a running stack whose receiver serves `serveBenchPages`. With `nodeApis`
+ * (bench/node-apis.mjs), the large input of each markdown and generation case also runs in Node: `node_ms`.
+ */
+export async function benchDocuments(stack, nodeApis = null) {
   const { apiKey } = await stack.createAccount(1_000_000, "bench-documents", { rateLimitPerMinute: 0 });
   log("the account's rate limit: unlimited (0), so the limiter never holds a case back");
   const headers = { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" };
   const markdown = (name, bytes) => JSON.stringify({ file: { type: "base64", name, base64: Buffer.from(bytes).toString("base64") } });
   const rows = [];
+  const nodeApi = { "/document-to-markdown/v1/convert": "document_to_markdown", "/document-generation/v1/generate": "document_generation" };
   const measure = async (label, pages, path, [small, smallCheck], [large, largeCheck]) => {
     const smallMs = await timeRequests(stack, headers, path, small, smallCheck);
     const largeMs = await timeRequests(stack, headers, path, large, largeCheck);
     const row = { case: label, ms: Math.round(largeMs), reference_ms: Math.round(smallMs), ratio: Number((largeMs / smallMs).toFixed(1)), ms_per_page: Number((largeMs / pages).toFixed(1)) };
+    if (nodeApis && nodeApi[path]) row.node_ms = Math.round(await nodeApis.time(nodeApi[path], large));
     log(`${label}: ${row.ms} ms (1 page: ${row.reference_ms} ms, ×${row.ratio}; ${row.ms_per_page} ms a page)`);
     rows.push(row);
   };

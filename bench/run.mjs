@@ -10,9 +10,9 @@
 //      webhook): 5 jobs/s (`latency_light`) and half the drain rate of this run (`latency_half`). Both below
 //      capacity: no backlog should build.
 //   4. processing per API (`processing.<api_id>.worker_ms`, `.reference_ms`, `.ratio`): the Worker's time for a
-//      representative request, sync through wrangler dev, and the reference in Node in the same run where one
-//      exists (satori + native resvg, sharp, SheetJS); the others against a one-page input of their own
-//      (bench/documents.mjs), reference_ms null.
+//      representative request, sync through wrangler dev, and the reference in Node in the same run: satori +
+//      native resvg, sharp, SheetJS, and for extraction, markdown and document generation the same code bundled
+//      for Node (bench/node-apis.mjs). Website extraction has none (its page is served over the stack's HTTPS).
 //   5. sync small image and sync extraction throughput; worker size and start-up.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +21,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { percentile, ROOT, runPool, SEED_REQUEST, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
 import { benchDocuments, serveBenchPages } from "./documents.mjs";
+import { loadNodeApis } from "./node-apis.mjs";
 import { benchRender } from "./render.mjs";
 import { benchSheets } from "./sheets.mjs";
 import { benchTransform } from "./transform.mjs";
@@ -203,8 +204,10 @@ async function pipeline(results) {
     const render = await benchRender(stack, 10);
     log("processing: image transformation chains against sharp in Node");
     results.transform = await benchTransform(stack);
-    log("processing: document to markdown, website extraction and document generation, large inputs against one-page ones");
-    results.documents = await benchDocuments(stack);
+    log("processing: document to markdown, website extraction and document generation, large inputs against one-page ones and the same code in Node");
+    const nodeApis = await loadNodeApis();
+    results.documents = await benchDocuments(stack, nodeApis);
+    const extractionNodeMs = await nodeApis.time("document_extraction", extractionBody);
     log("processing: sheet generation against SheetJS in Node");
     results.sheets = await benchSheets(stack);
     results.render = render.map((row) => ({ ...row, ratio: round(row.workerd_ms / row.node_total_ms, 2) }));
@@ -218,10 +221,11 @@ async function pipeline(results) {
       image_generation: { case: "seed 800×600, PNG", worker_ms: round(seed.workerd_ms, 1), reference_ms: round(seed.node_total_ms, 1), reference: "satori + @resvg/resvg-js in Node" },
       image_transformation: { case: chain.chain, worker_ms: chain.worker_ms, reference_ms: chain.sharp_ms, reference: "sharp" },
       sheet_generation: { case: xlsx.case, worker_ms: xlsx.ms, reference_ms: xlsx.sheetjs_node_ms, reference: "SheetJS in Node" },
-      document_extraction: { case: "1-page PDF invoice, 12 fields (mean time per request under 10 connections)", worker_ms: round(extractionMs, 1), reference_ms: null, reference: null },
-      document_to_markdown: { case: document("markdown, 20-page PDF").case, worker_ms: document("markdown, 20-page PDF").ms, reference_ms: null, reference: null },
+      document_extraction: { case: "1-page PDF invoice, 12 fields (mean time per request under 10 connections)", worker_ms: round(extractionMs, 1), reference_ms: round(extractionNodeMs, 1), reference: "the same code in Node, one at a time" },
+      document_to_markdown: { case: document("markdown, 20-page PDF").case, worker_ms: document("markdown, 20-page PDF").ms, reference_ms: document("markdown, 20-page PDF").node_ms, reference: "the same code in Node (PDF.js)" },
+      // The page comes from the stack's HTTPS receiver, whose throwaway CA only workerd trusts: no Node run.
       website_extraction: { case: document("website extraction").case, worker_ms: document("website extraction").ms, reference_ms: null, reference: null },
-      document_generation: { case: document("generation, 30-page report → PDF").case, worker_ms: document("generation, 30-page report → PDF").ms, reference_ms: null, reference: null },
+      document_generation: { case: document("generation, 30-page report → PDF").case, worker_ms: document("generation, 30-page report → PDF").ms, reference_ms: document("generation, 30-page report → PDF").node_ms, reference: "the same code in Node (pdfmake)" },
     };
     for (const row of Object.values(results.processing)) {
       row.ratio = row.reference_ms ? round(row.worker_ms / row.reference_ms, 2) : null;
@@ -255,7 +259,7 @@ async function main() {
     ...Object.entries(results.processing).map(([api, row]) => [`processing ${api}`, `${row.worker_ms} ms`, row.reference_ms === null ? "no reference" : `ref ${row.reference_ms} ms`, row.ratio === null ? "" : `ratio ${row.ratio}`, row.case]),
     ...results.render.map((row) => [`render: ${row.name}`, `${row.workerd_ms.toFixed(1)} ms`, `node ${row.node_total_ms.toFixed(1)} ms`, `ratio ${row.ratio}`, ""]),
     ...results.transform.map((row) => [`transform: ${row.chain}`, `${row.worker_ms} ms`, `sharp ${row.sharp_ms} ms`, `ratio ${row.ratio}`, ""]),
-    ...results.documents.map((row) => [row.case, `${row.ms} ms`, `1 page ${row.reference_ms} ms`, `ratio ${row.ratio}`, `${row.ms_per_page} ms a page`]),
+    ...results.documents.map((row) => [row.case, `${row.ms} ms`, `1 page ${row.reference_ms} ms`, `ratio ${row.ratio}`, `${row.ms_per_page} ms a page${row.node_ms === undefined ? "" : `; Node ${row.node_ms} ms (×${round(row.ms / row.node_ms, 1)})`}`]),
     ...results.sheets.map((row) => [row.case, `${row.ms} ms`, `100 rows ${row.rows_100_ms} ms`, `ratio ${row.ratio_to_100_rows}`, `SheetJS in Node ${row.sheetjs_node_ms} ms (×${row.ratio_to_sheetjs})`]),
     ["worker size", `${results.worker.gzip_kib} KiB gzip`, `${results.worker.raw_kib} KiB raw`, `startup ${results.worker.startup_ms ?? "n/a"} ms`, `dev ready ${results.worker.dev_ready_ms} ms`],
   ];

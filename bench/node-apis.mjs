@@ -1,0 +1,66 @@
+// The Worker's own API code bundled for Node, as the reference of `npm run bench`'s processing figures for the APIs
+// with no native counterpart: the same libraries (PDF.js, pdfmake, docx, the extraction engine) on Node's V8,
+// called with the same validated input, without workerd, HTTP or D1 around them.
+import { build } from "esbuild";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "../scripts/lib/stack.mjs";
+
+const API_MODULES = {
+  document_extraction: ["documentExtraction", "src/apis/document-extraction/index.ts"],
+  document_to_markdown: ["documentToMarkdown", "src/apis/document-to-markdown/index.ts"],
+  document_generation: ["documentGeneration", "src/apis/document-generation/index.ts"],
+};
+
+/** `{ time(apiId, body, runs) }`: the median ms of `runs` Node runs of the API's process() on `body`, after a warm-up. */
+export async function loadNodeApis() {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-bench-node-apis-"));
+  try {
+    const entry = join(dir, "entry.ts");
+    writeFileSync(
+      entry,
+      Object.values(API_MODULES).map(([name, path]) => `export { ${name} } from ${JSON.stringify(join(ROOT, path))};`).join("\n") +
+        `\nexport { createUrlFetcher } from ${JSON.stringify(join(ROOT, "src/inputs/fetcher.ts"))};\n`,
+    );
+    const outfile = join(dir, "apis.mjs");
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile,
+      logLevel: "error",
+      // The builds the Worker gets (Wrangler's conditions); the wasm renderers are not reached by these cases.
+      conditions: ["workerd", "worker", "browser"],
+      loader: { ".wasm": "empty", ".ttf": "empty" },
+      alias: { "node:fs": join(ROOT, "src/stubs/node-builtin.ts"), "node:https": join(ROOT, "src/stubs/node-builtin.ts") },
+      banner: { js: "import { createRequire as benchCreateRequire } from 'node:module'; const require = benchCreateRequire(import.meta.url);" },
+    });
+    const modules = await import(pathToFileURL(outfile).href);
+    const deps = {
+      fetcher: modules.createUrlFetcher(new Set()),
+      assets: { read: async (path) => { const bytes = readFileSync(join(ROOT, "assets", path)); return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength); } },
+      settings: {},
+      bindings: {},
+    };
+    return {
+      async time(apiId, body, runs = 5) {
+        const api = modules[API_MODULES[apiId][0]];
+        const input = api.request.parse(typeof body === "string" ? JSON.parse(body) : body);
+        await api.process(input, deps);
+        const times = [];
+        for (let run = 0; run < runs; run++) {
+          const started = performance.now();
+          await api.process(input, deps);
+          times.push(performance.now() - started);
+        }
+        times.sort((a, b) => a - b);
+        return times[Math.floor(times.length / 2)];
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
