@@ -35,46 +35,39 @@ export async function putJobResult(bucket: R2Bucket, jobId: string, result: Proc
   return { key, mimeType: JSON_MIME_TYPE };
 }
 
-export async function getJobResult(bucket: R2Bucket, key: string): Promise<ProcessResult | null> {
+export interface StoredResult {
+  binary: boolean;
+  mimeType: string;
+  sizeBytes: number;
+  /** The stored bytes as a stream (the download route's body); cancel it when it is not read. */
+  body: ReadableStream;
+  /** The result read from that same object (JSON parsed, binary bytes): no second fetch. */
+  read(): Promise<ProcessResult>;
+}
+
+/** A stored result with its kind, type and size, read only if asked: one R2 call whatever follows. */
+export async function openJobResult(bucket: R2Bucket, key: string): Promise<StoredResult | null> {
   const object = await bucket.get(key);
   if (!object) {
     return null;
   }
-  if (object.customMetadata?.kind === "json") {
-    return { kind: "json", data: await object.json() };
-  }
-  if (object.customMetadata?.kind === "json-with-metadata") {
-    const { data, metadata } = await object.json<{ data: unknown; metadata: unknown }>();
-    return { kind: "json", data, metadata };
-  }
-  return {
-    kind: "binary",
-    bytes: new Uint8Array(await object.arrayBuffer()),
-    mimeType: object.httpMetadata?.contentType ?? "application/octet-stream",
-  };
-}
-
-/** A stored result's kind, type and size, without reading it. */
-export async function headJobResult(bucket: R2Bucket, key: string): Promise<{ binary: boolean; mimeType: string; sizeBytes: number } | null> {
-  const object = await bucket.head(key);
-  return object ? describeResult(object) : null;
-}
-
-/** A stored result as a stream (the download route's body), with what `headJobResult` tells. */
-export async function openJobResult(
-  bucket: R2Bucket,
-  key: string,
-): Promise<{ body: ReadableStream; binary: boolean; mimeType: string; sizeBytes: number } | null> {
-  const object = await bucket.get(key);
-  return object ? { body: object.body, ...describeResult(object) } : null;
-}
-
-function describeResult(object: R2Object): { binary: boolean; mimeType: string; sizeBytes: number } {
   const kind = object.customMetadata?.kind;
+  const mimeType = object.httpMetadata?.contentType ?? "application/octet-stream";
   return {
     binary: kind !== "json" && kind !== "json-with-metadata",
-    mimeType: object.httpMetadata?.contentType ?? "application/octet-stream",
+    mimeType,
     sizeBytes: object.size,
+    body: object.body,
+    async read() {
+      if (kind === "json") {
+        return { kind: "json", data: await object.json() };
+      }
+      if (kind === "json-with-metadata") {
+        const { data, metadata } = await object.json<{ data: unknown; metadata: unknown }>();
+        return { kind: "json", data, metadata };
+      }
+      return { kind: "binary", bytes: new Uint8Array(await object.arrayBuffer()), mimeType };
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { requireApiKey } from "../auth";
-import { getJobResult, openJobResult } from "../files";
+import { openJobResult } from "../files";
 import { verifyResultLink } from "../jobs/result-link";
 import { resultToWire } from "../results";
 import { listDeliveryAttempts } from "../db/delivery-attempts";
@@ -250,11 +250,7 @@ jobRoutes.openapi(
     if (stored.binary) {
       return c.body(stored.body, 200, { ...headers, "Content-Type": stored.mimeType, "Content-Length": String(stored.sizeBytes) });
     }
-    await stored.body.cancel();
-    const result = await getJobResult(c.env.FILES, job.resultKey);
-    if (!result) {
-      throw new ApiError(410, "The job's result has expired");
-    }
+    const result = await stored.read();
     return c.json({ success: true as const, ...resultToWire(result) }, 200, headers);
   },
 );

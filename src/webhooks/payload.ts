@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import type { ApiDefinition } from "../apis/define";
 import { BinaryResultSchema, resultToWire } from "../results";
 import type { Job } from "../db/jobs";
-import { getJobResult, headJobResult } from "../files";
+import { openJobResult } from "../files";
 
 export const ResultLinkSchema = z
   .object({
@@ -27,21 +27,18 @@ export async function buildWebhookPayload(bucket: R2Bucket, job: Job, makeResult
     if (!job.resultKey) {
       return null;
     }
-    if (job.resultDelivery === "url") {
-      const stored = await headJobResult(bucket, job.resultKey);
-      if (!stored) {
-        return null;
-      }
-      if (stored.binary) {
-        const link = await makeResultLink();
-        const data = { url: link.url, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, expires_at: link.expiresAt.toISOString() };
-        return JSON.stringify({ success: true, api: job.api, job_id: job.id, data });
-      }
-    }
-    const result = await getJobResult(bucket, job.resultKey);
-    if (!result) {
+    const stored = await openJobResult(bucket, job.resultKey);
+    if (!stored) {
       return null;
     }
+    if (job.resultDelivery === "url" && stored.binary) {
+      // The link stands in for the bytes, which are not read.
+      await stored.body.cancel();
+      const link = await makeResultLink();
+      const data = { url: link.url, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, expires_at: link.expiresAt.toISOString() };
+      return JSON.stringify({ success: true, api: job.api, job_id: job.id, data });
+    }
+    const result = await stored.read();
     return JSON.stringify({ success: true, api: job.api, job_id: job.id, ...resultToWire(result) });
   }
   return JSON.stringify({
