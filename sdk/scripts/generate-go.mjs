@@ -4,13 +4,11 @@
 // struct per member that writes its own `type`, constructors for every layer type, and the API paths. Required
 // fields are plain values; optional numbers and booleans are pointers and everything optional is `omitempty`, so
 // an unset field is never sent as a zero. The output is gofmt-clean. `--check` fails when the committed file differs.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { apiOperations } from "./generate-python.mjs";
+import { pathToFileURL } from "node:url";
+import { apiOperations, readOpenApi, ROOT } from "./api-operations.mjs";
 import { writeOrCheck } from "./write-or-check.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "sdk-go/types.gen.go");
 
 /** The SDK's method name per API slug; the Go request types are `<Method>Request` and `<Method>AsyncRequest`. */
@@ -227,7 +225,7 @@ const lowerFirst = (name) => {
 };
 
 export function generateGo() {
-  const document = JSON.parse(readFileSync(join(ROOT, "sdk/openapi.json"), "utf8"));
+  const document = readOpenApi();
   const types = new GoTypes(document.components.schemas);
   const apis = apiOperations(document);
   for (const api of apis) {

@@ -2,34 +2,17 @@
 // per object schema (named components, each API's request and data, and the inline objects inside them, named
 // after where they sit), Literal for enums and constants, Union for oneOf/anyOf, and API_PATHS. Nothing is copied
 // by hand. `--check` fails instead when the committed file differs.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { apiOperations, readOpenApi, ROOT } from "./api-operations.mjs";
 import { writeOrCheck } from "./write-or-check.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "sdk-python/lamina/types.py");
 
 const pascal = (text) => text.replace(/(^|[-_\s.]+)([a-zA-Z0-9])/g, (_, __, c) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
 const refName = (ref) => ref.replace("#/components/schemas/", "");
 /** A JSON value as a Python literal. */
 const pyLiteral = (value) => (value === true ? "True" : value === false ? "False" : value === null ? "None" : JSON.stringify(value));
-
-/** The API routes (sync 200 + async 201, not deprecated), as in the TypeScript generator. */
-export function apiOperations(document) {
-  const apis = [];
-  for (const [path, methods] of Object.entries(document.paths)) {
-    const operation = methods.post;
-    if (!operation?.responses?.["200"] || !operation.responses["201"] || operation.deprecated) {
-      continue;
-    }
-    const name = pascal(operation.tags[0]);
-    const request = operation.requestBody.content["application/json"].schema;
-    const data = operation.responses["200"].content["application/json"].schema.properties.data;
-    apis.push({ name, path, slug: operation.tags[0], request, data, example: request.example });
-  }
-  return apis;
-}
 
 class PythonTypes {
   constructor() {
@@ -130,7 +113,7 @@ function variantName(variant, index) {
 }
 
 export function generatePython() {
-  const document = JSON.parse(readFileSync(join(ROOT, "sdk/openapi.json"), "utf8"));
+  const document = readOpenApi();
   const types = new PythonTypes();
   for (const [name, schema] of Object.entries(document.components.schemas)) {
     types.alias(name, schema);

@@ -2,15 +2,12 @@
 // result types per API, and the shared shapes (Job, Me, WebhookPayload, ...). Nothing is copied by hand.
 // `--check` fails instead when the committed file differs.
 import { compile } from "json-schema-to-typescript";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { apiOperations, readOpenApi, ROOT } from "./api-operations.mjs";
 import { writeOrCheck } from "./write-or-check.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OUT = join(ROOT, "sdk/src/types.gen.ts");
-
-const pascal = (slug) => slug.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase());
 
 /** OpenAPI refs → JSON Schema definitions, recursively. */
 function rewriteRefs(value) {
@@ -26,26 +23,18 @@ function rewriteRefs(value) {
 }
 
 export async function generateTypes() {
-  const document = JSON.parse(readFileSync(join(ROOT, "sdk/openapi.json"), "utf8"));
+  const document = readOpenApi();
   const definitions = { ...document.components.schemas };
-  const apis = [];
+  const apis = apiOperations(document);
   const aliases = [];
-  for (const [path, methods] of Object.entries(document.paths)) {
-    const operation = methods.post;
-    // An API route answers both 200 (sync) and 201 (async); legacy aliases are marked deprecated.
-    if (!operation?.responses?.["200"] || !operation.responses["201"] || operation.deprecated) {
-      continue;
-    }
-    const name = pascal(operation.tags[0]);
-    definitions[`${name}Request`] = { ...operation.requestBody.content["application/json"].schema, title: `${name}Request` };
-    const data = operation.responses["200"].content["application/json"].schema.properties.data;
+  for (const { name, request, data } of apis) {
+    definitions[`${name}Request`] = { ...request, title: `${name}Request` };
     // A data schema that is a named component becomes an alias of it; an inline one gets its own definition.
     if (data.$ref) {
       aliases.push(`export type ${name}Data = ${data.$ref.replace("#/components/schemas/", "")};`);
     } else {
       definitions[`${name}Data`] = { ...data, title: `${name}Data` };
     }
-    apis.push({ name, path });
   }
   const schema = rewriteRefs({
     title: "LaminaSchemas",
