@@ -14,17 +14,25 @@ const API_MODULES = {
   document_generation: ["documentGeneration", "src/apis/document-generation/index.ts"],
 };
 
-/** `{ time(apiId, body, runs) }`: the median ms of `runs` Node runs of the API's process() on `body`, after a warm-up. */
-export async function loadNodeApis() {
-  const dir = mkdtempSync(join(tmpdir(), "lamina-bench-node-apis-"));
+/** The Worker's font and docs assets read from assets/ (npm install writes them), as the ASSETS binding serves them. */
+export const diskAssets = {
+  read: async (path) => {
+    const bytes = readFileSync(join(ROOT, "assets", path));
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  },
+};
+
+/**
+ * `exports` (name → path under the repository) bundled for Node and imported. With `workerBuilds`, packages resolve
+ * to the builds Wrangler gives the Worker (and pptxgenjs's Node-only imports to the same stub); without it, to their
+ * Node builds (satori's, whose Worker build imports wasm as a module).
+ */
+export async function bundleForNode(exports, { workerBuilds = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-bench-bundle-"));
   try {
     const entry = join(dir, "entry.ts");
-    writeFileSync(
-      entry,
-      Object.values(API_MODULES).map(([name, path]) => `export { ${name} } from ${JSON.stringify(join(ROOT, path))};`).join("\n") +
-        `\nexport { createUrlFetcher } from ${JSON.stringify(join(ROOT, "src/inputs/fetcher.ts"))};\n`,
-    );
-    const outfile = join(dir, "apis.mjs");
+    writeFileSync(entry, Object.entries(exports).map(([name, path]) => `export { ${name} } from ${JSON.stringify(join(ROOT, path))};`).join("\n") + "\n");
+    const outfile = join(dir, "bundle.mjs");
     await build({
       entryPoints: [entry],
       bundle: true,
@@ -32,35 +40,41 @@ export async function loadNodeApis() {
       platform: "node",
       outfile,
       logLevel: "error",
-      // The builds the Worker gets (Wrangler's conditions); the wasm renderers are not reached by these cases.
-      conditions: ["workerd", "worker", "browser"],
       loader: { ".wasm": "empty", ".ttf": "empty" },
-      alias: { "node:fs": join(ROOT, "src/stubs/node-builtin.ts"), "node:https": join(ROOT, "src/stubs/node-builtin.ts") },
+      ...(workerBuilds
+        ? {
+            conditions: ["workerd", "worker", "browser"],
+            alias: { "node:fs": join(ROOT, "src/stubs/node-builtin.ts"), "node:https": join(ROOT, "src/stubs/node-builtin.ts") },
+          }
+        : {}),
       banner: { js: "import { createRequire as benchCreateRequire } from 'node:module'; const require = benchCreateRequire(import.meta.url);" },
     });
-    const modules = await import(pathToFileURL(outfile).href);
-    const deps = {
-      fetcher: modules.createUrlFetcher(new Set()),
-      assets: { read: async (path) => { const bytes = readFileSync(join(ROOT, "assets", path)); return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength); } },
-      settings: {},
-      bindings: {},
-    };
-    return {
-      async time(apiId, body, runs = 5) {
-        const api = modules[API_MODULES[apiId][0]];
-        const input = api.request.parse(typeof body === "string" ? JSON.parse(body) : body);
-        await api.process(input, deps);
-        const times = [];
-        for (let run = 0; run < runs; run++) {
-          const started = performance.now();
-          await api.process(input, deps);
-          times.push(performance.now() - started);
-        }
-        times.sort((a, b) => a - b);
-        return times[Math.floor(times.length / 2)];
-      },
-    };
+    return await import(pathToFileURL(outfile).href);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `{ time(apiId, body, runs) }`: the median ms of `runs` Node runs of the API's process() on `body`, after a warm-up. */
+export async function loadNodeApis() {
+  const modules = await bundleForNode(
+    { ...Object.fromEntries(Object.values(API_MODULES)), createUrlFetcher: "src/inputs/fetcher.ts" },
+    { workerBuilds: true },
+  );
+  const deps = { fetcher: modules.createUrlFetcher(new Set()), assets: diskAssets, settings: {}, bindings: {} };
+  return {
+    async time(apiId, body, runs = 5) {
+      const api = modules[API_MODULES[apiId][0]];
+      const input = api.request.parse(typeof body === "string" ? JSON.parse(body) : body);
+      await api.process(input, deps);
+      const times = [];
+      for (let run = 0; run < runs; run++) {
+        const started = performance.now();
+        await api.process(input, deps);
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)];
+    },
+  };
 }

@@ -2,13 +2,10 @@
 // on 127.0.0.1), and, in the same run, of the same specs in Node with a native peer: the same SVG (built by the
 // Worker's own layer → SVG code, bundled for Node) rasterised by @resvg/resvg-js (native Rust) instead of
 // resvg compiled to wasm. Prints the time per render of each and their ratio. Not part of `npm test`.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Resvg as NativeResvg } from "@resvg/resvg-js";
-import { build } from "esbuild";
-import { ROOT, startStack } from "../scripts/lib/stack.mjs";
+import { startStack } from "../scripts/lib/stack.mjs";
+import { bundleForNode, diskAssets } from "./node-apis.mjs";
 
 const RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 20);
 
@@ -59,30 +56,6 @@ const SPECS = {
   },
 };
 
-/** The Worker's request schema and layer → SVG code, bundled for Node. */
-async function loadWorkerRenderer(dir) {
-  const entry = join(dir, "entry.ts");
-  const outfile = join(dir, "renderer.mjs");
-  const { writeFileSync } = await import("node:fs");
-  writeFileSync(
-    entry,
-    `export { imageGeneration } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/index.ts"))};\n` +
-      `export { layersToSvg } from ${JSON.stringify(join(ROOT, "src/apis/image-generation/render.ts"))};\n` +
-      `export { createUrlFetcher } from ${JSON.stringify(join(ROOT, "src/inputs/fetcher.ts"))};\n`,
-  );
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "error",
-    loader: { ".wasm": "empty" },
-    banner: { js: "import { createRequire as benchCreateRequire } from 'node:module'; const require = benchCreateRequire(import.meta.url);" },
-  });
-  return import(pathToFileURL(outfile).href);
-}
-
 function timePerRun(runs, fn) {
   return async () => {
     await fn();
@@ -100,48 +73,42 @@ function timePerRun(runs, fn) {
  * native resvg: the rows of `npm run bench:render`, and the image generation reference of `npm run bench`.
  */
 export async function benchRender(stack, runs = RUNS) {
-  const dir = mkdtempSync(join(tmpdir(), "lamina-bench-render-"));
   const rows = [];
-  try {
-    const { imageGeneration, layersToSvg, createUrlFetcher } = await loadWorkerRenderer(dir);
-    // The Worker's dependencies, in Node: the fetcher, and the font assets read from assets/ (npm install writes them).
-    const deps = {
-      fetcher: createUrlFetcher(new Set()),
-      assets: { read: async (path) => { const bytes = readFileSync(join(ROOT, "assets", path)); return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength); } },
-      settings: {},
-      bindings: {},
-    };
-    const { apiKey } = await stack.createAccount(1_000_000, "bench-render", { rateLimitPerMinute: 0 });
-    console.log("[bench:render] the account's rate limit: unlimited (0), so the limiter never holds a run back");
-    for (const [name, spec] of Object.entries(SPECS)) {
-      const body = JSON.stringify(spec);
-      const workerd = await timePerRun(runs, async () => {
-        const res = await fetch(`${stack.base}/image-generation/v1/generate`, {
-          method: "POST",
-          headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-          body,
-        });
-        if (res.status !== 200) {
-          throw new Error(`${name}: ${res.status} ${await res.text()}`);
-        }
-        await res.arrayBuffer();
-      })();
-      const input = imageGeneration.request.parse(spec);
-      let laidOut;
-      const satoriMs = await timePerRun(runs, async () => {
-        laidOut = await layersToSvg(input, deps);
-      })();
-      // The images satori placed as placeholders go to resvg as the Worker hands them over (svg.ts ImageStore).
-      const { svg, resolve } = laidOut.images.restore(laidOut.svg);
-      const nativeMs = await timePerRun(runs, async () => {
-        const resvg = new NativeResvg(svg, { font: { loadSystemFonts: false } });
-        for (const href of resvg.imagesToResolve()) resvg.resolveImage(href, Buffer.from(resolve.get(href)));
-        resvg.render().asPng();
-      })();
-      rows.push({ name, workerd_ms: workerd, node_satori_ms: satoriMs, node_native_resvg_ms: nativeMs, node_total_ms: satoriMs + nativeMs });
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // The Worker's request schema and layer → SVG code, bundled for Node, with the fetcher and the font assets.
+  const { imageGeneration, layersToSvg, createUrlFetcher } = await bundleForNode({
+    imageGeneration: "src/apis/image-generation/index.ts",
+    layersToSvg: "src/apis/image-generation/render.ts",
+    createUrlFetcher: "src/inputs/fetcher.ts",
+  });
+  const deps = { fetcher: createUrlFetcher(new Set()), assets: diskAssets, settings: {}, bindings: {} };
+  const { apiKey } = await stack.createAccount(1_000_000, "bench-render", { rateLimitPerMinute: 0 });
+  console.log("[bench:render] the account's rate limit: unlimited (0), so the limiter never holds a run back");
+  for (const [name, spec] of Object.entries(SPECS)) {
+    const body = JSON.stringify(spec);
+    const workerd = await timePerRun(runs, async () => {
+      const res = await fetch(`${stack.base}/image-generation/v1/generate`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+        body,
+      });
+      if (res.status !== 200) {
+        throw new Error(`${name}: ${res.status} ${await res.text()}`);
+      }
+      await res.arrayBuffer();
+    })();
+    const input = imageGeneration.request.parse(spec);
+    let laidOut;
+    const satoriMs = await timePerRun(runs, async () => {
+      laidOut = await layersToSvg(input, deps);
+    })();
+    // The images satori placed as placeholders go to resvg as the Worker hands them over (svg.ts ImageStore).
+    const { svg, resolve } = laidOut.images.restore(laidOut.svg);
+    const nativeMs = await timePerRun(runs, async () => {
+      const resvg = new NativeResvg(svg, { font: { loadSystemFonts: false } });
+      for (const href of resvg.imagesToResolve()) resvg.resolveImage(href, Buffer.from(resolve.get(href)));
+      resvg.render().asPng();
+    })();
+    rows.push({ name, workerd_ms: workerd, node_satori_ms: satoriMs, node_native_resvg_ms: nativeMs, node_total_ms: satoriMs + nativeMs });
   }
   return rows;
 }

@@ -21,7 +21,7 @@ import jsQR from "jsqr";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
 import { scoreDocument } from "../bench/extraction-score.mjs";
-import { ROOT, SEED_REQUEST, startStack, waitFor } from "./lib/stack.mjs";
+import { ROOT, runChecks, SEED_REQUEST, waitFor } from "./lib/stack.mjs";
 
 const CORPUS_DIR = new URL("../test/fixtures/extraction/", import.meta.url);
 const corpus = JSON.parse(readFileSync(new URL("corpus.json", CORPUS_DIR), "utf8"));
@@ -435,25 +435,4 @@ async function extraction({ base, receiver }, auth, secret) {
   check(me.data.credits === 11, "1 credit per page for the 7 one-page documents");
 }
 
-let stack;
-const watchdog = setTimeout(async () => {
-  console.error(`[e2e] gave up after ${DEADLINE_MS / 1000}s`);
-  await stack?.stop();
-  process.exit(1);
-}, DEADLINE_MS);
-
-let exitCode = 0;
-try {
-  stack = await startStack({ log: step, receiverHandler: serveSite });
-  await main(stack);
-  step("passed");
-} catch (err) {
-  console.error(`[e2e] FAILED: ${err.stack ?? err}`);
-  if (stack) {
-    console.error(stack.logLines.slice(-40).join("\n"));
-  }
-  exitCode = 1;
-}
-clearTimeout(watchdog);
-await stack?.stop();
-process.exit(exitCode);
+await runChecks({ name: "e2e", deadlineMs: DEADLINE_MS, log: step, stackOptions: { receiverHandler: serveSite }, main });

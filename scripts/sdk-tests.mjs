@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, startStack } from "./lib/stack.mjs";
+import { ROOT, runChecks } from "./lib/stack.mjs";
 
 const DEADLINE_MS = 300_000;
 const started = Date.now();
@@ -106,23 +106,4 @@ async function main(stack) {
   await run(python(), ["-m", "py_compile", join(ROOT, "examples/flask_receiver.py")], { env: { ...env, PYTHONPYCACHEPREFIX: join(tmpdir(), "lamina-pycache") } });
 }
 
-let stack;
-const watchdog = setTimeout(async () => {
-  console.error(`[sdks] gave up after ${DEADLINE_MS / 1000}s`);
-  await stack?.stop();
-  process.exit(1);
-}, DEADLINE_MS);
-
-let exitCode = 0;
-try {
-  stack = await startStack({ log: step, receiverHandler: serveSite });
-  await main(stack);
-  step("passed");
-} catch (err) {
-  console.error(`[sdks] FAILED: ${err.stack ?? err}`);
-  if (stack) console.error(stack.logLines.slice(-30).join("\n"));
-  exitCode = 1;
-}
-clearTimeout(watchdog);
-await stack?.stop();
-process.exit(exitCode);
+await runChecks({ name: "sdks", deadlineMs: DEADLINE_MS, log: step, stackOptions: { receiverHandler: serveSite }, main });

@@ -195,6 +195,33 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
   }
 }
 
+/**
+ * The run of a checking script (`npm run test:e2e`, `npm run test:sdks`): starts the stack, runs `main(stack)`,
+ * and exits 0 when it passed, 1 when it threw (with the stack's last log lines) or ran past `deadlineMs`; every
+ * process the stack started is stopped either way.
+ */
+export async function runChecks({ name, deadlineMs, log, stackOptions, main }) {
+  let stack;
+  const watchdog = setTimeout(async () => {
+    console.error(`[${name}] gave up after ${deadlineMs / 1000}s`);
+    await stack?.stop();
+    process.exit(1);
+  }, deadlineMs);
+  let exitCode = 0;
+  try {
+    stack = await startStack({ log, ...stackOptions });
+    await main(stack);
+    log("passed");
+  } catch (err) {
+    console.error(`[${name}] FAILED: ${err.stack ?? err}`);
+    if (stack) console.error(stack.logLines.slice(-40).join("\n"));
+    exitCode = 1;
+  }
+  clearTimeout(watchdog);
+  await stack?.stop();
+  process.exit(exitCode);
+}
+
 /** Runs `tasks` (async functions) with at most `concurrency` in flight; returns their results in order. */
 export async function runPool(tasks, concurrency) {
   const results = new Array(tasks.length);

@@ -77,6 +77,15 @@ def _request_body(request: Optional[Mapping[str, Any]], fields: Mapping[str, Any
     return body
 
 
+def _sync_body(request: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The body of a sync call; the async-only fields are refused before anything is sent."""
+    body = _request_body(request, fields)
+    for name in _ASYNC_FIELDS:
+        if name in body:
+            raise ValueError(f"{name} belongs to async mode: use the method's _async variant")
+    return body
+
+
 def _error_of(status: int, raw: bytes) -> LaminaError:
     try:
         parsed = json.loads(raw.decode("utf-8"))
@@ -184,8 +193,7 @@ class Lamina:
 
     def extract_website_with_metadata(self, request: Optional[WebsiteExtractionRequest] = None, /, **fields: Any) -> "WebsiteExtraction":
         """``{data, metadata}``: the fields and the page's metadata (Open Graph, JSON-LD, links, ...)."""
-        self._refuse_async_fields(fields, request)
-        response = self._request("POST", API_PATHS["WebsiteExtraction"], _request_body(request, fields))
+        response = self._request("POST", API_PATHS["WebsiteExtraction"], _sync_body(request, fields))
         return {"data": response["data"], "metadata": response.get("metadata")}
 
     def extract_website_async(self, request: Optional[WebsiteExtractionRequest] = None, /, **fields: Any) -> AsyncAccepted:
@@ -244,21 +252,13 @@ class Lamina:
 
     # Plumbing
     def _sync(self, api: str, request: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Any:
-        self._refuse_async_fields(fields, request)
-        return _decode_data(self._request("POST", API_PATHS[api], _request_body(request, fields))["data"])
+        return _decode_data(self._request("POST", API_PATHS[api], _sync_body(request, fields))["data"])
 
     def _async(self, api: str, request: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Any:
         body = _request_body(request, fields)
         if not body.get("webhook_url"):
             raise ValueError("webhook_url is required for an async request")
         return self._request("POST", API_PATHS[api], body)
-
-    @staticmethod
-    def _refuse_async_fields(fields: Mapping[str, Any], request: Optional[Mapping[str, Any]]) -> None:
-        body = _request_body(request, fields)
-        for name in _ASYNC_FIELDS:
-            if name in body:
-                raise ValueError(f"{name} belongs to async mode: use the method's _async variant")
 
     def _request(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
         response = self._send(method, path, body, "application/json")
