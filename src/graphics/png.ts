@@ -5,25 +5,9 @@
  * one call: two more copies of a canvas, 64 MB at 8 megapixels, which a Worker's 128 MB cannot spare.
  */
 
+import { crc32 } from "../hash";
+
 const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(parts: readonly Uint8Array[]): number {
-  let crc = 0xffffffff;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i++) crc = CRC_TABLE[(crc ^ part[i]!) & 0xff]! ^ (crc >>> 8);
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Uint8Array): Uint8Array[] {
   const head = new Uint8Array(8);

@@ -1,13 +1,14 @@
 /**
- * EPUB 3, written by hand and zipped with fflate: `mimetype` first and stored, `META-INF/container.xml`, an OPF
+ * EPUB 3, written by hand and zipped by the toolbox (documents/zip.ts): `mimetype` first and stored, `META-INF/container.xml`, an OPF
  * package (`dc:identifier`, `dc:title`, `dc:language`, `dc:creator`, `dcterms:modified`), a navigation document
  * listing the headlines, a style sheet from the document's styles, and one XHTML chapter per page-break-separated
  * section. Images, QR codes and barcodes are PNG or JPEG files of the package. Headers, footers and page numbers
  * are not part of EPUB (reading systems paginate): they are left out, as the contract's format matrix says; a
  * table of contents block is a list of links to the headlines, without page numbers.
  */
-import { strToU8, zipSync, type Zippable } from "fflate";
+import { strToU8 } from "fflate";
 import { escapeXml } from "../../documents/xml-text";
+import { writeZip, type ZipEntry } from "../../documents/zip";
 import type { Prepared } from "./assets";
 import type { Block, DocumentInput, ListItemInput, TableBlock } from "./schema";
 import { over, rgb, tableStyleOf, weightOf, type ResolvedStyles, type TextStyle } from "./styles";
@@ -31,7 +32,8 @@ function css(style: Partial<TextStyle>, family: (name: string) => string): strin
 export async function renderEpub(document: DocumentInput, styles: ResolvedStyles, prepared: Prepared): Promise<Uint8Array> {
   const family = (name: string) => prepared.fonts.family(name);
   const language = document.metadata.language;
-  const files: Zippable = {};
+  const files: Record<string, ZipEntry> = {};
+  const text = (name: string, content: string) => (files[name] = { name, data: strToU8(content) });
   const manifest: string[] = [];
   const images = new Map<Uint8Array, string>();
   const headlines: { level: number; text: string; href: string }[] = [];
@@ -44,7 +46,7 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
     if (!href) {
       href = `images/image-${images.size + 1}.${mimeType === "image/jpeg" ? "jpg" : "png"}`;
       images.set(bytes, href);
-      files[`OEBPS/${href}`] = [bytes, { level: 0 }];
+      files[`OEBPS/${href}`] = { name: `OEBPS/${href}`, data: bytes, store: true };
       manifest.push(`<item id="image-${images.size}" href="${href}" media-type="${mimeType}"/>`);
     }
     return href;
@@ -190,13 +192,14 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
   chapters.forEach((chapter, index) => {
     // A table of contents block lists the headlines of the whole book, links to every chapter.
     const body = chapter.join("\n").replace(/<nav class="contents" id="(contents-\d+)" data-levels="([^"]*)"><\/nav>/g, (_, id: string, levels: string) => `<nav class="contents" id="${id}">${tocList(levels.split(" "))}</nav>`);
-    files[`OEBPS/chapter-${index + 1}.xhtml`] = strToU8(xhtml(body || "<p></p>"));
+    text(`OEBPS/chapter-${index + 1}.xhtml`, xhtml(body || "<p></p>"));
     manifest.push(`<item id="chapter-${index + 1}" href="chapter-${index + 1}.xhtml" media-type="application/xhtml+xml"/>`);
     spine.push(`<itemref idref="chapter-${index + 1}"/>`);
   });
-  files["OEBPS/nav.xhtml"] = strToU8(xhtml(`<nav epub:type="toc" id="toc"><h1>${title}</h1>${tocList()}</nav>`));
+  text("OEBPS/nav.xhtml", xhtml(`<nav epub:type="toc" id="toc"><h1>${title}</h1>${tocList()}</nav>`));
   const headline = styles.headline("h1");
-  files["OEBPS/style.css"] = strToU8(
+  text(
+    "OEBPS/style.css",
     [
       `body { ${css(styles.text, family)};${document.page?.background_color ? ` background-color: ${rgb(document.page.background_color)};` : ""} }`,
       ...(["h1", "h2", "h3", "h4", "h5", "h6"] as const).map((level) => {
@@ -220,10 +223,11 @@ export async function renderEpub(document: DocumentInput, styles: ResolvedStyles
     `<meta property="dcterms:modified">${modified}</meta></metadata>` +
     `<manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/><item id="style" href="style.css" media-type="text/css"/>${manifest.join("")}</manifest>` +
     `<spine>${spine.join("")}</spine></package>`;
-  files["OEBPS/content.opf"] = strToU8(opf);
-  files["META-INF/container.xml"] = strToU8(
+  text("OEBPS/content.opf", opf);
+  text(
+    "META-INF/container.xml",
     `<?xml version="1.0" encoding="UTF-8"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>`,
   );
-  // fflate writes entries in insertion order: `mimetype` must be the first, stored (EPUB OCF 3.0 §4.3).
-  return zipSync({ mimetype: [strToU8("application/epub+zip"), { level: 0 }], ...files });
+  // Entries are written in the order given: `mimetype` must be the first, stored (EPUB OCF 3.0 §4.3).
+  return writeZip([{ name: "mimetype", data: strToU8("application/epub+zip"), store: true }, ...Object.values(files)]);
 }

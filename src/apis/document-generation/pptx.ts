@@ -8,9 +8,12 @@
  * headlines with the numbers of the slides they are on. Headers, footers and page numbers are not part of PPTX:
  * they are left out, as the contract's format matrix says.
  */
+import { unzipSync } from "fflate";
 import PptxGenJS from "pptxgenjs";
 import { encodeBase64 } from "../../base64";
+import { writeZip } from "../../documents/zip";
 import type { Prepared } from "./assets";
+import { withFastImmediate } from "./immediate";
 import { tableColumns, type Block, type DocumentInput, type ListItemInput, type TableBlock } from "./schema";
 import { isBold, over, pageGeometry, rgb, tableStyleOf, type ResolvedStyles, type TextStyle } from "./styles";
 import { paragraphLines, type Span } from "./text";
@@ -264,5 +267,8 @@ export async function renderPptx(document: DocumentInput, styles: ResolvedStyles
     if (page.background) slide.background = { color: hex(page.background) };
     for (const { draw, area, y: top } of draws) draw(slide, area, top);
   }
-  return (await pptx.write({ outputType: "uint8array" })) as Uint8Array;
+  // pptxgenjs stores every entry uncompressed when asked for bytes (1.4 MB for 30 text slides): the entries are
+  // read back and deflated natively, which makes the file a tenth of that size for a few milliseconds.
+  const stored = (await withFastImmediate(() => pptx.write({ outputType: "uint8array" }))) as Uint8Array;
+  return writeZip(Object.entries(unzipSync(stored)).map(([name, data]) => ({ name, data })));
 }

@@ -20,7 +20,7 @@ export async function generateSheet(input: GenerateSheetRequest, deps: ProcessDe
       // files are still read and checked, so a declared font that is not one fails the request instead of vanishing.
       await loadCustomFonts(input.fonts ?? [], deps.fetcher);
       const { renderXlsx } = await import("./xlsx");
-      return { kind: "binary", bytes: renderXlsx(input), mimeType: MIME_TYPES.xlsx };
+      return { kind: "binary", bytes: await renderXlsx(input), mimeType: MIME_TYPES.xlsx };
     }
     const { renderCsv, renderMarkdown } = await import("./text");
     const text = input.format === "csv" ? renderCsv(input) : renderMarkdown(input);
