@@ -16,10 +16,12 @@ export interface ZipEntry {
 
 const LIMIT = 0xffffffff;
 
-/** Raw deflate of `data` by the runtime's zlib. */
+/** Raw deflate of `data` by the runtime's zlib, written to the compressor as is (no copy into a Blob first). */
 async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data]).stream().pipeThrough(new CompressionStream("deflate-raw"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const compressor = new CompressionStream("deflate-raw");
+  const writer = compressor.writable.getWriter();
+  const [compressed] = await Promise.all([new Response(compressor.readable).arrayBuffer(), writer.write(data).then(() => writer.close())]);
+  return new Uint8Array(compressed);
 }
 
 /** MS-DOS time and date of `at` (UTC), as ZIP headers hold them; 1980 is the earliest they can say. */
