@@ -36,6 +36,12 @@ export interface Config {
   resultUrlTtlSeconds: number;
   /** PUBLIC_BASE_URL: the origin signed result links point at; unset, the origin the request came in on. */
   publicBaseUrl: string | undefined;
+  /**
+   * SERVER_TIMING ("true"): sync answers carry `Server-Timing: process;dur=<ms>`, the API's own processing time.
+   * For local measurement (`npm run bench`): deployed, the clock stands still while code runs and moves only at
+   * I/O, so the figure would count waits only.
+   */
+  serverTiming: boolean;
 }
 
 function positiveNumber(value: unknown, fallback: number): number {
@@ -91,6 +97,7 @@ export function readConfig(env: Env): Config {
       // At least a minute: a link must survive the receiver's trip back to fetch it.
       resultUrlTtlSeconds: Math.max(60, positiveNumber(env.RESULT_URL_TTL_SECONDS, 3600)),
       publicBaseUrl: originOf(env.PUBLIC_BASE_URL),
+      serverTiming: env.SERVER_TIMING === "true",
     };
     cache.set(env, config);
   }

@@ -144,7 +144,8 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
     wrangler("d1", "migrations", "apply", "lamina-db", "--local", "--persist-to", state, ...configArgs);
 
     const port = await freePort();
-    const allVars = { ADMIN_TOKEN: adminToken, RESULT_URL_SECRET: `links-${crypto.randomUUID()}`, DEV_HOSTS: "localhost", ...vars };
+    // SERVER_TIMING: sync answers say how long the API's own processing took (timedPost reads it).
+    const allVars = { ADMIN_TOKEN: adminToken, RESULT_URL_SECRET: `links-${crypto.randomUUID()}`, DEV_HOSTS: "localhost", SERVER_TIMING: "true", ...vars };
     const startedAt = performance.now();
     const child = spawn(
       process.execPath,
@@ -188,7 +189,20 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
       const out = wrangler("d1", "execute", "lamina-db", "--local", "--persist-to", state, ...configArgs, "--json", "--command", sql);
       return JSON.parse(out.toString())[0].results;
     };
-    return { base, pid: child.pid, receiver, adminToken, createAccount, query, logLines, readyMs, stopServer, stop };
+    /**
+     * One POST with `apiKey`: the status, the answer's text, the round trip in ms (HTTP, auth, charging, JSON and
+     * base64 included) and `processMs`, the API's own processing inside the Worker from its Server-Timing header
+     * (null on answers without one: errors, async).
+     */
+    const timedPost = async (path, apiKey, body) => {
+      const started = performance.now();
+      const res = await fetch(`${base}${path}`, { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body });
+      const text = await res.text();
+      const ms = performance.now() - started;
+      const timing = /(?:^|,)\s*process;dur=([\d.]+)/.exec(res.headers.get("Server-Timing") ?? "");
+      return { status: res.status, text, ms, processMs: timing ? Number(timing[1]) : null };
+    };
+    return { base, pid: child.pid, receiver, adminToken, createAccount, timedPost, query, logLines, readyMs, stopServer, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -43,7 +43,11 @@ export const SWEPT_SYNC_JOB_MESSAGE =
   "The request ran past the processing time limit and was given up; the credits were refunded. Please retry.";
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
-export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: unknown): Promise<ProcessResult> {
+/**
+ * Charges, processes and records a sync job. `processMs` is the wall time of the API's own processing (from the
+ * validated input to the result), for the `Server-Timing` header (SERVER_TIMING).
+ */
+export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: unknown): Promise<{ result: ProcessResult; processMs: number }> {
   const jobId = crypto.randomUUID();
   const started = Date.now();
   const cost = await api.cost(input);
@@ -62,11 +66,13 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
   }
   const base = { job_id: jobId, api: api.id, account_id: ctx.accountId, mode: "sync" };
   let result: ProcessResult;
+  const processStarted = performance.now();
   try {
     result = await api.process(input, ctx.deps);
   } catch (err) {
     throw await failProcessing(ctx.env.DB, jobId, err, { ...base, duration_ms: Date.now() - started });
   }
+  const processMs = performance.now() - processStarted;
   const marked = await markJobSucceeded(ctx.env.DB, jobId, {
     resultKey: null,
     resultMimeType: result.kind === "binary" ? result.mimeType : "application/json",
@@ -79,7 +85,7 @@ export async function runSyncJob(ctx: AcceptContext, api: ApiDefinition, input: 
     throw new ApiError(503, SWEPT_SYNC_JOB_MESSAGE);
   }
   logEvent({ event: "job_succeeded", ...base, outcome: "succeeded", duration_ms: Date.now() - started });
-  return result;
+  return { result, processMs };
 }
 
 /**

@@ -8,6 +8,7 @@ import { requireApiKey } from "../auth";
 import { ApiError, errorResponses } from "../errors";
 import { acceptAsyncJob, runSyncJob } from "../jobs/accept";
 import { createProcessDeps } from "../jobs/deps";
+import { readConfig } from "../config";
 import { resultToWire } from "../results";
 import { splitWebhookOptions } from "../webhooks/options";
 import { rejectDeepJson } from "./json-depth";
@@ -64,7 +65,8 @@ export function registerApiRoutes(app: OpenAPIHono<AppEnv>, apis: readonly ApiDe
           if (idempotencyKey !== undefined) {
             throw new ApiError(400, "Idempotency-Key is supported in async mode only (with webhook_url)");
           }
-          const result = await runSyncJob(ctx, api, apiInput);
+          const { result, processMs } = await runSyncJob(ctx, api, apiInput);
+          if (readConfig(c.env).serverTiming) c.header("Server-Timing", `process;dur=${processMs.toFixed(1)}`);
           return c.json({ success: true as const, ...resultToWire(result) }, 200);
         }
         const requestOrigin = new URL(c.req.url).origin;

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { balanceOf, callJson, createAccount, jobsOf, ledgerOf } from "../helpers/http";
 import { SMALL_IMAGE, waitForJob } from "../helpers/jobs";
 import { createReceiver } from "../helpers/webhook-receiver";
+import { fetchWithEnv } from "../helpers/worker";
 
 const PATH = "/image-generation/v1/generate";
 
@@ -106,5 +107,41 @@ describe("accepting when the queue is down", () => {
     expect(retry.status).toBe(201);
     expect(retry.body.job_id).not.toBe(job!.id);
     await waitForJob(retry.body.job_id, (j) => j.deliveryStatus === "delivered");
+  });
+});
+
+describe("Server-Timing (SERVER_TIMING)", () => {
+  const request = (key: string, body: unknown) =>
+    new Request(`https://lamina.test${PATH}`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  // Big enough that its render takes whole milliseconds: text wrapped over a 1200 × 900 gradient.
+  const heavy = {
+    dimensions: { width_in_px: 1200, height_in_px: 900 },
+    layers: [
+      { index: 0, type: "gradient", gradient_type: "linear", colors: [{ hex_color: "#112233", position: 0 }, { hex_color: "#AA6600", position: 100 }], position: { x: 0, y: 0 }, dimensions: { width: 1200, height: 900 } },
+      { index: 1, type: "text", text: "Server timing ".repeat(40), font_name: "Inter", font_size_in_px: 40, text_color: "#FFFFFF", position: { x: 20, y: 20 }, dimensions: { width: 1160, height: 860 } },
+    ],
+  };
+
+  it("gives a sync answer the API's processing time, within the request's own time, when switched on", async () => {
+    const account = await createAccount(10);
+    const started = performance.now();
+    const res = await fetchWithEnv(request(account.apiKey, heavy), { SERVER_TIMING: "true" });
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(200);
+    const header = res.headers.get("Server-Timing");
+    expect(header).toMatch(/^process;dur=\d+\.\d$/);
+    const dur = Number(header!.slice("process;dur=".length));
+    expect(dur).toBeGreaterThan(0);
+    expect(dur).toBeLessThanOrEqual(elapsed);
+  });
+
+  it("is absent by default, and on async answers", async () => {
+    const account = await createAccount(10);
+    const sync = await fetchWithEnv(request(account.apiKey, SMALL_IMAGE), {});
+    expect(sync.status).toBe(200);
+    expect(sync.headers.get("Server-Timing")).toBeNull();
+    const accepted = await fetchWithEnv(request(account.apiKey, { ...SMALL_IMAGE, webhook_url: createReceiver().url }), { SERVER_TIMING: "true" });
+    expect(accepted.status).toBe(201);
+    expect(accepted.headers.get("Server-Timing")).toBeNull();
   });
 });
