@@ -403,3 +403,82 @@ export function cropRaster(raster: Raster, left: number, top: number, width: num
   copyRect(raster, out, left, top, 0, 0, width, height);
   return out;
 }
+
+/** An opaque colour stop of a gradient: `offset` from 0 to 1 along the gradient line, sorted. */
+export interface GradientStop {
+  offset: number;
+  rgb: readonly [number, number, number];
+}
+
+/**
+ * Fills the rectangle (whole pixels, clipped to the raster) with an opaque CSS `linear-gradient(<cssDegrees>deg,
+ * …)` sized to the rectangle, as satori's SVG draws it through resvg: the gradient line runs through the centre at
+ * the CSS angle (0 up, clockwise) with the length that puts the corners on the first and last stop, each pixel
+ * takes the colour at its centre, padded past the ends, interpolated channel by channel and rounded.
+ */
+export function fillLinearGradient(raster: Raster, rect: { x: number; y: number; width: number; height: number }, cssDegrees: number, stops: readonly GradientStop[]): void {
+  const angle = (cssDegrees * Math.PI) / 180;
+  const ux = Math.sin(angle);
+  const uy = -Math.cos(angle);
+  const length = Math.abs(rect.width * ux) + Math.abs(rect.height * uy);
+  // t at a point p: ((p - start) · u) / length, with start = centre - u · length / 2.
+  const startX = rect.x + rect.width / 2 - (ux * length) / 2;
+  const startY = rect.y + rect.height / 2 - (uy * length) / 2;
+  const dtx = ux / length;
+  const left = Math.max(0, rect.x);
+  const right = Math.min(raster.width, rect.x + rect.width);
+  const top = Math.max(0, rect.y);
+  const bottom = Math.min(raster.height, rect.y + rect.height);
+  const first = stops[0]!;
+  const last = stops[stops.length - 1]!;
+  const pixelWords = new Uint32Array(raster.pixels.buffer, raster.pixels.byteOffset, raster.pixels.byteLength / 4);
+  const pack = ([r, g, b]: readonly [number, number, number]) => (r | (g << 8) | (b << 16) | 0xff000000) >>> 0;
+  const firstWord = pack(first.rgb);
+  const lastWord = pack(last.rgb);
+  for (let y = top; y < bottom; y++) {
+    let t = ((left + 0.5 - startX) * ux + (y + 0.5 - startY) * uy) / length;
+    let at = y * raster.width + left;
+    for (let x = left; x < right; x++, at++, t += dtx) {
+      if (t <= first.offset) {
+        pixelWords[at] = firstWord;
+        continue;
+      }
+      if (t >= last.offset) {
+        pixelWords[at] = lastWord;
+        continue;
+      }
+      let i = 1;
+      while (stops[i]!.offset < t) i++;
+      const from = stops[i - 1]!.rgb;
+      const to = stops[i]!.rgb;
+      const f = (t - stops[i - 1]!.offset) / (stops[i]!.offset - stops[i - 1]!.offset);
+      // (v + 0.5) | 0 is Math.round for the non-negative channel values, without the call.
+      const r = (from[0] + (to[0] - from[0]) * f + 0.5) | 0;
+      const g = (from[1] + (to[1] - from[1]) * f + 0.5) | 0;
+      const b = (from[2] + (to[2] - from[2]) * f + 0.5) | 0;
+      pixelWords[at] = (r | (g << 8) | (b << 16) | 0xff000000) >>> 0;
+    }
+  }
+}
+
+/** Premultiplied `over` drawn onto premultiplied `under` (source-over), in place in `over`; both the same size. */
+export function compositeOverInPlace(over: Uint8Array, under: Uint8Array): void {
+  const overWords = new Uint32Array(over.buffer, over.byteOffset, over.byteLength / 4);
+  const underWords = new Uint32Array(under.buffer, under.byteOffset, under.byteLength / 4);
+  for (let p = 0; p < overWords.length; p++) {
+    const word = overWords[p]!;
+    const a = word >>> 24;
+    if (a === 255) continue;
+    if (a === 0) {
+      // Nothing drawn here (most of a canvas of text): the pixel below as it is.
+      overWords[p] = underWords[p]!;
+      continue;
+    }
+    const keep = 255 - a;
+    const i = p * 4;
+    over[i] = over[i]! + Math.round((under[i]! * keep) / 255);
+    over[i + 1] = over[i + 1]! + Math.round((under[i + 1]! * keep) / 255);
+    over[i + 2] = over[i + 2]! + Math.round((under[i + 2]! * keep) / 255);
+    over[i + 3] = a + Math.round((under[i + 3]! * keep) / 255);
+  }
+}

@@ -6,7 +6,7 @@
 import { encodeBase64 } from "../base64";
 import { ApiError } from "../errors";
 import type { LoadedFont } from "./fonts";
-import { unpremultiplyInPlace } from "./raster";
+import { compositeOverInPlace, unpremultiplyInPlace } from "./raster";
 
 export interface Element {
   type: string;
@@ -93,7 +93,11 @@ export function svgHeight(svg: string): number {
   return Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
 }
 
-export async function rasterizeSvg(svg: string, images?: ImageStore): Promise<RasterImage> {
+/**
+ * The SVG drawn by resvg, as straight RGBA. `under`: opaque-or-empty pixels of the same size that the SVG is drawn
+ * over (source-over, as if they were its bottom layers).
+ */
+export async function rasterizeSvg(svg: string, images?: ImageStore, under?: Uint8Array): Promise<RasterImage> {
   const { Resvg } = await import("@cf-wasm/resvg");
   const restored = images ? images.restore(svg) : { svg, resolve: new Map<string, Uint8Array>() };
   let pixels: Uint8Array;
@@ -121,6 +125,7 @@ export async function rasterizeSvg(svg: string, images?: ImageStore): Promise<Ra
     throw new ApiError(422, `The layers could not be rendered: ${err instanceof Error ? err.message : String(err)}`);
   }
   // resvg hands out premultiplied RGBA; encoders and callers want straight alpha. In place: a canvas is 8 MB.
+  if (under) compositeOverInPlace(pixels, under);
   unpremultiplyInPlace(pixels);
   return { width, height, pixels };
 }

@@ -428,7 +428,7 @@ describe("children of a fixed-size layout", () => {
   });
 });
 
-describe("solid rectangles on whole pixels (filled without satori and resvg)", () => {
+describe("solid rectangles and linear gradients on whole pixels at the bottom (painted without satori and resvg)", () => {
   /** The renderer's two ways for one request: `renderLayers` (which takes the fill when it can) and satori + resvg. */
   async function renderers() {
     const { env } = await import("cloudflare:workers");
@@ -478,6 +478,80 @@ describe("solid rectangles on whole pixels (filled without satori and resvg)", (
         dimensions: { width_in_px: 20, height_in_px: 20 },
         layers: [{ index: 0, type: "solid-color", hex_color: "#00FF00", dimensions: { width_in_px: 10, height_in_px: 10 }, ...extra }],
       });
+      const general = await renderGeneral(input);
+      expect(Buffer.from((await renderFast(input)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
+    }
+  });
+
+  /** The largest difference of any channel between two rasters of the same size. */
+  function maxDifference(a: Uint8Array, b: Uint8Array): number {
+    expect(a.length).toBe(b.length);
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    return max;
+  }
+
+  it("paint linear gradients within one level (of 255) of the general path, at any angle and with stops inside the line", async () => {
+    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const twoStops = [{ hex_color: "#0F172A", position: 0 }, { hex_color: "#F0E68C", position: 100 }];
+    const threeStops = [{ hex_color: "#0000FF", position: 70 }, { hex_color: "#FF0000", position: 20 }, { hex_color: "#00FF00", position: 50 }];
+    for (const angle of [0, 35, 90, -45, 180, 270, 123]) {
+      for (const colors of [twoStops, threeStops]) {
+        const input = parse({
+          dimensions: { width_in_px: 300, height_in_px: 170 },
+          layers: [{ index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: angle, colors, position: { x_in_px: 20, y_in_px: 10 }, dimensions: { width_in_px: 290, height_in_px: 150 } }],
+        });
+        const fast = await renderFast(input);
+        expect(maxDifference(fast.pixels, (await renderGeneral(input)).pixels), `${angle}°, ${colors.length} stops`).toBeLessThanOrEqual(1);
+      }
+    }
+    // And it is the gradient the layer asks for: at 0° the first stop at the left edge, the last at the right,
+    // nothing outside the box (the box runs past the canvas on the right and is cut there).
+    const input = parse({
+      dimensions: { width_in_px: 300, height_in_px: 170 },
+      layers: [{ index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: 0, colors: twoStops, position: { x_in_px: 20, y_in_px: 10 }, dimensions: { width_in_px: 290, height_in_px: 150 } }],
+    });
+    const { pixels } = await renderFast(input);
+    const at = (x: number, y: number) => [...pixels.subarray((y * 300 + x) * 4, (y * 300 + x) * 4 + 4)];
+    expect(at(20, 80)).toEqual([0x0f, 0x17, 0x2a, 255]);
+    // Pixel 299's centre is (299.5 - 20) / 290 of the way along.
+    const t = (299.5 - 20) / 290;
+    expect(at(299, 80)).toEqual([Math.round(0x0f + (0xf0 - 0x0f) * t), Math.round(0x17 + (0xe6 - 0x17) * t), Math.round(0x2a + (0x8c - 0x2a) * t), 255]);
+    expect(at(10, 80)).toEqual([0, 0, 0, 0]);
+    expect(at(100, 5)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("draw the layers above a painted background over it, as the general path draws them", async () => {
+    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const input = parse({
+      dimensions: { width_in_px: 400, height_in_px: 210 },
+      layers: [
+        { index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: 35, colors: [{ hex_color: "#0F172A", position: 0 }, { hex_color: "#1E3A8A", position: 100 }], dimensions: { width_in_px: 400, height_in_px: 210 } },
+        { index: 1, type: "solid-color", hex_color: "#FFFFFF", position: { x_in_px: 300, y_in_px: 0 }, dimensions: { width_in_px: 100, height_in_px: 50 } },
+        { index: 2, type: "solid-color", hex_color: "#FF0000", opacity: 50, position: { x_in_px: 0, y_in_px: 150 }, dimensions: { width_in_px: 200, height_in_px: 60 } },
+        { index: 3, type: "text", text: "Painted **under**, drawn over", font_name: "Inter", font_size_in_px: 28, text_color: "#F8FAFC", position: { x_in_px: 20, y_in_px: 40 }, dimensions: { width_in_px: 360, height_in_px: 100 } },
+        { index: 4, type: "gradient", gradient_type: "linear", colors: [{ hex_color: "#00FF00", position: 0 }, { hex_color: "#0000FF", position: 100 }], position: { x_in_px: 350, y_in_px: 160 }, dimensions: { width_in_px: 50, height_in_px: 50 } },
+      ],
+    });
+    const fast = await renderFast(input);
+    const general = await renderGeneral(input);
+    expect(maxDifference(fast.pixels, general.pixels)).toBeLessThanOrEqual(1);
+    // The text is there (light pixels in its box), the half-red box blends with the gradient, the top layer is on top.
+    let light = 0;
+    for (let y = 40; y < 140; y++) for (let x = 20; x < 380; x++) if (fast.pixels[(y * 400 + x) * 4]! > 200) light++;
+    expect(light).toBeGreaterThan(500);
+    const at = (x: number, y: number) => [...fast.pixels.subarray((y * 400 + x) * 4, (y * 400 + x) * 4 + 4)];
+    expect(at(350, 10)).toEqual([255, 255, 255, 255]);
+    const [r, g, , a] = at(100, 180);
+    expect([r! > 120 && r! < 150, g! < 40, a]).toEqual([true, true, 255]);
+    expect(at(352, 185)[1]).toBeGreaterThan(200);
+  });
+
+  it("leave radial gradients, translucent stops, rotation, corners and opacity to the general path", async () => {
+    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const gradient = { index: 0, type: "gradient", gradient_type: "linear", colors: [{ hex_color: "#000000", position: 0 }, { hex_color: "#FFFFFF", position: 100 }], dimensions: { width_in_px: 16, height_in_px: 12 } };
+    for (const extra of [{ gradient_type: "radial" }, { colors: [{ hex_color: "#00000080", position: 0 }, { hex_color: "#FFFFFF", position: 100 }] }, { rotation_in_degrees: 10 }, { border_radius: 4 }, { opacity: 50 }]) {
+      const input = parse({ dimensions: { width_in_px: 20, height_in_px: 20 }, layers: [{ ...gradient, ...extra }] });
       const general = await renderGeneral(input);
       expect(Buffer.from((await renderFast(input)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
     }
