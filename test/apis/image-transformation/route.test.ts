@@ -166,7 +166,17 @@ describe("compress_to_size", () => {
   });
 
   it("shrinks a PNG until it fits", async () => {
-    const res = await send({ file: { type: "base64", base64: base64Of(photo) }, operations: [{ type: "compress_to_size", max_file_size_in_bytes: 20_000 }] });
+    // Noise: no PNG filter makes it small, so the whole image (checked first) is well past the limit.
+    const noisy = pngOf(200, 150, (x, y) => {
+      let h = Math.imul(x, 73_856_093) ^ Math.imul(y, 19_349_663);
+      h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+      h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+      h = (h ^ (h >>> 16)) >>> 0;
+      return [h & 255, (h >>> 8) & 255, (h >>> 16) & 255, 255];
+    });
+    const whole = await send({ file: { type: "base64", base64: base64Of(noisy) }, operations: [{ type: "convert", format: "png" }] });
+    expect(bytesOf(whole.body.data.buffer).length).toBeGreaterThan(40_000);
+    const res = await send({ file: { type: "base64", base64: base64Of(noisy) }, operations: [{ type: "compress_to_size", max_file_size_in_bytes: 20_000 }] });
     expect(res.status).toBe(200);
     const bytes = bytesOf(res.body.data.buffer);
     expect(bytes.length).toBeLessThanOrEqual(20_000);
