@@ -193,68 +193,106 @@ function gaussianKernel(sigma: number): Int32Array {
   return kernel;
 }
 
-/** The horizontal pass, edge pixels repeated (clamped only near the edges, not in the inner loop). */
-function convolveColumns(src: Uint8Array, width: number, height: number, kernel: Int32Array): Uint8Array {
-  const out = new Uint8Array(src.length);
+/**
+ * The horizontal pass, a row at a time like the vertical one: each tap adds the row shifted left and right by its
+ * distance (the kernel is symmetric: one multiply for the pair), so the inner loops run straight along memory.
+ * Edge pixels repeat (clamped only in the first and last `radius` pixels of a row). `channels` 3 leaves alpha
+ * alone (an opaque image: its 255s blur to 255).
+ */
+function convolveColumns(src: Uint8Array, width: number, height: number, kernel: Int32Array, channels: 3 | 4): Uint8Array {
+  const stride = width * 4;
+  const out = channels === 3 ? src.slice() : new Uint8Array(src.length);
   const radius = (kernel.length - 1) / 2;
-  const taps = kernel.length;
-  const length = width;
-  const step = 4;
-  const half = 1 << 15;
+  const centre = kernel[radius]!;
+  const sum = new Int32Array(stride);
+  // The interior: pixels whose whole window lies in the row.
+  const from = Math.min(width, radius) * 4;
+  const to = Math.max(from, (width - radius) * 4);
   for (let line = 0; line < height; line++) {
-    const base = line * width * 4;
-    for (let x = 0; x < length; x++) {
-      let r = half;
-      let g = half;
-      let b = half;
-      let a = half;
-      if (x >= radius && x + radius < length) {
-        let at = base + (x - radius) * step;
-        for (let k = 0; k < taps; k++, at += step) {
-          const w = kernel[k]!;
-          r += src[at]! * w;
-          g += src[at + 1]! * w;
-          b += src[at + 2]! * w;
-          a += src[at + 3]! * w;
-        }
+    const base = line * stride;
+    for (let i = from; i < to; i++) sum[i] = (1 << 15) + src[base + i]! * centre;
+    for (let k = 1; k <= radius; k++) {
+      const w = kernel[radius + k]!;
+      const shift = k * 4;
+      if (channels === 4) {
+        for (let i = from; i < to; i++) sum[i]! += (src[base + i - shift]! + src[base + i + shift]!) * w;
       } else {
-        for (let k = -radius; k <= radius; k++) {
-          const at = base + Math.min(length - 1, Math.max(0, x + k)) * step;
-          const w = kernel[k + radius]!;
-          r += src[at]! * w;
-          g += src[at + 1]! * w;
-          b += src[at + 2]! * w;
-          a += src[at + 3]! * w;
+        for (let i = from; i < to; i += 4) {
+          const at = base + i;
+          sum[i]! += (src[at - shift]! + src[at + shift]!) * w;
+          sum[i + 1]! += (src[at + 1 - shift]! + src[at + 1 + shift]!) * w;
+          sum[i + 2]! += (src[at + 2 - shift]! + src[at + 2 + shift]!) * w;
         }
       }
-      const to = base + x * step;
-      out[to] = r >>> 16;
-      out[to + 1] = g >>> 16;
-      out[to + 2] = b >>> 16;
-      out[to + 3] = a >>> 16;
     }
+    for (let i = from; i < to; i += 4) {
+      out[base + i] = sum[i]! >>> 16;
+      out[base + i + 1] = sum[i + 1]! >>> 16;
+      out[base + i + 2] = sum[i + 2]! >>> 16;
+      if (channels === 4) out[base + i + 3] = sum[i + 3]! >>> 16;
+    }
+    // The edges, each tap's pixel clamped into the row.
+    const edge = (x: number) => {
+      for (let c = 0; c < channels; c++) {
+        let total = 1 << 15;
+        for (let k = -radius; k <= radius; k++) {
+          total += src[base + Math.min(width - 1, Math.max(0, x + k)) * 4 + c]! * kernel[k + radius]!;
+        }
+        out[base + x * 4 + c] = total >>> 16;
+      }
+    };
+    for (let x = 0; x < from / 4; x++) edge(x);
+    for (let x = to / 4; x < width; x++) edge(x);
   }
   return out;
 }
 
 /**
  * The vertical pass row by row: each output row is the weighted sum of whole input rows, read contiguously (a
- * column-by-column walk strides through memory and is several times slower).
+ * column-by-column walk strides through memory and is several times slower), the rows at the same distance above
+ * and below added before one multiply. `channels` 3 leaves alpha alone.
  */
-function convolveRows(src: Uint8Array, width: number, height: number, kernel: Int32Array): Uint8Array {
+function convolveRows(src: Uint8Array, width: number, height: number, kernel: Int32Array, channels: 3 | 4): Uint8Array {
   const stride = width * 4;
-  const out = new Uint8Array(src.length);
+  const out = channels === 3 ? src.slice() : new Uint8Array(src.length);
   const radius = (kernel.length - 1) / 2;
+  const centre = kernel[radius]!;
   const sum = new Int32Array(stride);
+  const row = (y: number) => Math.min(height - 1, Math.max(0, y)) * stride;
   for (let y = 0; y < height; y++) {
-    sum.fill(1 << 15);
-    for (let k = 0; k < kernel.length; k++) {
-      const row = Math.min(height - 1, Math.max(0, y + k - radius)) * stride;
-      const w = kernel[k]!;
-      for (let i = 0; i < stride; i++) sum[i]! += src[row + i]! * w;
+    const middle = y * stride;
+    if (channels === 4) {
+      for (let i = 0; i < stride; i++) sum[i] = (1 << 15) + src[middle + i]! * centre;
+    } else {
+      for (let i = 0; i < stride; i += 4) {
+        sum[i] = (1 << 15) + src[middle + i]! * centre;
+        sum[i + 1] = (1 << 15) + src[middle + i + 1]! * centre;
+        sum[i + 2] = (1 << 15) + src[middle + i + 2]! * centre;
+      }
     }
-    const to = y * stride;
-    for (let i = 0; i < stride; i++) out[to + i] = sum[i]! >>> 16;
+    for (let k = 1; k <= radius; k++) {
+      const above = row(y - k);
+      const below = row(y + k);
+      const w = kernel[radius + k]!;
+      if (channels === 4) {
+        for (let i = 0; i < stride; i++) sum[i]! += (src[above + i]! + src[below + i]!) * w;
+      } else {
+        for (let i = 0; i < stride; i += 4) {
+          sum[i]! += (src[above + i]! + src[below + i]!) * w;
+          sum[i + 1]! += (src[above + i + 1]! + src[below + i + 1]!) * w;
+          sum[i + 2]! += (src[above + i + 2]! + src[below + i + 2]!) * w;
+        }
+      }
+    }
+    if (channels === 4) {
+      for (let i = 0; i < stride; i++) out[middle + i] = sum[i]! >>> 16;
+    } else {
+      for (let i = 0; i < stride; i += 4) {
+        out[middle + i] = sum[i]! >>> 16;
+        out[middle + i + 1] = sum[i + 1]! >>> 16;
+        out[middle + i + 2] = sum[i + 2]! >>> 16;
+      }
+    }
   }
   return out;
 }
@@ -290,7 +328,9 @@ export function blur(raster: Raster, sigma: number): Raster {
   const { width, height } = raster;
   if (sigma <= EXACT_SIGMA) {
     const kernel = gaussianKernel(sigma);
-    return inPremultiplied(raster, (src) => ({ width, height, pixels: convolveRows(convolveColumns(src, width, height, kernel), width, height, kernel) }));
+    // An opaque image stays opaque: its alpha is not convolved.
+    const channels = isOpaque(raster.pixels) ? 3 : 4;
+    return inPremultiplied(raster, (src) => ({ width, height, pixels: convolveRows(convolveColumns(src, width, height, kernel, channels), width, height, kernel, channels) }));
   }
   // Three boxes whose widths (odd, wl or wl + 2: Kovesi's choice) give together the gaussian's variance.
   const ideal = Math.sqrt((12 * sigma * sigma) / 3 + 1);
