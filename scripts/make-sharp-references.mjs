@@ -1,8 +1,9 @@
 // `node scripts/make-sharp-references.mjs`: the reference outputs that test/apis/image-transformation/sharp.test.ts
 // compares Lamina's with. One deterministic 96 × 64 picture (gradients, hard edges, a translucent disc), put
 // through sharp (libvips) for each geometry and resampling operation, written as base64 PNGs with the operation
-// that made them to test/fixtures/image-transformation/sharp-references.json. Run it again only when the input
-// or the cases change; sharp's version is recorded in the file.
+// that made them to test/fixtures/image-transformation/sharp-references.json, with a small JPEG and libjpeg-turbo's
+// decoding of it (and a CMYK JPEG). Run it again only when the input or the cases change; sharp's version is
+// recorded in the file.
 import { writeFileSync } from "node:fs";
 import sharp from "sharp";
 
@@ -49,6 +50,15 @@ for (const entry of CASES) {
   const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
   references.push({ name: entry.name, operations: entry.operations, width: info.width, height: info.height, png: png.toString("base64") });
 }
+
+// JPEG decoding: a small 4:2:0 JPEG of the picture's opaque part and what libjpeg-turbo (in sharp) decodes it to, as
+// PNG; and the same picture as a CMYK JPEG, which libjpeg cannot read into RGBA (the decoder falls back to photon).
+const opaque = await sharp(input).flatten({ background: "#ffffff" }).resize(24, 16, { fit: "fill" });
+const jpegFile = await opaque.clone().jpeg({ quality: 80 }).toBuffer();
+const jpegDecoded = await sharp(await sharp(jpegFile).ensureAlpha().raw().toBuffer(), { raw: { width: 24, height: 16, channels: 4 } }).png().toBuffer();
+const cmykFile = await opaque.clone().toColourspace("cmyk").jpeg({ quality: 80 }).toBuffer();
+const jpeg = { file: jpegFile.toString("base64"), decoded_png: jpegDecoded.toString("base64"), cmyk_file: cmykFile.toString("base64") };
+
 const out = new URL("../test/fixtures/image-transformation/sharp-references.json", import.meta.url);
-writeFileSync(out, `${JSON.stringify({ sharp: sharp.versions.sharp, vips: sharp.versions.vips, input: input.toString("base64"), references }, null, 1)}\n`);
+writeFileSync(out, `${JSON.stringify({ sharp: sharp.versions.sharp, vips: sharp.versions.vips, input: input.toString("base64"), references, jpeg }, null, 1)}\n`);
 console.log(`wrote ${references.length} references (sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips})`);

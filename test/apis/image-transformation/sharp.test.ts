@@ -58,3 +58,28 @@ describe(`against sharp ${fixtures.sharp} (libvips ${fixtures.vips})`, () => {
     expect(meanDifference(ours, theirs)).toBeLessThanOrEqual(TOLERANCE[name]!);
   });
 });
+
+describe("JPEG decoding", () => {
+  const transformToPng = async (base64: string) => {
+    const account = await createAccount(5);
+    return callJson("/image-transformation/v1/transform", { key: account.apiKey, body: { file: { type: "base64", base64 }, operations: [{ type: "convert", format: "png" }] } });
+  };
+
+  it("reads a JPEG to exactly the pixels libjpeg-turbo (sharp) reads from it", async () => {
+    const res = await transformToPng(fixtures.jpeg.file);
+    expect(res.status).toBe(200);
+    const ours = await decodeAny(bytesOf(res.body.data.buffer));
+    const theirs = await decodeAny(bytesOf(fixtures.jpeg.decoded_png));
+    expect([ours.width, ours.height]).toEqual([24, 16]);
+    expect(Buffer.from(ours.data).equals(Buffer.from(theirs.data))).toBe(true);
+  });
+
+  it("still reads a CMYK JPEG, which libjpeg cannot turn into RGBA (through photon)", async () => {
+    const res = await transformToPng(fixtures.jpeg.cmyk_file);
+    expect(res.status).toBe(200);
+    const ours = await decodeAny(bytesOf(res.body.data.buffer));
+    expect([ours.width, ours.height]).toEqual([24, 16]);
+    // The picture (gradients and stripes) comes through, not a blank or black image.
+    expect(new Set(ours.data).size).toBeGreaterThan(20);
+  });
+});
