@@ -125,7 +125,7 @@ export async function benchDocuments(stack, nodeApis = null) {
   log("the account's rate limit: unlimited (0), so the limiter never holds a case back");
   const markdown = (name, bytes) => JSON.stringify({ file: { type: "base64", name, base64: Buffer.from(bytes).toString("base64") } });
   const rows = [];
-  const nodeApi = { "/document-to-markdown/v1/convert": "document_to_markdown", "/document-generation/v1/generate": "document_generation" };
+  const nodeApi = { "/document-to-markdown/v1/convert": "document_to_markdown", "/document-generation/v1/generate": "document_generation", "/website-extraction/v1/extract": "website_extraction" };
   const measure = async (label, pages, path, [small, smallCheck], [large, largeCheck]) => {
     const smallRun = await timeRequests(stack, apiKey, path, small, smallCheck);
     const largeRun = await timeRequests(stack, apiKey, path, large, largeCheck);
@@ -164,7 +164,7 @@ export async function benchDocuments(stack, nodeApis = null) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const stack = await startStack({ log, receiverHandler: serveBenchPages });
   try {
-    const rows = await benchDocuments(stack, await loadNodeApis());
+    const rows = await benchDocuments(stack, await loadNodeApis({ pages: DOCUMENT_PAGES }));
     console.log("\ncase                               large     1 page   ratio   per page  processing  Node (same code)");
     for (const row of rows) console.log(`${row.case.padEnd(34)} ${`${row.ms} ms`.padEnd(9)} ${`${row.reference_ms} ms`.padEnd(8)} ×${String(row.ratio).padEnd(6)} ${`${row.ms_per_page} ms`.padEnd(9)} ${`${row.process_ms} ms`.padEnd(11)} ${row.node_ms === undefined ? "" : `${row.node_ms} ms`}`);
   } finally {

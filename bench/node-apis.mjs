@@ -12,7 +12,28 @@ const API_MODULES = {
   document_extraction: ["documentExtraction", "src/apis/document-extraction/index.ts"],
   document_to_markdown: ["documentToMarkdown", "src/apis/document-to-markdown/index.ts"],
   document_generation: ["documentGeneration", "src/apis/document-generation/index.ts"],
+  website_extraction: ["websiteExtraction", "src/apis/website-extraction/index.ts"],
 };
+
+/**
+ * A fetcher that answers from `pages` (URL path → HTML) without the network, as the guarded fetcher answers: each
+ * hop checked by the caller first (robots.txt), a missing path a 404 where the caller accepts one. The bench's
+ * pages are served by the stack's HTTPS receiver, whose throwaway CA only workerd trusts.
+ */
+function memoryFetcher(pages) {
+  return {
+    async fetchBytes(url, request) {
+      await request.beforeHop?.(url);
+      const body = pages[new URL(url).pathname];
+      if (body === undefined) {
+        if (request.allowErrorStatus) return { bytes: new Uint8Array(0), url, status: 404, contentType: "text/plain", headers: new Headers(), redirects: [] };
+        throw new Error(`${request.where}: no page at ${url}`);
+      }
+      const headers = new Headers({ "Content-Type": "text/html; charset=utf-8" });
+      return { bytes: new TextEncoder().encode(body), url, status: 200, contentType: headers.get("Content-Type"), headers, redirects: [] };
+    },
+  };
+}
 
 /** The Worker's font and docs assets read from assets/ (npm install writes them), as the ASSETS binding serves them. */
 export const diskAssets = {
@@ -55,13 +76,16 @@ export async function bundleForNode(exports, { workerBuilds = false } = {}) {
   }
 }
 
-/** `{ time(apiId, body, runs) }`: the median ms of `runs` Node runs of the API's process() on `body`, after a warm-up. */
-export async function loadNodeApis() {
+/**
+ * `{ time(apiId, body, runs) }`: the median ms of `runs` Node runs of the API's process() on `body`, after a warm-up.
+ * With `pages`, URLs are answered from memory (memoryFetcher) instead of fetched.
+ */
+export async function loadNodeApis({ pages } = {}) {
   const modules = await bundleForNode(
     { ...Object.fromEntries(Object.values(API_MODULES)), createUrlFetcher: "src/inputs/fetcher.ts" },
     { workerBuilds: true },
   );
-  const deps = { fetcher: modules.createUrlFetcher(new Set()), assets: diskAssets, settings: {}, bindings: {} };
+  const deps = { fetcher: pages ? memoryFetcher(pages) : modules.createUrlFetcher(new Set()), assets: diskAssets, settings: {}, bindings: {} };
   return {
     async time(apiId, body, runs = 5) {
       const api = modules[API_MODULES[apiId][0]];
