@@ -4,7 +4,7 @@
  * and tests, that never ask for them do not load them.
  */
 import { loadOnce } from "./lazy";
-import { flatten } from "./raster";
+import { flatten, isOpaque } from "./raster";
 import { encodePng } from "./png";
 
 /** Formats with a maintained encoder that runs in Workers. */
@@ -62,8 +62,10 @@ export async function encodeImage(pixels: Uint8Array, width: number, height: num
     // falls through: lossless WebP comes from photon
     case "jpeg": {
       const { PhotonImage } = await import("@cf-wasm/photon");
-      // JPEG has no alpha channel: transparent areas are flattened onto white rather than turning black.
-      const image = new PhotonImage(format === "jpeg" ? flatten({ width, height, pixels: pixels.slice() }, WHITE).pixels : pixels, width, height);
+      // JPEG has no alpha channel: transparent areas are flattened onto white rather than turning black (on a copy;
+      // an opaque image, a photo, needs neither).
+      const flat = format === "jpeg" && !isOpaque(pixels) ? flatten({ width, height, pixels: pixels.slice() }, WHITE).pixels : pixels;
+      const image = new PhotonImage(flat, width, height);
       try {
         const bytes = format === "jpeg" ? image.get_bytes_jpeg(options.quality ?? JPEG_QUALITY) : image.get_bytes_webp();
         return { bytes, mimeType: `image/${format}` };

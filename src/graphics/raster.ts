@@ -64,7 +64,7 @@ export function unpremultiplyInPlace(pixels: Uint8Array): void {
   }
 }
 
-function isOpaque(pixels: Uint8Array): boolean {
+export function isOpaque(pixels: Uint8Array): boolean {
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 255) return false;
   return true;
 }
