@@ -1,7 +1,8 @@
 /**
  * RGBA → PNG, a few rows at a time: each row is filtered (Sub for the first, Up for the others) and streamed into
- * the runtime's zlib, so the only whole-image buffer besides the pixels is the compressed output. fast-png (still used to decode) filters the whole image into one buffer and deflates it in
- * one call: two more copies of a canvas, 64 MB at 8 megapixels, which a Worker's 128 MB cannot spare.
+ * the runtime's zlib, so the only whole-image buffer besides the pixels is the compressed output. fast-png (still
+ * used to decode) filters the whole image into one buffer and deflates it in one call: two more copies of a
+ * canvas, 64 MB at 8 megapixels, which a Worker's 128 MB cannot spare.
  */
 
 import { crc32 } from "../hash";

@@ -27,38 +27,53 @@ interface BuildContext {
 }
 
 export async function renderLayers(input: GenerateImageRequest, deps: ProcessDeps): Promise<RasterImage> {
-  const { raster, painted, gradients } = paintBottomLayers(input);
+  const bottom = paintableBottom(input);
   // Custom fonts are still read (and refused when broken) even if no layer uses them: they take the general path.
-  if (painted.size === input.layers.length && !input.fonts?.length) {
-    return raster;
+  if (bottom.length === input.layers.length && !input.fonts?.length) {
+    return paint(input, bottom);
   }
   // Over a painted gradient (resvg's own took 55 ms for a 1200 × 630 canvas in wasm, this 7) the other layers are
   // drawn by resvg and composited onto it: in 8 bits, so within one level of drawing them all in one pass. Over
   // plain fills resvg draws everything, exactly as ever: they cost it little.
-  if (!gradients) {
+  if (!bottom.some(({ layer }) => layer.type === "gradient")) {
     const { svg, images } = await layersToSvg(input, deps);
     return rasterizeSvg(svg, images);
   }
-  const { svg, images } = await layersToSvg(input, deps, painted);
-  return rasterizeSvg(svg, images, raster.pixels);
+  const under = paint(input, bottom).pixels;
+  const { svg, images } = await layersToSvg(input, deps, new Set(bottom.map(({ layer }) => layer)));
+  return rasterizeSvg(svg, images, under);
+}
+
+interface PaintableLayer {
+  layer: Layer;
+  rect: { x: number; y: number; width: number; height: number };
 }
 
 /**
- * The bottom layers that need no layout and no rasteriser, painted straight into the pixels in `index` order:
- * opaque, unrotated, square-cornered solid rectangles and linear gradients on whole pixels (the seed request, a
- * plain or gradient background). Without an edge to antialias or alpha to blend they are what resvg draws: the
- * fills exactly, the gradients within one level (of 255) of it. The first layer of another kind ends the run.
+ * The bottom layers that need no layout and no rasteriser, in `index` order: opaque, unrotated, square-cornered
+ * solid rectangles and linear gradients on whole pixels (the seed request, a plain or gradient background). The
+ * first layer of another kind ends the run. Painted straight into the pixels (`paint`), without an edge to
+ * antialias or alpha to blend, they are what resvg draws: the fills exactly, the gradients within one level (of
+ * 255) of it.
  */
-function paintBottomLayers(input: GenerateImageRequest): { raster: RasterImage; painted: Set<Layer>; gradients: boolean } {
+function paintableBottom(input: GenerateImageRequest): PaintableLayer[] {
   const { width_in_px: width, height_in_px: height } = input.dimensions;
-  const raster = { width, height, pixels: new Uint8Array(width * height * 4) };
-  const painted = new Set<Layer>();
-  let gradients = false;
+  const bottom: PaintableLayer[] = [];
   for (const layer of byIndex(input.layers)) {
     const rect = paintableRect(layer, width, height);
     if (!rect) {
       break;
     }
+    bottom.push({ layer, rect });
+  }
+  return bottom;
+}
+
+/** A transparent canvas with `layers` painted onto it in order. */
+function paint(input: GenerateImageRequest, layers: readonly PaintableLayer[]): RasterImage {
+  const { width_in_px: width, height_in_px: height } = input.dimensions;
+  const raster = { width, height, pixels: new Uint8Array(width * height * 4) };
+  for (const { layer, rect } of layers) {
     if (layer.type === "solid-color") {
       fillRect(raster, rect, rgbaOf(layer.hex_color));
     } else if (layer.type === "gradient") {
@@ -67,14 +82,12 @@ function paintBottomLayers(input: GenerateImageRequest): { raster: RasterImage; 
         .map((stop) => ({ offset: stop.position / 100, rgb: rgbaOf(stop.hex_color).slice(0, 3) as [number, number, number] }));
       // The CSS angle layerElement gives satori: the contract's 0° runs left to right, CSS's bottom to top.
       fillLinearGradient(raster, rect, (layer.angle_in_degrees ?? 0) + 90, stops);
-      gradients = true;
     }
-    painted.add(layer);
   }
-  return { raster, painted, gradients };
+  return raster;
 }
 
-/** The whole-pixel rectangle a layer covers if it can be painted directly (see paintBottomLayers), else null. */
+/** The whole-pixel rectangle a layer covers if it can be painted directly (see paintableBottom), else null. */
 function paintableRect(layer: Layer, width: number, height: number): { x: number; y: number; width: number; height: number } | null {
   if (layer.type !== "solid-color" && !(layer.type === "gradient" && layer.gradient_type === "linear")) {
     return null;
@@ -176,7 +189,7 @@ export async function layersToSvg(input: GenerateImageRequest, deps: ProcessDeps
     type: "div",
     props: {
       style: { display: "flex", position: "relative", width, height },
-      // Layers painted already (paintBottomLayers) are left out; the paths of the others stay what they were.
+      // Layers painted already (paintableBottom) are left out; the paths of the others stay what they were.
       children: byIndex(input.layers)
         .filter((layer) => !omit.has(layer))
         .map((layer) => layerElement(layer, ctx, { absolute: true, canvas: { width, height } })),
