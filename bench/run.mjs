@@ -12,9 +12,9 @@
 //   4. processing per API (`processing.<api_id>.worker_ms`, `.reference_ms`, `.ratio`): the time inside the Worker
 //      (its Server-Timing header: the API's processing, from the validated input to the result) for a
 //      representative sync request through wrangler dev, the whole request beside it (`.request_ms`), and the
-//      reference in Node in the same run: satori +
-//      native resvg, sharp, SheetJS, and for extraction, markdown and document generation the same code bundled
-//      for Node (bench/node-apis.mjs; website extraction's page handed over from memory).
+//      reference in Node in the same run: satori + native resvg, sharp, SheetJS, and for extraction, markdown,
+//      website extraction and document generation the same code bundled for Node (bench/node-apis.mjs; the
+//      website's page handed over from memory).
 //   5. sync small image and sync extraction throughput; worker size and start-up.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
