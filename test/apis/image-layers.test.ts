@@ -433,12 +433,14 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
   async function renderers() {
     const { env } = await import("cloudflare:workers");
     const { imageGeneration } = await import("../../src/apis/image-generation");
-    const { layersToSvg, renderLayers } = await import("../../src/apis/image-generation/render");
+    const { layersToSvg, paintableBottom, renderLayers } = await import("../../src/apis/image-generation/render");
     const { rasterizeSvg } = await import("../../src/graphics/svg");
     const { createProcessDeps } = await import("../../src/jobs/deps");
     const deps = createProcessDeps(env, imageGeneration);
     return {
       parse: (body: unknown) => imageGeneration.request.parse(body),
+      /** How many bottom layers renderLayers paints itself. */
+      painted: (input: Parameters<typeof renderLayers>[0]) => paintableBottom(input).length,
       fast: (input: Parameters<typeof renderLayers>[0]) => renderLayers(input, deps),
       general: async (input: Parameters<typeof renderLayers>[0]) => {
         const { svg, images } = await layersToSvg(input, deps);
@@ -448,7 +450,7 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
   }
 
   it("come out pixel for pixel as the general path draws them", async () => {
-    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const { parse, painted, fast: renderFast, general: renderGeneral } = await renderers();
     const input = parse({
       dimensions: { width_in_px: 61, height_in_px: 37 },
       layers: [
@@ -458,6 +460,7 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
         { index: 3, type: "solid-color", hex_color: "#FF0000", position: { x_in_px: 55, y_in_px: -0 }, dimensions: { width_in_px: 100, height_in_px: 3 } },
       ],
     });
+    expect(painted(input)).toBe(4);
     const fast = await renderFast(input);
     const general = await renderGeneral(input);
     expect([fast.width, fast.height]).toEqual([61, 37]);
@@ -472,12 +475,13 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
   });
 
   it("still take the general path when a layer has opacity, rotation, corners or a fraction of a pixel", async () => {
-    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const { parse, painted, fast: renderFast, general: renderGeneral } = await renderers();
     for (const extra of [{ opacity: 50 }, { rotation_in_degrees: 10 }, { border_radius: 4 }, { position: { x_in_px: 2.5, y_in_px: 1 } }, { hex_color: "#00FF0080" }]) {
       const input = parse({
         dimensions: { width_in_px: 20, height_in_px: 20 },
         layers: [{ index: 0, type: "solid-color", hex_color: "#00FF00", dimensions: { width_in_px: 10, height_in_px: 10 }, ...extra }],
       });
+      expect(painted(input), JSON.stringify(extra)).toBe(0);
       const general = await renderGeneral(input);
       expect(Buffer.from((await renderFast(input)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
     }
@@ -492,7 +496,7 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
   }
 
   it("paint linear gradients within one level (of 255) of the general path, at any angle and with stops inside the line", async () => {
-    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const { parse, painted, fast: renderFast, general: renderGeneral } = await renderers();
     const twoStops = [{ hex_color: "#0F172A", position: 0 }, { hex_color: "#F0E68C", position: 100 }];
     const threeStops = [{ hex_color: "#0000FF", position: 70 }, { hex_color: "#FF0000", position: 20 }, { hex_color: "#00FF00", position: 50 }];
     for (const angle of [0, 35, 90, -45, 180, 270, 123]) {
@@ -501,6 +505,7 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
           dimensions: { width_in_px: 300, height_in_px: 170 },
           layers: [{ index: 0, type: "gradient", gradient_type: "linear", angle_in_degrees: angle, colors, position: { x_in_px: 20, y_in_px: 10 }, dimensions: { width_in_px: 290, height_in_px: 150 } }],
         });
+        expect(painted(input)).toBe(1);
         const fast = await renderFast(input);
         expect(maxDifference(fast.pixels, (await renderGeneral(input)).pixels), `${angle}°, ${colors.length} stops`).toBeLessThanOrEqual(1);
       }
@@ -522,7 +527,7 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
   });
 
   it("draw the layers above a painted background over it, as the general path draws them", async () => {
-    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const { parse, painted, fast: renderFast, general: renderGeneral } = await renderers();
     const input = parse({
       dimensions: { width_in_px: 400, height_in_px: 210 },
       layers: [
@@ -533,6 +538,8 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
         { index: 4, type: "gradient", gradient_type: "linear", colors: [{ hex_color: "#00FF00", position: 0 }, { hex_color: "#0000FF", position: 100 }], position: { x_in_px: 350, y_in_px: 160 }, dimensions: { width_in_px: 50, height_in_px: 50 } },
       ],
     });
+    // The gradient and the white box are painted; the half-red box (opacity) and everything above it go to resvg.
+    expect(painted(input)).toBe(2);
     const fast = await renderFast(input);
     const general = await renderGeneral(input);
     expect(maxDifference(fast.pixels, general.pixels)).toBeLessThanOrEqual(1);
@@ -548,10 +555,11 @@ describe("solid rectangles and linear gradients on whole pixels at the bottom (p
   });
 
   it("leave radial gradients, translucent stops, rotation, corners and opacity to the general path", async () => {
-    const { parse, fast: renderFast, general: renderGeneral } = await renderers();
+    const { parse, painted, fast: renderFast, general: renderGeneral } = await renderers();
     const gradient = { index: 0, type: "gradient", gradient_type: "linear", colors: [{ hex_color: "#000000", position: 0 }, { hex_color: "#FFFFFF", position: 100 }], dimensions: { width_in_px: 16, height_in_px: 12 } };
     for (const extra of [{ gradient_type: "radial" }, { colors: [{ hex_color: "#00000080", position: 0 }, { hex_color: "#FFFFFF", position: 100 }] }, { rotation_in_degrees: 10 }, { border_radius: 4 }, { opacity: 50 }]) {
       const input = parse({ dimensions: { width_in_px: 20, height_in_px: 20 }, layers: [{ ...gradient, ...extra }] });
+      expect(painted(input), JSON.stringify(extra)).toBe(0);
       const general = await renderGeneral(input);
       expect(Buffer.from((await renderFast(input)).pixels).equals(Buffer.from(general.pixels)), JSON.stringify(extra)).toBe(true);
     }

@@ -56,7 +56,7 @@ interface PaintableLayer {
  * antialias or alpha to blend, they are what resvg draws: the fills exactly, the gradients within one level (of
  * 255) of it.
  */
-function paintableBottom(input: GenerateImageRequest): PaintableLayer[] {
+export function paintableBottom(input: GenerateImageRequest): PaintableLayer[] {
   const { width_in_px: width, height_in_px: height } = input.dimensions;
   const bottom: PaintableLayer[] = [];
   for (const layer of byIndex(input.layers)) {
