@@ -14,13 +14,28 @@ export interface Raster {
   pixels: Uint8Array;
 }
 
+/** An RGBA pixel as the one 32-bit word it is in a raster's `Uint32Array` view (little-endian, as Workers run). */
+function rgbaWord(r: number, g: number, b: number, a: number): number {
+  return (r | (g << 8) | (b << 16) | (a << 24)) >>> 0;
+}
+
 export function createRaster(width: number, height: number, fill?: readonly [number, number, number, number]): Raster {
   const pixels = new Uint8Array(width * height * 4);
   if (fill && (fill[0] | fill[1] | fill[2] | fill[3]) !== 0) {
-    const word = new Uint32Array(pixels.buffer);
-    word.fill(new Uint32Array(new Uint8Array(fill).buffer)[0]!);
+    new Uint32Array(pixels.buffer).fill(rgbaWord(...fill));
   }
   return { width, height, pixels };
+}
+
+/** Fills the rectangle (whole pixels, clipped to the raster) with one colour, replacing what was there. */
+export function fillRect(raster: Raster, rect: { x: number; y: number; width: number; height: number }, [r, g, b, a]: readonly [number, number, number, number]): void {
+  const color = rgbaWord(r, g, b, a);
+  const words = new Uint32Array(raster.pixels.buffer, raster.pixels.byteOffset, raster.pixels.byteLength / 4);
+  const left = Math.max(0, rect.x);
+  const right = Math.min(raster.width, rect.x + rect.width);
+  for (let row = Math.max(0, rect.y); row < Math.min(raster.height, rect.y + rect.height) && left < right; row++) {
+    words.fill(color, row * raster.width + left, row * raster.width + right);
+  }
 }
 
 /** Refuses a result larger than the pixel budget before it is allocated: a 422 naming `where`. */
@@ -69,10 +84,13 @@ export function isOpaque(pixels: Uint8Array): boolean {
   return true;
 }
 
-/** Runs `work` on premultiplied pixels (skipped for an opaque image, where they are the same) and returns straight ones. */
-function inPremultiplied(raster: Raster, work: (pixels: Uint8Array) => Raster): Raster {
+/**
+ * Runs `work` on premultiplied pixels (skipped for an opaque image, where they are the same; `work` is told which)
+ * and returns straight ones.
+ */
+function inPremultiplied(raster: Raster, work: (pixels: Uint8Array, opaque: boolean) => Raster): Raster {
   const opaque = isOpaque(raster.pixels);
-  const result = work(opaque ? raster.pixels : premultiply(raster.pixels));
+  const result = work(opaque ? raster.pixels : premultiply(raster.pixels), opaque);
   if (!opaque) unpremultiplyInPlace(result.pixels);
   return result;
 }
@@ -328,9 +346,11 @@ export function blur(raster: Raster, sigma: number): Raster {
   const { width, height } = raster;
   if (sigma <= EXACT_SIGMA) {
     const kernel = gaussianKernel(sigma);
-    // An opaque image stays opaque: its alpha is not convolved.
-    const channels = isOpaque(raster.pixels) ? 3 : 4;
-    return inPremultiplied(raster, (src) => ({ width, height, pixels: convolveRows(convolveColumns(src, width, height, kernel, channels), width, height, kernel, channels) }));
+    return inPremultiplied(raster, (src, opaque) => {
+      // An opaque image stays opaque: its alpha is not convolved.
+      const channels = opaque ? 3 : 4;
+      return { width, height, pixels: convolveRows(convolveColumns(src, width, height, kernel, channels), width, height, kernel, channels) };
+    });
   }
   // Three boxes whose widths (odd, wl or wl + 2: Kovesi's choice) give together the gaussian's variance.
   const ideal = Math.sqrt((12 * sigma * sigma) / 3 + 1);
@@ -493,9 +513,8 @@ export function fillLinearGradient(raster: Raster, rect: { x: number; y: number;
   const first = stops[0]!;
   const last = stops[stops.length - 1]!;
   const pixelWords = new Uint32Array(raster.pixels.buffer, raster.pixels.byteOffset, raster.pixels.byteLength / 4);
-  const pack = ([r, g, b]: readonly [number, number, number]) => (r | (g << 8) | (b << 16) | 0xff000000) >>> 0;
-  const firstWord = pack(first.rgb);
-  const lastWord = pack(last.rgb);
+  const firstWord = rgbaWord(...first.rgb, 255);
+  const lastWord = rgbaWord(...last.rgb, 255);
   for (let y = top; y < bottom; y++) {
     let t = ((left + 0.5 - startX) * ux + (y + 0.5 - startY) * uy) / length;
     let at = y * raster.width + left;
@@ -517,7 +536,7 @@ export function fillLinearGradient(raster: Raster, rect: { x: number; y: number;
       const r = (from[0] + (to[0] - from[0]) * f + 0.5) | 0;
       const g = (from[1] + (to[1] - from[1]) * f + 0.5) | 0;
       const b = (from[2] + (to[2] - from[2]) * f + 0.5) | 0;
-      pixelWords[at] = (r | (g << 8) | (b << 16) | 0xff000000) >>> 0;
+      pixelWords[at] = rgbaWord(r, g, b, 255);
     }
   }
 }

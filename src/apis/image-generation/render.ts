@@ -7,7 +7,7 @@
 import { MAX_AUTO_SCALE_PASSES } from "../../budgets";
 import { barcodeSvg, loadBarcodeEncoder, qrCodeSvg, type BarcodeEncoder } from "../../graphics/codes";
 import { cssColor, rgbaOf } from "../../graphics/colors";
-import { fillLinearGradient } from "../../graphics/raster";
+import { fillLinearGradient, fillRect } from "../../graphics/raster";
 import { createFontSet, FONT_WEIGHTS, loadCustomFonts } from "../../graphics/fonts";
 import { encodeImage } from "../../graphics/encode";
 import { loadImage } from "../../graphics/images";
@@ -95,10 +95,10 @@ function paintableRect(layer: Layer, width: number, height: number): { x: number
   if (layer.opacity !== 100 || layer.rotation_in_degrees || Object.keys(radii(layer)).length > 0) {
     return null;
   }
-  const colors = layer.type === "solid-color" ? [layer.hex_color] : layer.colors.map((stop) => stop.hex_color);
   if (layer.type === "solid-color" && layer.angled_edges?.length) {
     return null;
   }
+  const colors = layer.type === "solid-color" ? [layer.hex_color] : layer.colors.map((stop) => stop.hex_color);
   if (colors.some((hex) => rgbaOf(hex)[3] !== 255)) {
     return null;
   }
@@ -111,17 +111,6 @@ function paintableRect(layer: Layer, width: number, height: number): { x: number
     return null;
   }
   return { x, y, width: w, height: h };
-}
-
-function fillRect(raster: RasterImage, rect: { x: number; y: number; width: number; height: number }, [r, g, b, a]: readonly number[]): void {
-  // Little-endian RGBA as one 32-bit word.
-  const color = (r! | (g! << 8) | (b! << 16) | (a! << 24)) >>> 0;
-  const words = new Uint32Array(raster.pixels.buffer);
-  const left = Math.max(0, rect.x);
-  const right = Math.min(raster.width, rect.x + rect.width);
-  for (let row = Math.max(0, rect.y); row < Math.min(raster.height, rect.y + rect.height) && left < right; row++) {
-    words.fill(color, row * raster.width + left, row * raster.width + right);
-  }
 }
 
 /** The request as one SVG document (every glyph a path), before rasterising, with the images it places; without the layers in `omit`. */
