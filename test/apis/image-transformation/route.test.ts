@@ -82,6 +82,28 @@ describe("input formats", () => {
     expect(res.balance).toBe(5);
   });
 
+  it("refuses a JPEG bomb by its header and a broken JPEG with 422s, refunded, and still reads JPEGs after them", async () => {
+    const jpeg = await inFormat("jpeg");
+    // The frame header (SOF0, FF C0): length, precision, then height and width, big-endian.
+    const bomb = jpeg.slice();
+    const sof = bomb.findIndex((byte, i) => byte === 0xff && bomb[i + 1] === 0xc0);
+    expect(sof).toBeGreaterThan(0);
+    new DataView(bomb.buffer).setUint16(sof + 5, 11_000);
+    new DataView(bomb.buffer).setUint16(sof + 7, 11_000);
+    const refused = await send({ file: { type: "base64", base64: base64Of(bomb) }, operations: flop });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe("file: the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
+    expect(refused.balance).toBe(5);
+    // Cut before its frame header: neither libjpeg nor photon can read it.
+    const broken = await send({ file: { type: "base64", base64: base64Of(jpeg.subarray(0, sof)) }, operations: flop });
+    expect(broken.status).toBe(422);
+    expect(broken.body.error).toBe("file: the JPEG file could not be decoded");
+    expect(broken.balance).toBe(5);
+    const read = await send({ file: { type: "base64", base64: base64Of(jpeg) }, operations: flop });
+    expect(read.status).toBe(200);
+    expect((await decodeAny(bytesOf(read.body.data.buffer))).width).toBe(16);
+  });
+
   it.each([
     ["AVIF", "avif"],
     ["HEIC", "heic"],
