@@ -6,7 +6,7 @@
 import { Document, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
 import { encode as encodePng } from "fast-png";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { startStack } from "../scripts/lib/stack.mjs";
+import { median, startStack } from "../scripts/lib/stack.mjs";
 import { loadNodeApis } from "./node-apis.mjs";
 
 const RUNS = Number(process.env.BENCH_DOCUMENT_RUNS ?? 7);
@@ -112,7 +112,6 @@ async function timeRequests(stack, apiKey, path, body, check) {
       processed.push(res.processMs);
     }
   }
-  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return { requestMs: median(times), processMs: median(processed) };
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "../scripts/lib/stack.mjs";
+import { median, ROOT } from "../scripts/lib/stack.mjs";
 
 const API_MODULES = {
   document_extraction: ["documentExtraction", "src/apis/document-extraction/index.ts"],
@@ -97,8 +97,7 @@ export async function loadNodeApis({ pages } = {}) {
         await api.process(input, deps);
         times.push(performance.now() - started);
       }
-      times.sort((a, b) => a - b);
-      return times[Math.floor(times.length / 2)];
+      return median(times);
     },
   };
 }

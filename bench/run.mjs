@@ -21,7 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { percentile, ROOT, runPool, SEED_REQUEST, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
+import { median, percentile, ROOT, runPool, SEED_REQUEST, SMALL_IMAGE, startStack, waitFor } from "../scripts/lib/stack.mjs";
 import { benchDocuments, DOCUMENT_PAGES, serveBenchPages } from "./documents.mjs";
 import { loadNodeApis } from "./node-apis.mjs";
 import { benchRender } from "./render.mjs";
@@ -250,8 +250,8 @@ async function pipeline(results) {
         extractionRequests.push(res.ms);
       }
     }
-    const extractionMs = extractionTimes.sort((x, y) => x - y)[3];
-    const extractionRequestMs = extractionRequests.sort((x, y) => x - y)[3];
+    const extractionMs = median(extractionTimes);
+    const extractionRequestMs = median(extractionRequests);
     results.processing = {
       image_generation: { case: "seed 800×600, PNG", worker_ms: round(seed.workerd_ms, 1), request_ms: round(seed.workerd_request_ms, 1), reference_ms: round(seed.node_total_ms, 1), reference: "satori + @resvg/resvg-js in Node" },
       image_transformation: { case: chain.chain, worker_ms: chain.worker_ms, request_ms: chain.request_ms, reference_ms: chain.sharp_ms, reference: "sharp" },

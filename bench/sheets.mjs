@@ -4,11 +4,10 @@
 // the cost grows with the rows), and SheetJS writing the same 10,000 rows in Node, in this process (a well-known
 // writer on a native runtime, without HTTP, JSON or base64: the ratio says what Lamina's path costs on top).
 import * as XLSX from "@e965/xlsx";
-import { startStack } from "../scripts/lib/stack.mjs";
+import { median, startStack } from "../scripts/lib/stack.mjs";
 
 const RUNS = Number(process.env.BENCH_SHEET_RUNS ?? 7);
 const log = (message) => console.log(`[bench:sheets] ${message}`);
-const median = (times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 
 export const SHEET_COLUMNS = ["Order", "Customer", "Items", "Weight", "Total", "Discount", "Date", "Paid", "Region", "Net"];
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { startStack } from "../scripts/lib/stack.mjs";
+import { median, startStack } from "../scripts/lib/stack.mjs";
 
 const RUNS = Number(process.env.BENCH_TRANSFORM_RUNS ?? 5);
 const log = (message) => console.log(`[transform] ${message}`);
@@ -46,7 +46,6 @@ function chains(input, smaller) {
   ];
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timeRuns(runs, run) {
   await run();
@@ -80,7 +79,6 @@ export async function benchTransform(stack) {
     const row = { chain: name, worker_ms: Math.round(worker), request_ms: Math.round(request), sharp_ms: Math.round(native), ratio: Number((worker / native).toFixed(1)) };
     log(`${name}: Worker ${row.worker_ms} ms (the request ${row.request_ms} ms), sharp ${row.sharp_ms} ms, ${row.ratio}×`);
     rows.push(row);
-    log(`${name}: Worker ${row.worker_ms} ms, sharp ${row.sharp_ms} ms, ${row.ratio}×`);
   }
   return rows;
 }

@@ -250,6 +250,11 @@ export async function runPool(tasks, concurrency) {
   return results;
 }
 
+/** The middle value of `values` (the upper one of the two middles for an even count); `values` is left as it was. */
+export function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 export function percentile(sorted, p) {
   if (sorted.length === 0) {
     return NaN;
