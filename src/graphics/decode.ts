@@ -8,7 +8,7 @@
  */
 import { MAX_IMAGE_PIXELS } from "../budgets";
 import { ApiError } from "../errors";
-import { imageDimensions, sniffFormat, type FileFormat } from "../inputs/sniff";
+import { formatLabel, imageDimensions, sniffFormat, type FileFormat } from "../inputs/sniff";
 import { loadOnce } from "./lazy";
 import type { Raster } from "./raster";
 import { rasterizeSvg, svgSize } from "./svg";
@@ -40,10 +40,14 @@ function tooLarge(where: string, width: number, height: number): ApiError {
   return new ApiError(422, `${where}: the image is ${width} × ${height} pixels; at most ${MAX_IMAGE_PIXELS} pixels are decoded`);
 }
 
-/** Refuses a raster file whose header says more pixels than the budget, before anything decodes it. */
+/**
+ * Refuses a raster file whose header says more pixels than the budget, or says no size at all (a decoder would
+ * then allocate by whatever it finds), before anything decodes it.
+ */
 export function checkImageHeader(bytes: Uint8Array, where: string): void {
   const header = imageDimensions(bytes);
-  if (header && header.width * header.height > MAX_IMAGE_PIXELS) throw tooLarge(where, header.width, header.height);
+  if (!header) throw new ApiError(422, `${where}: the image's size could not be read from its header (a damaged or truncated file)`);
+  if (header.width * header.height > MAX_IMAGE_PIXELS) throw tooLarge(where, header.width, header.height);
 }
 
 function formatOf(bytes: Uint8Array, where: string): FileFormat {
@@ -57,7 +61,7 @@ function formatOf(bytes: Uint8Array, where: string): FileFormat {
 export async function decodeImage(bytes: Uint8Array, where: string): Promise<{ raster: Raster; format: DecodableFormat }> {
   const format = formatOf(bytes, where);
   if (!(DECODABLE_FORMATS as readonly string[]).includes(format)) {
-    throw new ApiError(422, `${where}: ${format.toUpperCase()} is not an image format read here (${EXPECTED} expected)`);
+    throw new ApiError(422, `${where}: ${formatLabel(format)} is not an image format read here (${EXPECTED} expected)`);
   }
   if (format === "svg") {
     const svg = new TextDecoder().decode(bytes);

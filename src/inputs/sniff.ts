@@ -5,8 +5,9 @@
  */
 import { unzipSync } from "fflate";
 import { ApiError } from "../errors";
+import { isobmffImageSize } from "./isobmff";
 
-export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic"] as const;
+export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
 export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "pptx", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
 
@@ -20,7 +21,7 @@ const EXTENSIONS: Record<string, FileFormat> = {
   markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
-  svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
+  jxl: "jxl", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
 };
 
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
@@ -35,7 +36,7 @@ export const MIME_TYPES: Record<FileFormat, string> = {
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
   json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822",
   png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
-  avif: "image/avif", heic: "image/heic", svg: "image/svg+xml",
+  avif: "image/avif", heic: "image/heic", jxl: "image/jxl", svg: "image/svg+xml",
   ttf: "font/ttf", otf: "font/otf", woff: "font/woff", woff2: "font/woff2",
 };
 
@@ -58,6 +59,8 @@ function formatFromSignature(bytes: Uint8Array): FileFormat | "zip" | undefined 
   // "BM", the file size, then four reserved zero bytes: text that starts with "BM" has no NULs there.
   if (startsWith(bytes, 0x42, 0x4d) && bytes.length >= 26 && bytes[6] === 0 && bytes[7] === 0 && bytes[8] === 0 && bytes[9] === 0) return "bmp";
   if (startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a)) return "tiff";
+  // JPEG XL: a bare codestream, or the ISO BMFF container whose first box is `JXL ` (ISO/IEC 18181-2).
+  if (startsWith(bytes, 0xff, 0x0a) || startsWith(bytes, 0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a)) return "jxl";
   if (ascii(bytes, 4, 8) === "ftyp") {
     const brand = ascii(bytes, 8, 12);
     if (brand === "avif" || brand === "avis") return "avif";
@@ -115,6 +118,11 @@ export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
   return formatFromName(name) ?? formatFromText(bytes);
 }
 
+/** How a format is called in messages: JPEG XL, not JXL. */
+export function formatLabel(format: FileFormat): string {
+  return format === "jxl" ? "JPEG XL" : format.toUpperCase();
+}
+
 export function isImageFormat(format: FileFormat): format is ImageFormat {
   return (IMAGE_FORMATS as readonly string[]).includes(format);
 }
@@ -148,8 +156,8 @@ function zipEntryNames(bytes: Uint8Array): string[] {
 }
 
 /**
- * A raster image's size read from its header (PNG IHDR, JPEG SOF, GIF screen, WebP VP8/VP8L/VP8X, BMP), so
- * budgets can refuse it before anything decodes it; undefined when the header does not say.
+ * A raster image's size read from its header (PNG IHDR, JPEG SOF, GIF screen, WebP VP8/VP8L/VP8X, BMP, the boxes
+ * of AVIF and HEIF), so budgets can refuse it before anything decodes it; undefined when the header does not say.
  */
 export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -173,30 +181,30 @@ export function imageDimensions(bytes: Uint8Array): { width: number; height: num
     if (chunk === "VP8 ") return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
     return undefined;
   }
-  if (ascii(bytes, 4, 8) === "ftyp") {
-    // AVIF and HEIF: the image spatial extents ('ispe') of its items, in the metadata at the start; the largest is
-    // the picture (a grid's tiles are smaller than the grid).
-    let best: { width: number; height: number } | undefined;
-    const end = Math.min(bytes.length - 16, 1 << 16);
-    for (let at = 8; at < end; at++) {
-      if (bytes[at] === 0x69 && ascii(bytes, at, at + 4) === "ispe") {
-        const size = { width: view.getUint32(at + 8), height: view.getUint32(at + 12) };
-        if (!best || size.width * size.height > best.width * best.height) best = size;
-      }
-    }
-    return best;
-  }
-  if (startsWith(bytes, 0xff, 0xd8)) {
-    // Walk the segments to the first start-of-frame marker (C0–CF but C4, C8, CC).
-    let offset = 2;
-    while (offset + 9 < bytes.length) {
-      if (bytes[offset] !== 0xff) return undefined;
-      const marker = bytes[offset + 1]!;
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-        return { width: view.getUint16(offset + 7), height: view.getUint16(offset + 5) };
-      }
-      offset += 2 + view.getUint16(offset + 2);
-    }
+  if (ascii(bytes, 4, 8) === "ftyp") return isobmffImageSize(bytes);
+  if (startsWith(bytes, 0xff, 0xd8)) return jpegFrameSize(bytes, view);
+  return undefined;
+}
+
+const STANDALONE_MARKER = (marker: number) => marker === 0x01 || marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7);
+const START_OF_FRAME = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+/**
+ * The size in a JPEG's first start-of-frame marker, found as libjpeg finds it: any bytes before a 0xFF are skipped,
+ * any number of 0xFF fill bytes may precede a marker (ITU T.81 B.1.1.2), and a scan before a frame ends the search.
+ */
+function jpegFrameSize(bytes: Uint8Array, view: DataView): { width: number; height: number } | undefined {
+  let offset = 2;
+  while (offset < bytes.length) {
+    while (offset < bytes.length && bytes[offset] !== 0xff) offset++;
+    while (offset < bytes.length && bytes[offset] === 0xff) offset++;
+    const marker = bytes[offset];
+    if (marker === undefined) return undefined;
+    offset++;
+    if (marker === 0x00 || STANDALONE_MARKER(marker)) continue;
+    if (marker === 0xd9 || marker === 0xda || offset + 7 > bytes.length) return undefined;
+    if (START_OF_FRAME(marker)) return { width: view.getUint16(offset + 5), height: view.getUint16(offset + 3) };
+    offset += view.getUint16(offset);
   }
   return undefined;
 }
