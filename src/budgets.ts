@@ -87,8 +87,8 @@ export const MAX_AVIF_PIXELS = 3_145_728;
 export const MAX_ZIP_ENTRY_BYTES = 8 * 1024 * 1024;
 export const MAX_ZIP_TOTAL_BYTES = 16 * 1024 * 1024;
 
-export function decompressionExceeded(where: string, part: string): ApiError {
-  return new ApiError(422, `${where}: ${part} inflates past the decompression budget (${MAX_ZIP_ENTRY_BYTES / 1024 / 1024} MiB a part, ${MAX_ZIP_TOTAL_BYTES / 1024 / 1024} MiB in all)`);
+export function decompressionExceeded(where: string, part: string, entryBytes = MAX_ZIP_ENTRY_BYTES, totalBytes = MAX_ZIP_TOTAL_BYTES): ApiError {
+  return new ApiError(422, `${where}: ${part} inflates past the decompression budget (${entryBytes / 1024 / 1024} MiB a part, ${totalBytes / 1024 / 1024} MiB in all)`);
 }
 
 /**

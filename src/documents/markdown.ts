@@ -30,7 +30,7 @@ function inline(runs: readonly Run[]): string {
 }
 
 function table(block: Table): string {
-  const width = Math.max(...block.rows.map((row) => row.cells.reduce((sum, cell) => sum + (cell.colSpan ?? 1), 0)));
+  const width = block.rows.reduce((widest, row) => Math.max(widest, row.cells.reduce((sum, cell) => sum + (cell.colSpan ?? 1), 0)), 0);
   // Row spans carry down: the rows below leave the spanned columns empty.
   const carried: number[] = Array(width).fill(0);
   const grid = block.rows.map((row) => {

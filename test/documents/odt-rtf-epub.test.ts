@@ -128,7 +128,7 @@ describe("EPUB", () => {
   });
 
   it("refuses a book without a package document, and a chapter declaring 300 MB: 422s, refunded", async () => {
-    const empty = await convert("empty.epub", zipDeclaring({ "META-INF/container.xml": "<container/>" }, 10));
+    const empty = await convert("empty.epub", zipDeclaring({ "META-INF/container.xml": "<container/>" }, "<container/>".length));
     expect(empty.status).toBe(422);
     expect(empty.body.error).toContain("empty.epub: the file is not a readable EPUB book");
     const book = epubOf({ ch1: "<p>x</p>" }, ["ch1"]);

@@ -161,7 +161,7 @@ function shownLength(content: CellContent, numberFormat: string | undefined, res
     case "empty":
       return 0;
     case "text":
-      return Math.max(...content.text.split("\n").map((line) => line.length));
+      return content.text.split("\n").reduce((longest, line) => Math.max(longest, line.length), 0);
     case "boolean":
       return 5;
     case "date":

@@ -1,40 +1,27 @@
 /**
- * Office Open XML: DOCX and XLSX are zip archives of XML parts. fflate unzips the parts we need,
+ * Office Open XML: DOCX and XLSX are zip archives of XML parts. documents/unzip.ts inflates the parts we need,
  * htmlparser2 (in XML mode) walks them. DOCX paragraphs become paragraphs (headings by their Heading/Title style,
  * list items by their numbering, bold and italic runs kept), tabs split a line into columns, and tables keep
  * their rows, header rows and column spans; every XLSX sheet becomes one table, cells placed by their column
  * letters, its first row the header.
  */
-import { unzipSync } from "fflate";
 import { Parser } from "htmlparser2";
-import { decompressionExceeded, MAX_FILE_NESTING, MAX_ZIP_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES, nestingExceeded } from "../../budgets";
+import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
+import { readZipParts } from "../unzip";
 import type { DocumentModel, Run } from "../model";
 
 const decoder = new TextDecoder();
 
 /**
- * The wanted parts of an Office archive, inflated only when their declared sizes fit the decompression budget
- * (fflate inflates each entry into a buffer of its declared size, so the declaration bounds the memory too).
+ * The wanted parts of an archive as text, within the decompression budget (documents/unzip.ts: the bytes that
+ * come out are counted, whatever the archive declares).
  */
 export function unzipParts(bytes: Uint8Array, name: string, wanted: (path: string) => boolean, kind = "Office document"): Record<string, string> {
-  let files: Record<string, Uint8Array>;
-  let total = 0;
-  try {
-    files = unzipSync(bytes, {
-      filter: (file) => {
-        if (!wanted(file.name)) return false;
-        total += file.originalSize;
-        if (file.originalSize > MAX_ZIP_ENTRY_BYTES || total > MAX_ZIP_TOTAL_BYTES) throw decompressionExceeded(name, file.name);
-        return true;
-      },
-    });
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(422, `${name}: the file is not a readable ${kind}`);
-  }
-  return Object.fromEntries(Object.entries(files).map(([path, data]) => [path, decoder.decode(data)]));
+  const parts: Record<string, string> = {};
+  readZipParts(bytes, name, wanted, (path, data) => void (parts[path] = decoder.decode(data)), kind);
+  return parts;
 }
 
 /**

@@ -85,7 +85,8 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
     runs = [];
     if (paragraph.inTable) {
       // A paragraph inside a cell is a line of the cell.
-      pendingCell.push(...text, { text: " " });
+      for (const run of text) pendingCell.push(run);
+      pendingCell.push({ text: " " });
       return;
     }
     closeTable();
@@ -99,7 +100,7 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
   let pendingCell: Run[] = [];
   const endCell = () => {
     flushPending();
-    pendingCell.push(...runs);
+    for (const run of runs) pendingCell.push(run);
     runs = [];
     table.cellRuns.push(pendingCell);
     table.cells.push(pendingCell.map((run) => run.text).join(""));
@@ -273,7 +274,8 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
       if (isLetter(next)) {
         let end = at + 1;
         while (end < bytes.length && isLetter(bytes[end]!)) end++;
-        const word = String.fromCharCode(...bytes.subarray(at + 1, end));
+        // RTF bounds a control word at 32 letters; only those are decoded, however long the run of letters is.
+        const word = String.fromCharCode(...bytes.subarray(at + 1, Math.min(end, at + 33)));
         let parameter: number | undefined;
         let numberEnd = end;
         if (bytes[numberEnd] === 0x2d || isDigit(bytes[numberEnd] ?? 0)) {
