@@ -15,7 +15,17 @@ import { isPlainObject } from "../define";
 /** Limits of one document (see README): what a Worker lays out in well under its CPU and memory budget. */
 export const MAX_BLOCKS = 5_000;
 export const MAX_TEXT_CHARACTERS = 500_000;
-export const MAX_TABLE_CELLS = 20_000;
+export const MAX_TABLE_CELLS = 10_000;
+/**
+ * The layout work budget: blocks, list items and table cells (empty ones too) and line breaks inside text each
+ * count 1, a page break PAGE_BREAK_WEIGHT (a new page, slide or chapter costs the writers as much as that many
+ * lines). What a writer does grows with these, not with characters alone: a million empty list items, or a
+ * paragraph of 100,000 line breaks (ten thousand PDF pages), are within the other limits.
+ */
+export const MAX_LAYOUT_UNITS = 10_000;
+export const PAGE_BREAK_WEIGHT = 20;
+/** How deeply markdown blockquotes and lists may nest: the markdown reader and the writers recurse per level. */
+export const MAX_MARKDOWN_NESTING = 32;
 export const MAX_IMAGES = 50;
 export const MAX_GRID_DEPTH = 3;
 export const MAX_LIST_DEPTH = 8;
@@ -332,6 +342,38 @@ export type ListItemInput = ListItem;
 
 type Path = (string | number)[];
 
+/** How many line breaks `text` holds. */
+function lineBreaks(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
+  return count;
+}
+
+/**
+ * The deepest nesting of blockquotes and lists a markdown text opens, from each line's prefix: every `>` and list
+ * marker counts a level, and so does every two spaces of indentation before a list marker (nested lists).
+ */
+export function markdownNesting(markdown: string): number {
+  let deepest = 0;
+  const prefix = /^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*/;
+  for (const line of markdown.split("\n")) {
+    const opened = prefix.exec(line)![0];
+    if (opened.length <= deepest) continue;
+    let depth = 0;
+    let spaces = 0;
+    for (const char of opened) {
+      if (char === " ") spaces++;
+      else if (char === "\t") spaces += 4;
+      else if (char === ">" || char === "-" || char === "*" || char === "+" || char === "." || char === ")") {
+        depth += 1 + Math.floor(spaces / 2);
+        spaces = 0;
+      }
+    }
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
 /** How many columns a table has: its widths, else its header row, else its widest row (spans counted). */
 export function tableColumns(table: TableBlock): number {
   const span = (row: TableBlock["rows"][number]) => row.cells.reduce((sum, cell) => sum + (cell.column_span ?? 1), 0);
@@ -343,17 +385,26 @@ export function tableColumns(table: TableBlock): number {
 /**
  * The rules a block schema cannot check alone, and the document budgets, all known at accept (a 400 naming the
  * path, nothing charged): page numbers only in headers and footers, column spans within a table's columns, grid
- * columns within 12, and the limits on blocks, text, table cells, images and nesting.
+ * columns within 12, and the limits on blocks, text, table cells, images, nesting and layout work.
  */
 export function refineGenerateDocument(input: GenerateDocumentRequest, ctx: z.RefinementCtx): void {
-  const totals = { blocks: 0, characters: 0, cells: 0, images: 0 };
+  const totals = { blocks: 0, characters: 0, cells: 0, images: 0, units: 0 };
   const fail = (path: Path, message: string) => {
     ctx.addIssue({ code: "custom", path, message });
     return true;
   };
+  const text = (value: string) => {
+    totals.characters += value.length;
+    totals.units += lineBreaks(value);
+  };
+  const overBudget = (path: Path) =>
+    totals.units > MAX_LAYOUT_UNITS &&
+    fail(path, `a document holds at most ${MAX_LAYOUT_UNITS.toLocaleString("en")} layout units (each block, list item, table cell and line break counts 1, a page break ${PAGE_BREAK_WEIGHT}); split it`);
   const listDepth = (items: readonly ListItem[], depth: number, path: Path): boolean => {
     for (const [index, item] of items.entries()) {
-      totals.characters += item.text.length;
+      totals.units++;
+      text(item.text);
+      if (overBudget([...path, index])) return true;
       if (item.children?.length) {
         if (depth >= MAX_LIST_DEPTH) return fail([...path, index, "children"], `lists nest at most ${MAX_LIST_DEPTH} levels deep`);
         if (listDepth(item.children, depth + 1, [...path, index, "children"])) return true;
@@ -365,16 +416,21 @@ export function refineGenerateDocument(input: GenerateDocumentRequest, ctx: z.Re
     for (const [index, block] of blocks.entries()) {
       const at = [...path, index];
       if (++totals.blocks > MAX_BLOCKS) return fail(at, `a document holds at most ${MAX_BLOCKS} blocks (grid columns' blocks included)`);
+      totals.units += block.type === "page-break" ? PAGE_BREAK_WEIGHT : 1;
       switch (block.type) {
         case "page-number":
           if (!region) return fail([...at, "type"], "a page-number block belongs in the header or footer");
           break;
         case "paragraph":
           // Refinements run on a body whose blocks failed their own rules too: nothing here may assume them.
-          totals.characters += block.markdown?.length ?? block.runs?.reduce((sum, run) => sum + run.text.length, 0) ?? 0;
+          if (block.markdown !== undefined) {
+            text(block.markdown);
+            if (markdownNesting(block.markdown) > MAX_MARKDOWN_NESTING) return fail([...at, "markdown"], `markdown blockquotes and lists nest at most ${MAX_MARKDOWN_NESTING} levels deep`);
+          }
+          for (const run of block.runs ?? []) text(run.text);
           break;
         case "headline":
-          totals.characters += block.text.length;
+          text(block.text);
           break;
         case "image":
           if (++totals.images > MAX_IMAGES) return fail(at, `a document holds at most ${MAX_IMAGES} images`);
@@ -389,10 +445,11 @@ export function refineGenerateDocument(input: GenerateDocumentRequest, ctx: z.Re
             let used = 0;
             for (const [c, cell] of row.cells.entries()) {
               used += cell.column_span ?? 1;
-              totals.characters += cell.text.length;
+              text(cell.text);
               if (used > columns) return fail([...rowPath, "cells", c, "column_span"], `the row spans ${used} columns; the table has ${columns}`);
             }
             totals.cells += row.cells.length;
+            totals.units += row.cells.length;
           }
           if (totals.cells > MAX_TABLE_CELLS) return fail(at, `a document's tables hold at most ${MAX_TABLE_CELLS} cells`);
           break;
@@ -408,6 +465,7 @@ export function refineGenerateDocument(input: GenerateDocumentRequest, ctx: z.Re
         }
       }
       if (totals.characters > MAX_TEXT_CHARACTERS) return fail(at, `a document holds at most ${MAX_TEXT_CHARACTERS} characters of text`);
+      if (overBudget(at)) return true;
     }
     return false;
   };

@@ -8,13 +8,17 @@
  * sheets, names), a cycle, or a formula that reads one of those, is not evaluated: it is emitted as written.
  *
  * The work is bounded: the cells the evaluated formulas' ranges cover, together, are counted at accept
- * (MAX_FORMULA_RANGE_CELLS), and evaluation runs in dependency order without recursion over cells.
+ * (MAX_FORMULA_RANGE_CELLS), and so are the terms of their trees (MAX_FORMULA_TERMS, the memory the trees hold);
+ * evaluation runs in dependency order without recursion over cells, and a chain of operators (`A1+A2+…`, `1%%%…`)
+ * is evaluated in a loop, not by recursing once per operator.
  */
 
 export const MAX_FORMULA_CHARACTERS = 8_192;
 export const MAX_FORMULA_NESTING = 64;
 /** Cells the ranges of a request's evaluated formulas may cover, together (a few tens of milliseconds of work). */
 export const MAX_FORMULA_RANGE_CELLS = 2_000_000;
+/** Terms (numbers, references, ranges, operators, calls) of a request's evaluated formulas' trees, together. */
+export const MAX_FORMULA_TERMS = 500_000;
 
 const MAX_ROW = 1_048_576;
 const MAX_COLUMN = 16_384;
@@ -33,7 +37,7 @@ type Node =
   | { t: "ref"; row: number; col: number }
   | { t: "range"; r1: number; c1: number; r2: number; c2: number }
   | { t: "neg"; e: Node }
-  | { t: "pct"; e: Node }
+  | { t: "pct"; e: Node; times: number }
   | { t: "bin"; op: string; a: Node; b: Node }
   | { t: "call"; fn: string; args: Node[] };
 
@@ -163,10 +167,12 @@ export function parseFormula(formula: string): Node | undefined {
     let negate = false;
     while (isOp("-") || isOp("+")) negate = tokens[at++]!.text === "-" ? !negate : negate;
     let node = primary();
+    let percents = 0;
     while (isOp("%")) {
       at++;
-      node = { t: "pct", e: node };
+      percents++;
     }
+    if (percents) node = { t: "pct", e: node, times: percents };
     return negate ? { t: "neg", e: node } : node;
   };
   const binary = (operators: string[], next: () => Node) => (): Node => {
@@ -203,6 +209,16 @@ function walk(node: Node, visit: (node: Node) => void): void {
     else if (current.t === "bin") stack.push(current.a, current.b);
     else if (current.t === "call") stack.push(...current.args);
   }
+}
+
+export const formulaTermsExceeded = () =>
+  `the formulas hold more than ${MAX_FORMULA_TERMS.toLocaleString("en")} terms (numbers, references, ranges, operators and calls) together`;
+
+/** How many terms a tree holds: what it costs to keep. */
+export function treeTerms(tree: Node): number {
+  let terms = 0;
+  walk(tree, () => void terms++);
+  return terms;
 }
 
 /** Cells the formula's ranges cover inside the sheet: what evaluating it reads. */
@@ -302,6 +318,15 @@ function valueOf(sheet: FormulaSheet, results: Map<number, number | FormulaError
   return results.get(row * cols + col)!;
 }
 
+function operate(op: string, a: number, b: number): number | FormulaErrorValue {
+  if (op === "+") return finish(a + b);
+  if (op === "-") return finish(a - b);
+  if (op === "*") return finish(a * b);
+  if (op === "/") return b === 0 ? { error: "#DIV/0!" } : finish(a / b);
+  if (a === 0 && b < 0) return { error: "#DIV/0!" };
+  return finish(a ** b);
+}
+
 /** A formula's value, or undefined when it needs something Lamina does not evaluate. */
 function evaluate(tree: Node, sheet: FormulaSheet, results: Map<number, number | FormulaErrorValue>, cols: number): number | FormulaErrorValue | undefined {
   const toNumber = (value: Value): number | FormulaErrorValue => {
@@ -321,23 +346,29 @@ function evaluate(tree: Node, sheet: FormulaSheet, results: Map<number, number |
         return toNumber(valueOf(sheet, results, cols, node.row, node.col));
       case "range":
         throw new Unsupported();
-      case "neg":
-      case "pct": {
+      case "neg": {
         const inner = numeric(node.e);
-        if (isError(inner)) return inner;
-        return node.t === "neg" ? -inner : inner / 100;
+        return isError(inner) ? inner : -inner;
+      }
+      case "pct": {
+        let value = numeric(node.e);
+        for (let i = 0; i < node.times && !isError(value); i++) value = value / 100;
+        return value;
       }
       case "bin": {
-        const a = numeric(node.a);
-        if (isError(a)) return a;
-        const b = numeric(node.b);
-        if (isError(b)) return b;
-        if (node.op === "+") return finish(a + b);
-        if (node.op === "-") return finish(a - b);
-        if (node.op === "*") return finish(a * b);
-        if (node.op === "/") return b === 0 ? { error: "#DIV/0!" } : finish(a / b);
-        if (a === 0 && b < 0) return { error: "#DIV/0!" };
-        return finish(a ** b);
+        // The left spine of a chain (A1+A2+…+An parses as ((A1+A2)+…)+An), walked in a loop, not recursed.
+        const spine: Extract<Node, { t: "bin" }>[] = [];
+        let first: Node = node;
+        while (first.t === "bin") {
+          spine.push(first);
+          first = first.a;
+        }
+        let value = numeric(first);
+        for (let i = spine.length - 1; i >= 0 && !isError(value); i--) {
+          const b = numeric(spine[i]!.b);
+          value = isError(b) ? b : operate(spine[i]!.op, value, b);
+        }
+        return value;
       }
       case "call":
         return call(node);

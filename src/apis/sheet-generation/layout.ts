@@ -4,7 +4,7 @@
  * what accept needs to know of the formulas: their shape, and how many cells their ranges cover.
  */
 import { readCell, SheetInputError, type ReadCell } from "./cells";
-import { formulaShapeProblem, parseFormula, rangeCells, type FormulaSheet, type FormulaTree } from "./formulas";
+import { formulaShapeProblem, formulaTermsExceeded, MAX_FORMULA_TERMS, parseFormula, rangeCells, treeTerms, type FormulaSheet, type FormulaTree } from "./formulas";
 import type { SheetInput } from "./schema";
 
 /** A merge, in data-row coordinates (row 0 is the first row under the header), inclusive. */
@@ -24,6 +24,8 @@ export interface SheetLayout {
   merges: Merge[];
   /** Cells the evaluable formulas' ranges cover. */
   formulaRangeCells: number;
+  /** Terms of the evaluable formulas' trees. */
+  formulaTerms: number;
   /** Every formula's tree (undefined: not one Lamina evaluates), by `row * cols + col` with row 0 the header. */
   formulas: Map<number, FormulaTree | undefined>;
 }
@@ -79,15 +81,20 @@ function makeLayout(sheet: SheetInput, bodyNumberFormat: string | undefined): Sh
   // Parsed once, where the cells finally are (a merge moves its value), for the budget and for the evaluator.
   const formulas = new Map<number, FormulaTree | undefined>();
   let formulaRangeCells = 0;
+  let formulaTerms = 0;
   const positions = formulaAt.filter((position) => !moved.has(position));
   for (const [position, value] of moved) if (value.content.kind === "formula") positions.push(position);
   for (const at of positions) {
     const content = cell(Math.floor(at / width), at % width).content as Extract<ReadCell["content"], { kind: "formula" }>;
     const tree = parseFormula(content.formula);
-    if (tree) formulaRangeCells += rangeCells(tree, rowCount + 1, width);
+    if (tree) {
+      formulaRangeCells += rangeCells(tree, rowCount + 1, width);
+      formulaTerms += treeTerms(tree);
+      if (formulaTerms > MAX_FORMULA_TERMS) throw new SheetInputError(["rows", Math.floor(at / width), at % width, "value"], formulaTermsExceeded());
+    }
     formulas.set(at + width, tree);
   }
-  return { columns: sheet.columns, rowCount, cell, merges, formulaRangeCells, formulas };
+  return { columns: sheet.columns, rowCount, cell, merges, formulaRangeCells, formulaTerms, formulas };
 }
 
 /** The merges, checked: in range, containing their cell, not overlapping, over empty cells. `moved` holds the cells whose content a merge moved (to the top-left) or emptied. */

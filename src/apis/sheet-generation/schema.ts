@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { HexColorSchema } from "../../graphics/colors";
 import { FontDefinitionSchema } from "../../graphics/fonts";
 import { MAX_CELL_CHARACTERS, SheetInputError } from "./cells";
-import { MAX_FORMULA_RANGE_CELLS } from "./formulas";
+import { formulaTermsExceeded, MAX_FORMULA_RANGE_CELLS, MAX_FORMULA_TERMS } from "./formulas";
 import { layoutSheet } from "./layout";
 
 /** Limits of one request (see README): what a Worker writes in well under its CPU and memory budget. */
@@ -17,6 +17,25 @@ export const MAX_COLUMNS = 1_000;
 export const MAX_ROWS = 100_000;
 export const MAX_CELLS = 200_000;
 export const MAX_FONTS = 20;
+/**
+ * Characters of text a request's cells and column names may hold together, a line break counted as 4 (Markdown
+ * writes it `<br>`): the written file is built as strings of about that size, and several copies of it are alive
+ * while it is joined and encoded.
+ */
+export const MAX_SHEET_TEXT = 4 * 1024 * 1024;
+
+/** What a cell or column name adds to the text budget: its length, plus 3 for each line break. */
+function textWeight(value: string): number {
+  let weight = value.length;
+  for (let at = value.indexOf("\n"); at !== -1; at = value.indexOf("\n", at + 1)) weight += 3;
+  return weight;
+}
+
+function cellText(cell: CellInput): string | undefined {
+  if (typeof cell === "string") return cell;
+  if (cell !== null && typeof cell === "object" && typeof cell.value === "string") return cell.value;
+  return undefined;
+}
 
 export const CellStyleSchema = z
   .object({
@@ -103,8 +122,23 @@ export function refineGenerateSheet(input: GenerateSheetRequest, ctx: z.Refineme
       return;
     }
   }
+  let text = 0;
+  for (const [index, sheet] of input.sheets.entries()) {
+    for (const column of sheet.columns) text += textWeight(column.name);
+    for (const [r, row] of sheet.rows.entries()) {
+      for (const cell of row) {
+        const value = cellText(cell);
+        if (value !== undefined) text += textWeight(value);
+      }
+      if (text > MAX_SHEET_TEXT) {
+        fail(["sheets", index, "rows", r], `the cells hold more than ${MAX_SHEET_TEXT.toLocaleString("en")} characters of text together (a line break counts 4)`);
+        return;
+      }
+    }
+  }
   const names = new Map<string, number>();
   let formulaCells = 0;
+  let formulaTerms = 0;
   for (const [index, sheet] of input.sheets.entries()) {
     const name = sheetName(sheet, index);
     const problem = sheetNameProblem(name);
@@ -115,6 +149,11 @@ export function refineGenerateSheet(input: GenerateSheetRequest, ctx: z.Refineme
     try {
       const layout = layoutSheet(sheet, input.styles?.body?.number_format);
       formulaCells += layout.formulaRangeCells;
+      formulaTerms += layout.formulaTerms;
+      if (formulaTerms > MAX_FORMULA_TERMS) {
+        fail(["sheets", index], formulaTermsExceeded());
+        return;
+      }
     } catch (err) {
       if (!(err instanceof SheetInputError)) throw err;
       fail(["sheets", index, ...err.path], err.message);
