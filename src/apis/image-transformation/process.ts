@@ -15,9 +15,8 @@ import type { ProcessDeps, ProcessResult } from "../define";
 import { removeUniformBackground, smartCrop } from "../../graphics/heuristics";
 import { PIXEL_OPERATIONS, type OperationContext } from "./operations";
 import type { TransformImageRequest, TransformOperation } from "./schema";
+import { checkWork, DEFAULT_OUTPUT, MAX_SEARCH_ENCODES } from "./work";
 
-/** The format a result is written in when no `convert` says otherwise: the input's (SVG becomes PNG, HEIF JPEG: no HEIF encoder runs in Workers). */
-const DEFAULT_OUTPUT: Record<DecodableFormat, EncodableFormat> = { png: "png", jpeg: "jpeg", webp: "webp", gif: "gif", avif: "avif", heic: "jpeg", svg: "png" };
 const HAS_ALPHA = new Set<EncodableFormat>(["png", "webp", "gif", "avif", "tiff"]);
 const HAS_QUALITY = new Set<EncodableFormat>(["jpeg", "webp", "avif"]);
 
@@ -94,6 +93,7 @@ export async function transformImage(input: TransformImageRequest, deps: Process
   const bytes = await readFileInput(input.file, "file", deps.fetcher);
   const { raster: decoded, format } = await decodeImage(bytes, "file");
   const encoding = planEncoding(input.operations, format);
+  checkWork(input.operations, decoded, encoding.format);
   const ctx: OperationContext = { hasAlpha: HAS_ALPHA.has(encoding.format), format: encoding.format };
   let raster = decoded;
   for (const [i, operation] of input.operations.entries()) {
@@ -106,8 +106,8 @@ export async function transformImage(input: TransformImageRequest, deps: Process
   return { kind: "binary", bytes: encoded.bytes, mimeType: encoded.mimeType };
 }
 
-/** Encodes at most this many times in the search (AVIF takes up to a second an encode). */
-const MAX_ENCODES = 16;
+/** Encodes at most this many times in the search (AVIF takes up to a second an encode; the work budget counts them). */
+const MAX_ENCODES = MAX_SEARCH_ENCODES;
 
 /**
  * The highest quality whose file fits (a binary search over 1–100; `convert`'s quality, when given, is the

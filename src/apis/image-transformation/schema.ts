@@ -8,6 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { MAX_IMAGE_PIXELS } from "../../budgets";
 import { HexColorSchema } from "../../graphics/colors";
 import { FileInputSchema } from "../../inputs/file-input";
+import { estimateAtAccept, workExceededMessage } from "./work";
 
 export const MAX_OPERATIONS = 30;
 /** The longest side an operation may ask for; the pixel budget (src/budgets.ts) bounds the area. */
@@ -79,6 +80,14 @@ export const TransformImageRequestSchema = z.object({
 export type TransformImageRequest = z.output<typeof TransformImageRequestSchema>;
 
 export function refineTransformImageRequest(input: TransformImageRequest, ctx: z.RefinementCtx): void {
+  refineOperations(input, ctx);
+  const atAccept = estimateAtAccept(input);
+  if (atAccept?.estimate.over !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["operations"], message: workExceededMessage(atAccept.estimate, atAccept.size) });
+  }
+}
+
+function refineOperations(input: TransformImageRequest, ctx: z.RefinementCtx): void {
   input.operations.forEach((operation, i) => {
     const path = ["operations", i];
     if (operation.type === "modulate" && operation.brightness === undefined && operation.saturation === undefined && operation.hue === undefined) {

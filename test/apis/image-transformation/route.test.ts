@@ -94,10 +94,10 @@ describe("input formats", () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe("file: the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
     expect(refused.balance).toBe(5);
-    // Cut before its frame header: neither libjpeg nor photon can read it.
+    // Cut before its frame header: neither libjpeg nor photon can read it, and the header check says so first.
     const broken = await send({ file: { type: "base64", base64: base64Of(jpeg.subarray(0, sof)) }, operations: flop });
     expect(broken.status).toBe(422);
-    expect(broken.body.error).toBe("file: the JPEG file could not be decoded");
+    expect(broken.body.error).toBe("file: the image's size could not be read from its header (a damaged or truncated file)");
     expect(broken.balance).toBe(5);
     const read = await send({ file: { type: "base64", base64: base64Of(jpeg) }, operations: flop });
     expect(read.status).toBe(200);
@@ -108,14 +108,21 @@ describe("input formats", () => {
     ["AVIF", "avif"],
     ["HEIC", "heic"],
   ])("refuses a%s file whose image extents ('ispe') say more pixels than the budget, before decoding it", async (_name, brand) => {
-    // ftyp, then a meta box holding an 'ispe' of 11000 × 11000: nothing else is needed to be refused.
+    // ftyp, then meta > iprp > ipco > an 'ispe' of 11000 × 11000: nothing else is needed to be refused.
     const bytes = new Uint8Array(64);
     const view = new DataView(bytes.buffer);
-    view.setUint32(0, 16);
-    bytes.set(new TextEncoder().encode(`ftyp${brand}`), 4);
-    bytes.set(new TextEncoder().encode("ispe"), 20);
-    view.setUint32(28, 11_000);
-    view.setUint32(32, 11_000);
+    const box = (at: number, size: number, type: string) => {
+      view.setUint32(at, size);
+      bytes.set(new TextEncoder().encode(type), at + 4);
+    };
+    box(0, 16, "ftyp");
+    bytes.set(new TextEncoder().encode(brand), 8);
+    box(16, 48, "meta"); // a full box: 4 bytes of version and flags follow its header
+    box(28, 36, "iprp");
+    box(36, 28, "ipco");
+    box(44, 20, "ispe");
+    view.setUint32(56, 11_000);
+    view.setUint32(60, 11_000);
     const res = await send({ file: { type: "base64", base64: base64Of(bytes) }, operations: flop });
     expect(res.status).toBe(422);
     expect(res.body.error).toBe("file: the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
