@@ -103,6 +103,18 @@ export function pdfStreamsExceeded(where: string): ApiError {
   return new ApiError(422, `${where}: the PDF's compressed streams inflate past ${MAX_PDF_INFLATED_BYTES / 1024 / 1024} MiB`);
 }
 
+/**
+ * Pages of one PDF that are read (and billed). Reading costs a few milliseconds a page whatever the page holds
+ * (PDF.js parses each page's resources and text layer), and the inflated streams bound what the pages hold
+ * together: 2,000 pages stay within a few seconds. A PDF past it is refused before a page is read, and charges
+ * nothing: it would cost more than it could be read for.
+ */
+export const MAX_PDF_PAGES = 2_000;
+
+export function pdfPagesExceeded(where: string, pages: number): ApiError {
+  return new ApiError(422, `${where}: the PDF has ${pages.toLocaleString("en")} pages; at most ${MAX_PDF_PAGES.toLocaleString("en")} are read (split it)`);
+}
+
 /** How deep e-mails attached to e-mails are read (and billed). */
 export const MAX_EMAIL_NESTING = 2;
 

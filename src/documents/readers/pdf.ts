@@ -8,7 +8,7 @@
  */
 import { Unzlib } from "fflate";
 import { getDocumentProxy } from "unpdf";
-import { MAX_PDF_INFLATED_BYTES, pdfStreamsExceeded } from "../../budgets";
+import { MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES, pdfPagesExceeded, pdfStreamsExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
@@ -97,15 +97,22 @@ async function checkPdfStreams(bytes: Uint8Array, name: string): Promise<void> {
   }
 }
 
+/** The PDF opened by PDF.js, once its streams and its page count are within the budgets. */
 async function openPdf(bytes: Uint8Array, name: string): Promise<PdfProxy> {
   await checkPdfStreams(bytes, name);
+  let pdf: PdfProxy;
   try {
     // PDF.js takes ownership of the buffer it is given (and refuses Node Buffers): hand it a plain copy.
-    return await getDocumentProxy(new Uint8Array(bytes), { useSystemFonts: false, verbosity: 0 });
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { useSystemFonts: false, verbosity: 0 });
   } catch (err) {
     const encrypted = err instanceof Error && err.name === "PasswordException";
     throw new ApiError(422, `${name}: ${encrypted ? "the PDF is password-protected" : "the file is not a readable PDF"}`);
   }
+  if (pdf.numPages > MAX_PDF_PAGES) {
+    await pdf.loadingTask.destroy();
+    throw pdfPagesExceeded(name, pdf.numPages);
+  }
+  return pdf;
 }
 
 /** The page count, for billing at accept time. Throws ApiError(422) naming the file when it is not a PDF. */

@@ -1,9 +1,12 @@
 /**
- * Page billing counts what a file carries: an e-mail costs its own page plus the pages of its attachments.
+ * Page billing counts what a file carries: an e-mail costs its own page plus the pages of its attachments. A PDF
+ * past the page budget (2,000 pages) is never read nor charged: a 400 when it is in the request, a 422 refunded
+ * when it came by URL (a 10,000-page PDF once took 30–40 s to read, and cost 10,000 credits).
  */
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { balanceOf, callJson, createAccount } from "../../helpers/http";
+import { balanceOf, callJson, createAccount, jobsOf } from "../../helpers/http";
+import { createReceiver } from "../../helpers/webhook-receiver";
 
 const b64 = (bytes: Uint8Array) => {
   let binary = "";
@@ -73,5 +76,28 @@ describe("page billing", () => {
     });
     expect(res.status).toBe(200);
     expect(await balanceOf(account.accountId)).toBe(4);
+  });
+
+  it("refuses a PDF of 2,001 pages at accept with a 400 naming the file, charging nothing", async () => {
+    const account = await createAccount(5000);
+    const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name: "long.pdf", base64: b64(await pdf(2_001)) } } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe("file: long.pdf: the PDF has 2,001 pages; at most 2,000 are read (split it)");
+    expect(await balanceOf(account.accountId)).toBe(5000);
+    expect(await jobsOf(account.accountId)).toHaveLength(0);
+  });
+
+  it("refuses the same PDF by URL once fetched with a 422, refunded; one of 2,000 pages is read and charged 2,000", async () => {
+    const long = await pdf(2_001);
+    const origin = createReceiver(() => new Response(long, { headers: { "Content-Type": "application/pdf" } }));
+    const account = await createAccount(5000);
+    const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "url", url: origin.url, name: "long.pdf" } } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("long.pdf: the PDF has 2,001 pages; at most 2,000 are read (split it)");
+    expect(await balanceOf(account.accountId)).toBe(5000);
+    const read = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name: "ok.pdf", base64: b64(await pdf(2_000)) } } });
+    expect(read.status, JSON.stringify(read.body).slice(0, 200)).toBe(200);
+    expect(read.body.data.markdown).toContain("Page 2000 Total: 1.00");
+    expect(await balanceOf(account.accountId)).toBe(3000);
   });
 });
