@@ -20,6 +20,8 @@ export interface Config {
   devHosts: ReadonlySet<string>;
   resultRetentionHours: number;
   processingTimeoutSeconds: number;
+  /** A sync job still processing after this long lost its request (a crash or the CPU limit): failed and refunded. */
+  syncProcessingTimeoutSeconds: number;
   stuckQueuedSeconds: number;
   /** ADMIN_TOKEN (a secret): unset, the operator API does not exist. */
   adminToken: string | undefined;
@@ -86,6 +88,7 @@ export function readConfig(env: Env): Config {
       devHosts: parseDevHosts(env.DEV_HOSTS),
       resultRetentionHours: positiveNumber(env.RESULT_RETENTION_HOURS, 24),
       processingTimeoutSeconds: positiveNumber(env.PROCESSING_TIMEOUT_SECONDS, 960),
+      syncProcessingTimeoutSeconds: positiveNumber(env.SYNC_PROCESSING_TIMEOUT_SECONDS, 300),
       stuckQueuedSeconds: positiveNumber(env.STUCK_QUEUED_SECONDS, 300),
       adminToken: env.ADMIN_TOKEN || undefined,
       redeliveryMaxPerJob: positiveNumber(env.REDELIVERY_MAX_PER_JOB, 5),

@@ -126,11 +126,12 @@ export async function listJobsStuckIn(
   status: "queued" | "processing",
   before: string,
   limit: number,
+  mode?: "sync" | "async",
 ): Promise<string[]> {
   const column = status === "queued" ? "created_at" : "started_at";
   const { results } = await db
-    .prepare(`SELECT id FROM jobs WHERE status = ?1 AND ${column} < ?2 ORDER BY ${column} LIMIT ?3`)
-    .bind(status, before, limit)
+    .prepare(`SELECT id FROM jobs WHERE status = ?1 AND ${column} < ?2 AND (?4 IS NULL OR mode = ?4) ORDER BY ${column} LIMIT ?3`)
+    .bind(status, before, limit, mode ?? null)
     .all<{ id: string }>();
   return results.map((row) => row.id);
 }

@@ -36,6 +36,16 @@ export interface FetchRequest {
   allowErrorStatus?: boolean;
   /** Called with each hop's URL after the URL guard passed it and before it is requested (robots.txt rules). */
   beforeHop?(url: string): Promise<void>;
+  /**
+   * A deadline shared with other fetches made for the same input (a page and its robots.txt files), in place of
+   * this fetch's own `timeout_ms`: the caller's timeout then bounds all of them together.
+   */
+  deadline?: AbortSignal;
+}
+
+/** The signal that bounds one input's fetching: `timeout_ms` (or the default) from now. */
+export function fetchDeadline(fetchOptions: FetchOptions | undefined): AbortSignal {
+  return AbortSignal.timeout(fetchOptions?.timeout_ms ?? DEFAULT_FETCH_TIMEOUT_MS);
 }
 
 export interface FetchedBody {
@@ -92,7 +102,7 @@ export function createUrlFetcher(devHosts: ReadonlySet<string>): UrlFetcher {
       const { common, auth } = requestHeaders(fetchOptions);
       if (request.accept && !common.has("Accept")) common.set("Accept", request.accept);
       const firstOrigin = URL.canParse(url) ? new URL(url).origin : "";
-      const signal = AbortSignal.timeout(fetchOptions?.timeout_ms ?? DEFAULT_FETCH_TIMEOUT_MS);
+      const signal = request.deadline ?? fetchDeadline(fetchOptions);
       let current = url;
       const redirects: string[] = [];
       for (let hop = 0; ; hop++) {
@@ -104,6 +114,7 @@ export function createUrlFetcher(devHosts: ReadonlySet<string>): UrlFetcher {
           );
         }
         await request.beforeHop?.(current);
+        if (signal.aborted) throw new ApiError(422, `${where}: fetching ${url} timed out`);
         const headers = new Headers(common);
         // Credentials go to the origin they were given for, never to one a redirect points at.
         if (new URL(current).origin === firstOrigin) {

@@ -4,11 +4,12 @@
  * first. robots.txt follows RFC 9309: rules for the `Lamina` product token (whatever `user_agent` the caller
  * sets: a chosen user agent does not buy past the site's rules), a 4xx answer means no rules, a 5xx or a failed
  * fetch means the site cannot say, so nothing is fetched (a 422), and a disallowed path is a 400 naming
- * robots.txt. Each origin's robots.txt is read once per page.
+ * robots.txt. Each origin's robots.txt is read once per page. `timeout_ms` bounds the whole: the page, its
+ * redirects and every robots.txt read on the way share one deadline.
  */
 import robotsParser from "robots-parser";
 import { ApiError } from "../errors";
-import type { FetchedBody, FetchOptions, UrlFetcher } from "./fetcher";
+import { fetchDeadline, type FetchedBody, type FetchOptions, type UrlFetcher } from "./fetcher";
 import { MAX_FILE_BYTES, MAX_FILE_LABEL } from "./file-input";
 
 /** The token robots.txt groups are matched against. */
@@ -23,15 +24,17 @@ export interface WebPage extends FetchedBody {
 
 export async function fetchWebPage(url: string, where: string, fetchOptions: FetchOptions | undefined, fetcher: UrlFetcher): Promise<WebPage> {
   const checked = new Map<string, ReturnType<typeof robotsParser> | null>();
+  const deadline = fetchDeadline(fetchOptions);
   const page = await fetcher.fetchBytes(url, {
     where,
     fetchOptions,
+    deadline,
     maxBytes: MAX_FILE_BYTES,
     maxBytesLabel: MAX_FILE_LABEL,
     accept: PAGE_ACCEPT,
     beforeHop: async (hop) => {
       const origin = new URL(hop).origin;
-      if (!checked.has(origin)) checked.set(origin, await readRobots(origin, where, fetchOptions, fetcher));
+      if (!checked.has(origin)) checked.set(origin, await readRobots(origin, where, fetchOptions, fetcher, deadline));
       const rules = checked.get(origin);
       if (rules && rules.isDisallowed(hop, ROBOTS_USER_AGENT)) {
         const path = new URL(hop).pathname;
@@ -48,7 +51,7 @@ export async function fetchWebPage(url: string, where: string, fetchOptions: Fet
 }
 
 /** The origin's robots.txt rules, or null when it has none (4xx). */
-async function readRobots(origin: string, where: string, fetchOptions: FetchOptions | undefined, fetcher: UrlFetcher) {
+async function readRobots(origin: string, where: string, fetchOptions: FetchOptions | undefined, fetcher: UrlFetcher, deadline: AbortSignal) {
   const robotsUrl = `${origin}/robots.txt`;
   let answer: FetchedBody;
   try {
@@ -60,6 +63,7 @@ async function readRobots(origin: string, where: string, fetchOptions: FetchOpti
       maxBytesLabel: "1 MiB",
       accept: "text/plain",
       allowErrorStatus: true,
+      deadline,
     });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;

@@ -31,7 +31,10 @@ export async function sweep(env: Env, now = new Date()): Promise<SweepReport> {
     await sendProcessMessage(env.PROCESSING_QUEUE, jobId);
   }
 
-  const stuckProcessing = await listJobsStuckIn(env.DB, "processing", ago(config.processingTimeoutSeconds), BATCH_LIMIT);
+  // A sync job's request is far shorter than a consumer's invocation: one left processing is given up sooner.
+  const stuckSync = await listJobsStuckIn(env.DB, "processing", ago(config.syncProcessingTimeoutSeconds), BATCH_LIMIT, "sync");
+  const stuckAsync = await listJobsStuckIn(env.DB, "processing", ago(config.processingTimeoutSeconds), BATCH_LIMIT, "async");
+  const stuckProcessing = [...stuckSync, ...stuckAsync];
   for (const jobId of stuckProcessing) {
     await finishAbandonedJob(env, jobId, ["processing"]);
   }

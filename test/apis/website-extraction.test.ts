@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { balanceOf, callJson, createAccount, ledgerOf } from "../helpers/http";
 import { waitForJob } from "../helpers/jobs";
-import { createReceiver, type Delivery } from "../helpers/webhook-receiver";
+import { createReceiver, sleep, type Delivery } from "../helpers/webhook-receiver";
 
 const PATH = "/website-extraction/v1/extract";
 
@@ -215,6 +215,24 @@ describe("website extraction", () => {
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(message);
     expect(res.body.error).toMatch(/^file: /);
+    expect(res.spent).toBe(0);
+  });
+
+  it("bounds the whole fetch by timeout_ms: robots.txt of every origin and the redirects share one deadline", async () => {
+    const slowRobots = async () => {
+      await sleep(1_900);
+      return new Response("User-agent: *\nAllow: /\n");
+    };
+    const shop = site({ "/page": "<main><p>Trail Widget costs 49.99 USD</p></main>" }, slowRobots);
+    const entry = site({ "/go": () => new Response(null, { status: 302, headers: { Location: shop.url("/page") } }) }, slowRobots);
+    const res = await extract({ type: "url", url: entry.url("/go"), fetch_options: { timeout_ms: 2_000 } });
+    // Each robots.txt alone answers within 2 s (each once had 2 s of its own: the second was read whole and only
+    // the page's fetch then timed out, after 3.8 s); together they do not, so the second robots.txt is what the
+    // deadline cuts off, and the page is never fetched.
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(new RegExp(`^file: ${shop.origin.replaceAll(".", "\\.")}/robots\\.txt could not be read \\(fetching .* timed out\\)`));
+    expect(entry.served["/robots.txt"]).toHaveLength(1);
+    expect(shop.served["/page"]).toHaveLength(0);
     expect(res.spent).toBe(0);
   });
 

@@ -65,6 +65,24 @@ describe("the cron sweeper", () => {
     expect(await balanceOf(account.accountId)).toBe(10);
   });
 
+  it("refunds a sync job left processing after 6 minutes (SYNC_PROCESSING_TIMEOUT_SECONDS, 300), where an async one waits for 16", async () => {
+    const account = await createAccount(10);
+    const apiKeyId = await apiKeyIdOf(account.accountId);
+    const syncId = crypto.randomUUID();
+    await chargeAndCreateJob(env.DB, { id: syncId, accountId: account.accountId, apiKeyId, api: "image_generation", mode: "sync", cost: 2, webhookUrl: null, now: new Date().toISOString() });
+    const asyncId = await createQueuedJob(account.accountId, createReceiver().url);
+    await claimJob(env.DB, asyncId, new Date().toISOString());
+    expect(await balanceOf(account.accountId)).toBe(6);
+    const status = async (id: string) => (await env.DB.prepare("SELECT status FROM jobs WHERE id = ?1").bind(id).first<{ status: string }>())!.status;
+    // Within a sync request's possible life: left alone.
+    await sweep(env, minutesFromNow(4));
+    expect(await status(syncId)).toBe("processing");
+    await sweep(env, minutesFromNow(6));
+    expect(await status(syncId)).toBe("failed");
+    expect(await status(asyncId)).toBe("processing");
+    expect(await balanceOf(account.accountId)).toBe(8);
+  });
+
   it("deletes results past RESULT_RETENTION_HOURS, after which redelivery answers 409", async () => {
     const account = await createAccount(10);
     const jobId = await submitAsync(account, SMALL_IMAGE, createReceiver().url);
