@@ -86,7 +86,7 @@ function groupAlive(pid) {
  * Starts the receiver and `wrangler dev` (with `vars` as --var overrides) on fresh local state.
  * Returns helpers to call the API, read D1, and stop everything.
  */
-export async function startStack({ vars = {}, receiverHandler, log = () => {}, processEnv = {}, withoutConsumers = false } = {}) {
+export async function startStack({ vars = {}, receiverHandler, log = () => {}, processEnv = {}, withoutConsumers = false, inspectorPort = 0 } = {}) {
   const work = mkdtempSync(join(tmpdir(), "lamina-stack-"));
   // Without consumers (the accept-alone bench): wrangler.toml minus its [[queues.consumers]] tables, next to it so its
   // relative paths hold. Nothing else then runs in that workerd.
@@ -149,7 +149,7 @@ export async function startStack({ vars = {}, receiverHandler, log = () => {}, p
     const startedAt = performance.now();
     const child = spawn(
       process.execPath,
-      [WRANGLER, "dev", ...configArgs, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", state,
+      [WRANGLER, "dev", ...configArgs, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", state,
         "--show-interactive-dev-session=false", ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
       { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );

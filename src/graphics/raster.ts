@@ -27,6 +27,21 @@ export function createRaster(width: number, height: number, fill?: readonly [num
   return { width, height, pixels };
 }
 
+/**
+ * Frees a raster's pixels at once when `kept` does not share them: the buffer is detached (transferred to zero
+ * length), so a chain of operations holds one intermediate at a time instead of leaving each to the garbage
+ * collector, which counts ArrayBuffers late (thirty blurs of a 2048² image left 514 MiB outstanding). A buffer
+ * that cannot be detached (a view of wasm memory) is left to the collector.
+ */
+export function releasePixels(done: Raster, kept: Raster): void {
+  if (done.pixels.buffer === kept.pixels.buffer) return;
+  try {
+    (done.pixels.buffer as ArrayBuffer & { transfer?(length: number): ArrayBuffer }).transfer?.(0);
+  } catch {
+    // Not detachable: collected as usual.
+  }
+}
+
 /** Fills the rectangle (whole pixels, clipped to the raster) with one colour, replacing what was there. */
 export function fillRect(raster: Raster, rect: { x: number; y: number; width: number; height: number }, [r, g, b, a]: readonly [number, number, number, number]): void {
   const color = rgbaWord(r, g, b, a);

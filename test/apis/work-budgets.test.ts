@@ -18,19 +18,24 @@ const document = (content: unknown[]) => ({ metadata: { title: "Budget" }, conte
 const UNITS = /layout units \(each block, list item, table cell and line break counts 1, a page break 20\); split it$/;
 
 describe("document generation's layout budget", () => {
-  it("refuses 200 lists of 5,000 empty items (a million) with a 400 naming the item where it ran out", async () => {
+  it("refuses 200 lists of 5,000 empty items (a million) before parsing them, with a 400 that counts them", async () => {
     const lists = Array.from({ length: 200 }, () => ({ type: "list", items: Array.from({ length: 5000 }, () => ({ text: "" })) }));
-    await expectRefused(DOCUMENT, { format: "docx", document: document(lists) }, new RegExp(`^document\\.content\\.1\\.items\\.4998: a document holds at most 10,000 ${UNITS.source}`));
+    await expectRefused(DOCUMENT, { format: "docx", document: document(lists) }, /^Request body holds 1,000,404 JSON objects and arrays; at most 250,000 \(split the request\)$/);
+  });
+
+  it("refuses 3 lists of 4,000 empty items with a 400 naming the item where the layout budget ran out", async () => {
+    const lists = Array.from({ length: 3 }, () => ({ type: "list", items: Array.from({ length: 4000 }, () => ({ text: "" })) }));
+    await expectRefused(DOCUMENT, { format: "pdf", document: document(lists) }, new RegExp(`^document\\.content\\.2\\.items\\.1997: a PDF holds at most 10,000 ${UNITS.source}`));
   });
 
   it("refuses five paragraphs of 99,800 line breaks (ten thousand PDF pages)", async () => {
     const paragraphs = Array.from({ length: 5 }, () => ({ type: "paragraph", runs: [{ text: "\n".repeat(99_800) }] }));
-    await expectRefused(DOCUMENT, { format: "pdf", document: document(paragraphs) }, new RegExp(`^document\\.content\\.0: a document holds at most 10,000 ${UNITS.source}`));
+    await expectRefused(DOCUMENT, { format: "pdf", document: document(paragraphs) }, new RegExp(`^document\\.content\\.0: a PDF holds at most 10,000 ${UNITS.source}`));
   });
 
   it("refuses 5,000 slides made by page breaks (each counts 20)", async () => {
     const breaks = Array.from({ length: 5_000 }, () => ({ type: "page-break" }));
-    await expectRefused(DOCUMENT, { format: "pptx", document: document(breaks) }, /^document\.content\.500: a document holds at most 10,000 layout units/);
+    await expectRefused(DOCUMENT, { format: "pptx", document: document(breaks) }, /^document\.content\.500: a PPTX holds at most 10,000 layout units/);
   });
 
   it("refuses a markdown blockquote nested 49,000 deep with a 400 naming the paragraph's markdown", async () => {
@@ -38,17 +43,20 @@ describe("document generation's layout budget", () => {
     await expectRefused(DOCUMENT, { format: "pdf", document: document([{ type: "paragraph", markdown }]) }, /^document\.content\.0\.markdown: markdown blockquotes and lists nest at most 32 levels deep$/);
   });
 
-  it("writes a DOCX of 9,000 list items, within the budget, every item in it", async () => {
+  it("writes a DOCX of 4,800 list items, within its budget of 5,000, every item in it; 5,001 are refused", async () => {
     const account = await createAccount(5);
-    const items = Array.from({ length: 4_500 }, (_, i) => ({ text: i % 2 ? "" : `item ${i}` }));
+    const items = Array.from({ length: 2_400 }, (_, i) => ({ text: i % 2 ? "" : `item ${i}` }));
     const lists = [{ type: "list", items }, { type: "list", items }];
     const res = await callJson(DOCUMENT, { key: account.apiKey, body: { format: "docx", document: document(lists) } });
     expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBe(200);
     const { unzipSync, strFromU8 } = await import("fflate");
     const xml = strFromU8(unzipSync(bytesOf(res.body.data.buffer))["word/document.xml"]!);
-    expect(xml.match(/<w:numPr>/g)).toHaveLength(9_000);
-    expect(xml).toContain("item 4498");
+    expect(xml.match(/<w:numPr>/g)).toHaveLength(4_800);
+    expect(xml).toContain("item 2398");
+    const over = [{ type: "list", items: Array.from({ length: 4_999 }, () => ({ text: "" })) }, { type: "list", items: [{ text: "" }] }];
+    await expectRefused(DOCUMENT, { format: "docx", document: document(over) }, new RegExp(`^document\\.content\\.1\\.items\\.0: a DOCX holds at most 5,000 ${UNITS.source}`));
   });
+
 });
 
 describe("sheet generation's budgets", () => {

@@ -20,9 +20,11 @@ export const MAX_TABLE_CELLS = 10_000;
  * The layout work budget: blocks, list items and table cells (empty ones too) and line breaks inside text each
  * count 1, a page break PAGE_BREAK_WEIGHT (a new page, slide or chapter costs the writers as much as that many
  * lines). What a writer does grows with these, not with characters alone: a million empty list items, or a
- * paragraph of 100,000 line breaks (ten thousand PDF pages), are within the other limits.
+ * paragraph of 100,000 line breaks (ten thousand PDF pages), are within the other limits. DOCX has half: the docx
+ * writer holds an object tree of every paragraph while it serialises, and 10,000 list items took an isolate past
+ * 128 MB (`npm run test:abuse`).
  */
-export const MAX_LAYOUT_UNITS = 10_000;
+export const MAX_LAYOUT_UNITS = { pdf: 10_000, pptx: 10_000, epub: 10_000, docx: 5_000 } as const;
 export const PAGE_BREAK_WEIGHT = 20;
 /** How deeply markdown blockquotes and lists may nest: the markdown reader and the writers recurse per level. */
 export const MAX_MARKDOWN_NESTING = 32;
@@ -398,8 +400,8 @@ export function refineGenerateDocument(input: GenerateDocumentRequest, ctx: z.Re
     totals.units += lineBreaks(value);
   };
   const overBudget = (path: Path) =>
-    totals.units > MAX_LAYOUT_UNITS &&
-    fail(path, `a document holds at most ${MAX_LAYOUT_UNITS.toLocaleString("en")} layout units (each block, list item, table cell and line break counts 1, a page break ${PAGE_BREAK_WEIGHT}); split it`);
+    totals.units > MAX_LAYOUT_UNITS[input.format] &&
+    fail(path, `a${input.format === "epub" ? "n" : ""} ${input.format.toUpperCase()} holds at most ${MAX_LAYOUT_UNITS[input.format].toLocaleString("en")} layout units (each block, list item, table cell and line break counts 1, a page break ${PAGE_BREAK_WEIGHT}); split it`);
   const listDepth = (items: readonly ListItem[], depth: number, path: Path): boolean => {
     for (const [index, item] of items.entries()) {
       totals.units++;

@@ -5,7 +5,7 @@
  */
 import { ApiError } from "../../errors";
 import { rgbaOf, type Rgba } from "../../graphics/colors";
-import { blur, checkPixels, copyRect, createRaster, cropRaster, flatten, resample, rotate, words, type Raster } from "../../graphics/raster";
+import { blur, checkPixels, copyRect, createRaster, cropRaster, flatten, releasePixels, resample, rotate, words, type Raster } from "../../graphics/raster";
 import type { TransformOperation } from "./schema";
 
 const TRANSPARENT: Rgba = [0, 0, 0, 0];
@@ -119,7 +119,9 @@ const sharpen: Operation<"sharpen"> = (raster, op) => {
       out[i + c] = value < 0 ? 0 : value > 255 ? 255 : value;
     }
   }
-  return { ...raster, pixels: out };
+  const sharpened = { ...raster, pixels: out };
+  releasePixels(blurred, sharpened);
+  return sharpened;
 };
 
 /** Applies `fn(r, g, b)` → [r, g, b] to every pixel, in place; alpha untouched. */

@@ -9,7 +9,7 @@ import { decodeImage, type DecodableFormat } from "../../graphics/decode";
 import { encodeImage, type EncodableFormat, type EncodedImage } from "../../graphics/encode";
 import { encodePng } from "../../graphics/png";
 import { rgbaOf } from "../../graphics/colors";
-import { flatten, resample, type Raster } from "../../graphics/raster";
+import { flatten, releasePixels, resample, type Raster } from "../../graphics/raster";
 import { readFileInput } from "../../inputs/file-input";
 import type { ProcessDeps, ProcessResult } from "../define";
 import { removeUniformBackground, smartCrop } from "../../graphics/heuristics";
@@ -97,7 +97,9 @@ export async function transformImage(input: TransformImageRequest, deps: Process
   const ctx: OperationContext = { hasAlpha: HAS_ALPHA.has(encoding.format), format: encoding.format };
   let raster = decoded;
   for (const [i, operation] of input.operations.entries()) {
-    raster = await apply(raster, operation, `operations.${i} (${operation.type})`, ctx, deps);
+    const next = await apply(raster, operation, `operations.${i} (${operation.type})`, ctx, deps);
+    releasePixels(raster, next);
+    raster = next;
   }
   if (encoding.format === "avif" && raster.width * raster.height > MAX_AVIF_PIXELS) {
     throw new ApiError(422, `${encoding.where}: AVIF is written for images of at most ${MAX_AVIF_PIXELS} pixels; this one is ${raster.width} × ${raster.height} (resize it first, or choose webp)`);
