@@ -44,6 +44,9 @@ export async function loadImage(bytes: Uint8Array, where: string, store: ImageSt
     }
     return store.raster(await encodePng(raster.pixels, raster.width, raster.height), raster.width, raster.height);
   }
+  const undecodable = new ApiError(422, `${where}: the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)`);
+  // What photon reads: PNG, JPEG and GIF go to resvg as they are, BMP and TIFF as the PNG photon makes of them.
+  if (format !== "png" && format !== "jpeg" && format !== "gif" && format !== "bmp" && format !== "tiff") throw undecodable;
   // Checked from the header, before anything decodes it: a 15 KB PNG can hold 11000 × 11000 pixels (484 MB).
   checkImageHeader(bytes, where);
   const { PhotonImage } = await import("@cf-wasm/photon");
@@ -51,7 +54,7 @@ export async function loadImage(bytes: Uint8Array, where: string, store: ImageSt
   try {
     image = PhotonImage.new_from_byteslice(bytes);
   } catch {
-    throw new ApiError(422, `${where}: the image could not be decoded (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)`);
+    throw undecodable;
   }
   try {
     const file = format === "png" || format === "jpeg" || format === "gif" ? bytes : image.get_bytes();

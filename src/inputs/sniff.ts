@@ -165,9 +165,7 @@ export function imageDimensions(bytes: Uint8Array): { width: number; height: num
   if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) && has(24)) {
     return { width: view.getUint32(16), height: view.getUint32(20) };
   }
-  if (startsWith(bytes, 0x47, 0x49, 0x46, 0x38) && has(10)) {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
+  if (startsWith(bytes, 0x47, 0x49, 0x46, 0x38) && has(10)) return gifSize(bytes, view);
   if (startsWith(bytes, 0x42, 0x4d) && has(26)) {
     return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
   }
@@ -182,6 +180,7 @@ export function imageDimensions(bytes: Uint8Array): { width: number; height: num
     return undefined;
   }
   if (ascii(bytes, 4, 8) === "ftyp") return isobmffImageSize(bytes);
+  if (startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a)) return tiffSize(bytes, view);
   if (startsWith(bytes, 0xff, 0xd8)) return jpegFrameSize(bytes, view);
   return undefined;
 }
@@ -207,4 +206,49 @@ function jpegFrameSize(bytes: Uint8Array, view: DataView): { width: number; heig
     offset += view.getUint16(offset);
   }
   return undefined;
+}
+
+/**
+ * A GIF's size: its logical screen, or its first frame where that reaches further (a decoder allocates the frame
+ * as the frame's descriptor says, whatever the screen claims).
+ */
+function gifSize(bytes: Uint8Array, view: DataView): { width: number; height: number } {
+  const screen = { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  let at = 13 + (bytes[10]! & 0x80 ? 3 * 2 ** ((bytes[10]! & 0x07) + 1) : 0);
+  while (at < bytes.length) {
+    const block = bytes[at]!;
+    if (block === 0x2c && at + 9 < bytes.length) {
+      const left = view.getUint16(at + 1, true);
+      const top = view.getUint16(at + 3, true);
+      return { width: Math.max(screen.width, left + view.getUint16(at + 5, true)), height: Math.max(screen.height, top + view.getUint16(at + 7, true)) };
+    }
+    if (block !== 0x21) break;
+    // An extension: its label, then sub-blocks until a zero length.
+    at += 2;
+    while (at < bytes.length && bytes[at] !== 0) at += bytes[at]! + 1;
+    at++;
+  }
+  return screen;
+}
+
+/** A TIFF's size from the ImageWidth and ImageLength tags of its first image file directory (TIFF 6.0, section 2). */
+function tiffSize(bytes: Uint8Array, view: DataView): { width: number; height: number } | undefined {
+  const little = bytes[0] === 0x49;
+  if (bytes.length < 8) return undefined;
+  const directory = view.getUint32(4, little);
+  if (directory + 2 > bytes.length) return undefined;
+  const entries = view.getUint16(directory, little);
+  let width: number | undefined;
+  let height: number | undefined;
+  for (let i = 0; i < entries; i++) {
+    const at = directory + 2 + i * 12;
+    if (at + 12 > bytes.length) break;
+    const tag = view.getUint16(at, little);
+    if (tag !== 256 && tag !== 257) continue;
+    // SHORT (3) or LONG (4), held in the entry itself.
+    const value = view.getUint16(at + 2, little) === 3 ? view.getUint16(at + 8, little) : view.getUint32(at + 8, little);
+    if (tag === 256) width = value;
+    else height = value;
+  }
+  return width !== undefined && height !== undefined ? { width, height } : undefined;
 }

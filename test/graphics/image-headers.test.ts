@@ -4,6 +4,7 @@
  * Each is refused with a 422 naming the input before anything decodes it, through the real route, and refunded;
  * an honest JPEG with fill bytes still decodes. The AVIFs are sharp's (scripts/make-hostile-images.mjs).
  */
+import { GIFEncoder } from "gifenc";
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
 import { imageDimensions, sniffFormat } from "../../src/inputs/sniff";
@@ -105,6 +106,61 @@ describe("AVIF headers", () => {
       expect(res.balance).toBe(10);
     });
   }
+});
+
+describe("GIF headers", () => {
+  /** A 16 × 8 GIF written by gifenc, one frame, two colours. */
+  function gif(): Uint8Array {
+    const encoder = GIFEncoder();
+    const index = new Uint8Array(16 * 8).map((_, i) => (i % 16 < 8 ? 0 : 1));
+    encoder.writeFrame(index, 16, 8, { palette: [[255, 0, 0], [0, 0, 255]] });
+    encoder.finish();
+    return encoder.bytes();
+  }
+
+  it("are the first frame's extent where it reaches past the logical screen", async () => {
+    const honest = gif();
+    expect(imageDimensions(honest)).toEqual({ width: 16, height: 8 });
+    const forged = honest.slice();
+    const descriptor = forged.indexOf(0x2c, 13);
+    new DataView(forged.buffer).setUint16(descriptor + 5, 5000, true);
+    new DataView(forged.buffer).setUint16(descriptor + 7, 5000, true);
+    expect(imageDimensions(forged)).toEqual({ width: 5000, height: 5000 });
+    const res = await transform(forged);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("file: the image is 5000 × 5000 pixels; at most 4194304 pixels are decoded");
+    expect(res.balance).toBe(10);
+    expect((await transform(honest)).status).toBe(200);
+  });
+});
+
+describe("TIFF headers", () => {
+  it("give the size of the first image file directory, so a TIFF claiming 11000² is refused as a layer", async () => {
+    const UTIF = (await import("utif")).default;
+    const tiff = new Uint8Array(UTIF.encodeImage(new Uint8Array(37 * 23 * 4).fill(90), 37, 23));
+    expect(imageDimensions(tiff)).toEqual({ width: 37, height: 23 });
+    const forged = UTIF.encodeImage(new Uint8Array(4).fill(90), 1, 1);
+    const view = new DataView(forged);
+    const little = view.getUint8(0) === 0x49;
+    const directory = view.getUint32(4, little);
+    for (let i = 0; i < view.getUint16(directory, little); i++) {
+      const at = directory + 2 + i * 12;
+      const tag = view.getUint16(at, little);
+      if (tag === 256 || tag === 257) {
+        if (view.getUint16(at + 2, little) === 3) view.setUint16(at + 8, 11_000, little);
+        else view.setUint32(at + 8, 11_000, little);
+      }
+    }
+    expect(imageDimensions(new Uint8Array(forged))).toEqual({ width: 11_000, height: 11_000 });
+    const account = await createAccount(10);
+    const res = await callJson("/image-generation/v1/generate", {
+      key: account.apiKey,
+      body: { dimensions: { width_in_px: 10, height_in_px: 10 }, layers: [{ index: 0, type: "image", file: { type: "base64", base64: base64Of(new Uint8Array(forged)) } }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("layers.0 (image): the image is 11000 × 11000 pixels; at most 4194304 pixels are decoded");
+    expect(await balanceOf(account.accountId)).toBe(10);
+  });
 });
 
 describe("JPEG XL", () => {
