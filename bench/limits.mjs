@@ -6,10 +6,11 @@
 //   BENCH_LIMITS_ONLY=<substring> runs the cases whose name contains it.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { zipSync, zlibSync, strToU8 } from "fflate";
+import { zipSync, strToU8 } from "fflate";
 import { encode as encodePng } from "fast-png";
 import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
-import { startStack } from "../scripts/lib/stack.mjs";
+import { b64, MiB, noise, pdfInflatingTo } from "../scripts/lib/hostile.mjs";
+import { API_PATHS, startStack } from "../scripts/lib/stack.mjs";
 import { sheetRequest } from "./sheets.mjs";
 
 // workerd's V8 heap capped as a Worker's isolate is (128 MB), so that the garbage collector works as it must there
@@ -17,43 +18,9 @@ import { sheetRequest } from "./sheets.mjs";
 // does not fit fails here as it would at the edge. ArrayBuffers and wasm memory are outside V8's heap: the
 // resident memory measured below counts them too.
 const log = (message) => console.log(`[limits] ${message}`);
-const MiB = 1024 * 1024;
 const TOTAL = { fields: [{ name: "total", type: "DECIMAL", description: "Total amount" }] };
-const EXTRACT = "/document-extraction/v1/extract";
-const GENERATE = "/image-generation/v1/generate";
-const TRANSFORM = "/image-transformation/v1/transform";
-const MARKDOWN = "/document-to-markdown/v1/convert";
-const WEBSITE = "/website-extraction/v1/extract";
-const DOCUMENT = "/document-generation/v1/generate";
-const SHEET = "/sheet-generation/v1/generate";
-const b64 = (bytes) => Buffer.from(bytes).toString("base64");
+const { EXTRACT, GENERATE, TRANSFORM, MARKDOWN, WEBSITE, DOCUMENT, SHEET } = API_PATHS;
 const file = (name, bytes) => ({ files: [{ type: "base64", name, base64: b64(bytes) }], schema: TOTAL });
-
-/** Pseudo-random bytes (xorshift), so images do not compress and a run gives the same input each time. */
-function noise(length, seed = 7) {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-async function pdfInflatingTo(bytes) {
-  const document = await PDFDocument.create();
-  const font = await document.embedFont(StandardFonts.Helvetica);
-  const page = document.addPage([600, 800]);
-  page.drawText("Invoice total: 123.45", { x: 50, y: 700, size: 14, font });
-  const content = new Uint8Array(bytes).fill(0x20);
-  const compressed = zlibSync(content, { level: 6 });
-  const raw = document.context.stream(compressed, { Filter: "FlateDecode", Length: compressed.length });
-  const existing = page.node.get(PDFName.of("Contents"));
-  page.node.set(PDFName.of("Contents"), document.context.obj([existing, document.context.register(raw)]));
-  return document.save({ useObjectStreams: false });
-}
 
 /** A PDF of `megabytes` MB: pages of text, each with an unfiltered noise image (a scan's weight, without its text). */
 async function heavyPdf(megabytes) {

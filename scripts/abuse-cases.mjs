@@ -7,15 +7,9 @@ import { strToU8 } from "fflate";
 import {
   b64, claimedPng, compressedZeros, docxOf, epubOf, fixture, flatPng, jpegFillBomb, lyingEntry, MiB, noisePng, pdfInflatingTo, pdfOfPages, zipOf,
 } from "./lib/hostile.mjs";
-import { ROOT } from "./lib/stack.mjs";
+import { API_PATHS, ROOT } from "./lib/stack.mjs";
 
-const EXTRACT = "/document-extraction/v1/extract";
-const GENERATE = "/image-generation/v1/generate";
-const TRANSFORM = "/image-transformation/v1/transform";
-const MARKDOWN = "/document-to-markdown/v1/convert";
-const WEBSITE = "/website-extraction/v1/extract";
-const DOCUMENT = "/document-generation/v1/generate";
-const SHEET = "/sheet-generation/v1/generate";
+const { EXTRACT, GENERATE, TRANSFORM, MARKDOWN, WEBSITE, DOCUMENT, SHEET } = API_PATHS;
 const TOTAL = { fields: [{ name: "total", type: "DECIMAL", description: "Total amount" }] };
 
 const base64File = (name, bytes) => ({ type: "base64", name, base64: b64(bytes) });

@@ -21,22 +21,14 @@ import jsQR from "jsqr";
 import { decode } from "fast-png";
 import { Webhook } from "standardwebhooks";
 import { scoreDocument } from "../bench/extraction-score.mjs";
-import { ROOT, runChecks, SEED_REQUEST, waitFor } from "./lib/stack.mjs";
+import { API_PATHS as PATHS, ROOT, runChecks, SEED_REQUEST, waitFor } from "./lib/stack.mjs";
 
 const CORPUS_DIR = new URL("../test/fixtures/extraction/", import.meta.url);
 const corpus = JSON.parse(readFileSync(new URL("corpus.json", CORPUS_DIR), "utf8"));
 
 const DEADLINE_MS = 240_000;
 const CHROMIUM = "/usr/bin/chromium";
-const API_PATHS = [
-  "/image-generation/v1/generate",
-  "/document-extraction/v1/extract",
-  "/image-transformation/v1/transform",
-  "/document-to-markdown/v1/convert",
-  "/website-extraction/v1/extract",
-  "/document-generation/v1/generate",
-  "/sheet-generation/v1/generate",
-];
+const API_PATHS = Object.values(PATHS);
 const started = Date.now();
 
 function step(message) {

@@ -11,6 +11,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Each API's route, for the scripts that call them. */
+export const API_PATHS = {
+  EXTRACT: "/document-extraction/v1/extract",
+  GENERATE: "/image-generation/v1/generate",
+  TRANSFORM: "/image-transformation/v1/transform",
+  MARKDOWN: "/document-to-markdown/v1/convert",
+  WEBSITE: "/website-extraction/v1/extract",
+  DOCUMENT: "/document-generation/v1/generate",
+  SHEET: "/sheet-generation/v1/generate",
+};
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
 export async function freePort() {
