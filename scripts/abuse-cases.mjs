@@ -181,6 +181,11 @@ export function cases() {
     { name: "document generation: 5 paragraphs of 99,800 line breaks → PDF", path: DOCUMENT, expect: "400", body: () => document("pdf", Array.from({ length: 5 }, () => ({ type: "paragraph", runs: [{ text: "\n".repeat(99_800) }] }))) },
     { name: "document generation: 5,000 page breaks → PPTX", path: DOCUMENT, expect: "400", body: () => document("pptx", Array.from({ length: 5000 }, () => ({ type: "page-break" }))) },
     { name: "document generation: a blockquote nested 49,000 deep → PDF", path: DOCUMENT, expect: "400", body: () => document("pdf", [{ type: "paragraph", markdown: `${"> ".repeat(49_000)}deep` }]) },
+    { name: "document generation: real markdown (the corpus's testMARKDOWN.md, this README's first 90,000 characters) → PDF", path: DOCUMENT, expect: "2xx", body: () => {
+      const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+      const markdownOf = (text) => ({ type: "paragraph", markdown: text });
+      return document("pdf", [markdownOf(readFileSync(join(ROOT, "../shared/corpus/documents/md/testMARKDOWN.md"), "utf8")), markdownOf(readme.slice(0, readme.lastIndexOf("\n", 90_000)))]);
+    } },
     { name: "document generation: a table of 20,000 cells → DOCX", path: DOCUMENT, expect: "400", body: () => document("docx", [{ type: "table", rows: Array.from({ length: 2000 }, () => ({ cells: Array.from({ length: 10 }, (_, c) => ({ text: `cell ${c}` })) })) }]) },
     ...["pdf", "docx", "pptx", "epub"].flatMap((format) => {
       // The layout budget: 10,000 units, 5,000 for DOCX (schema.ts).

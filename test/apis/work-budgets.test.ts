@@ -43,6 +43,18 @@ describe("document generation's layout budget", () => {
     await expectRefused(DOCUMENT, { format: "pdf", document: document([{ type: "paragraph", markdown }]) }, /^document\.content\.0\.markdown: markdown blockquotes and lists nest at most 32 levels deep$/);
   });
 
+  it("counts no nesting in a rule or a setext underline of dashes, and accepts lists nested 10 deep", async () => {
+    const account = await createAccount(5);
+    const nested = Array.from({ length: 10 }, (_, depth) => `${"  ".repeat(depth)}- level ${depth + 1}`).join("\n");
+    const markdown = `A title set in Setext style\n${"-".repeat(60)}\n\n${"*".repeat(40)}\n\n${nested}`;
+    const res = await callJson(DOCUMENT, { key: account.apiKey, body: { format: "docx", document: document([{ type: "paragraph", markdown }]) } });
+    expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBe(200);
+    const { unzipSync, strFromU8 } = await import("fflate");
+    const xml = strFromU8(unzipSync(bytesOf(res.body.data.buffer))["word/document.xml"]!);
+    expect(xml).toContain("A title set in Setext style");
+    expect(xml).toContain("level 10");
+  });
+
   it("writes a DOCX of 4,800 list items, within its budget of 5,000, every item in it; 5,001 are refused", async () => {
     const account = await createAccount(5);
     const items = Array.from({ length: 2_400 }, (_, i) => ({ text: i % 2 ? "" : `item ${i}` }));

@@ -353,11 +353,12 @@ function lineBreaks(text: string): number {
 
 /**
  * The deepest nesting of blockquotes and lists a markdown text opens, from each line's prefix: every `>` and list
- * marker counts a level, and so does every two spaces of indentation before a list marker (nested lists).
+ * marker (one followed by a space, so a rule or a setext underline of dashes is none) counts a level, and so does
+ * every two spaces of indentation before a marker (nested lists).
  */
 export function markdownNesting(markdown: string): number {
   let deepest = 0;
-  const prefix = /^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*/;
+  const prefix = /^[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))*/;
   for (const line of markdown.split("\n")) {
     const opened = prefix.exec(line)![0];
     if (opened.length <= deepest) continue;
