@@ -1,6 +1,7 @@
 // `npm run test:e2e`: the async path for real. Starts `wrangler dev` with its own local state and an HTTPS
 // webhook receiver on localhost (scripts/lib/stack.mjs), sends the README's seed request with a webhook_url,
-// and checks the delivered payload and its signature; then document extraction of one corpus document per
+// and checks the delivered payload and its signature; then every image decoder (sharp's files, the HEIC fixture, an
+// SVG, and the corpus's real photos when it is beside the project); then document extraction of one corpus document per
 // format (PDF, DOCX, HTML, text, CSV, Markdown) in sync mode, scored against the corpus's expected values, and one
 // in async mode through the webhook; then website extraction of pages the receiver serves as a test site (through
 // the DEV_HOSTS exemption): JSON-LD and Open Graph, a redirect, robots.txt, a header-gated page, and async by
@@ -98,16 +99,16 @@ async function main(stack) {
   await apiReference(stack);
 }
 
-/** Real files from the corpus beside the project (../shared/corpus), and the repo's HEIC fixture. */
+/** The corpus of real files beside the project (`../shared/corpus`, as CI has it). */
 const IMAGES_DIR = join(ROOT, "../shared/corpus/images");
-const DECODED = [
+const CORPUS_DECODED = [
   ["png/testPNG.png", 100, 75],
   ["jpeg/Canon_40D.jpg", 100, 68],
   ["webp/testWEBP.webp", 150, 150],
   ["gif/testGIF.gif", 100, 75],
   ["avif/kimono.avif", 722, 1024],
 ];
-const REFUSED = [
+const CORPUS_REFUSED = [
   ["heic/IMG_1034.heic", "the image is 4032 × 3024 pixels; at most 4194304 pixels are decoded"],
   ["jpeg/craft-beer.jpg", "the image is 6000 × 4000 pixels; at most 4194304 pixels are decoded"],
   ["jxl/8bit-sRGB.jxl", "JPEG XL is not an image format read here (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)"],
@@ -115,10 +116,24 @@ const REFUSED = [
   ["bmp/testBMP.bmp", "BMP is not an image format read here (PNG, JPEG, WebP, GIF, AVIF, HEIF or SVG expected)"],
 ];
 
+/** One picture written by sharp (libvips) in every format it writes, 48 × 32: files a real library made. */
+async function sharpImages() {
+  const { default: sharp } = await import("sharp");
+  const picture = () => sharp({ create: { width: 48, height: 32, channels: 3, background: "#3366ff" } });
+  return [
+    ["sharp.png", await picture().png().toBuffer(), 48, 32],
+    ["sharp.jpg", await picture().jpeg().toBuffer(), 48, 32],
+    ["sharp.webp", await picture().webp().toBuffer(), 48, 32],
+    ["sharp.gif", await picture().gif().toBuffer(), 48, 32],
+    ["sharp.avif", await picture().avif().toBuffer(), 48, 32],
+  ];
+}
+
 /**
  * Every image decoder through the bundle `wrangler dev` builds (a unit test in the vitest pool does not prove it:
- * libheif once failed only here): each format converted to PNG and its size read back; the formats and sizes not
- * read here refused with a 422 naming them, and refunded.
+ * libheif once failed only here): sharp's files in each format, the HEIC fixture and an SVG converted to PNG and
+ * their sizes read back; then the corpus's real files, when it is beside the project: decoded, or refused with a
+ * 422 naming the format or the size, and refunded.
  */
 async function imageDecoders({ base, createAccount }) {
   const { apiKey } = await createAccount(100, "e2e-images");
@@ -133,14 +148,19 @@ async function imageDecoders({ base, createAccount }) {
   };
   const heic = readFileSync(join(ROOT, "test/fixtures/image-transformation/tiles.heic"));
   const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#36f"/></svg>');
-  for (const [name, bytes, width, height] of [...DECODED.map(([path, w, h]) => [path, readFileSync(join(IMAGES_DIR, path)), w, h]), ["tiles.heic", heic, 32, 16], ["inline.svg", svg, 40, 30]]) {
+  const decoded = [...(await sharpImages()), ["tiles.heic", heic, 32, 16], ["inline.svg", svg, 40, 30]];
+  const corpus = existsSync(IMAGES_DIR);
+  if (corpus) decoded.push(...CORPUS_DECODED.map(([path, width, height]) => [path, readFileSync(join(IMAGES_DIR, path)), width, height]));
+  else step(`the corpus is not beside the project (${IMAGES_DIR}): only sharp's files and the fixtures are decoded`);
+  for (const [name, bytes, width, height] of decoded) {
     const { status, body } = await convert(bytes);
     check(status === 200, `${name} decoded (got ${status} ${JSON.stringify(body).slice(0, 200)})`);
     const png = decode(Buffer.from(body.data.buffer, "base64"));
     check(png.width === width && png.height === height, `${name} is ${width} × ${height} (got ${png.width} × ${png.height})`);
   }
+  if (!corpus) return;
   const before = (await fetch(`${base}/v1/me`, { headers }).then((res) => res.json())).data.credits;
-  for (const [path, message] of REFUSED) {
+  for (const [path, message] of CORPUS_REFUSED) {
     const { status, body } = await convert(readFileSync(join(IMAGES_DIR, path)));
     check(status === 422 && body.error === `file: ${message}`, `${path} refused: ${status} ${body.error}`);
   }
