@@ -12,7 +12,8 @@ import type { WebPage } from "../inputs/web-page";
 import { MIME_TYPES, type FileFormat } from "../inputs/sniff";
 import { toLineDocument } from "./lines";
 import type { Block, DocumentModel } from "./model";
-import { decodeText, detectFormat, readDocuments } from "./readers";
+import { decodeText } from "./charset";
+import { detectFormat, readDocuments } from "./readers";
 import { readHtml } from "./readers/html";
 import { readPageMetadata, type PageMetadata } from "./web-metadata";
 import type { WebsiteMetadataSchema } from "./website-metadata";
@@ -103,7 +104,7 @@ export async function readWebPage(
   const { kind, name, format } = classified;
   if (kind === "html") {
     if (page.bytes.length > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(where, page.bytes.length);
-    const html = decodeText(page.bytes, charset);
+    const html = decodeText(page.bytes, charset, true);
     let document = readHtml(html, name, { mainContent: true, baseUrl: page.url });
     // Landmarks that hold nothing (an empty `<main>` filled by scripts, a body marked up as chrome): the whole page.
     if (document.pages.every((each) => each.blocks.length === 0)) document = readHtml(html, name, { baseUrl: page.url });

@@ -4,6 +4,7 @@
 import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../../budgets";
 import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
+import { decodeText } from "../charset";
 import type { DocumentModel } from "../model";
 import { readEml } from "./eml";
 import { readEpub } from "./epub";
@@ -26,20 +27,6 @@ export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat | 
   return format;
 }
 
-/** Text in the charset a response named (when the runtime knows it), else UTF-8, else windows-1252. */
-export function decodeText(bytes: Uint8Array, charset?: string): string {
-  if (charset && !/^utf-?8$/i.test(charset)) {
-    try {
-      return new TextDecoder(charset).decode(bytes);
-    } catch {
-      // An unknown label: guessed below like any other text.
-    }
-  }
-  const utf8 = new TextDecoder("utf-8").decode(bytes);
-  // Bytes that are not UTF-8 (a Latin-1 export) decode to U+FFFD: read them as windows-1252 instead.
-  return utf8.includes("\uFFFD") ? new TextDecoder("windows-1252").decode(bytes) : utf8;
-}
-
 /** Reads one file; an e-mail gives itself plus one document per readable attachment. */
 export async function readDocuments(bytes: Uint8Array, name: string, depth = 0): Promise<DocumentModel[]> {
   const format = detectFormat(bytes, name);
@@ -60,7 +47,7 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
     case "rtf":
       return [readRtf(bytes, name)];
     case "html":
-      return [readHtml(decodeText(bytes), name)];
+      return [readHtml(decodeText(bytes, undefined, true), name)];
     case "markdown":
       return [readMarkdown(decodeText(bytes), name)];
     case "text":
@@ -72,7 +59,7 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
     case "json":
       return [readJson(decodeText(bytes), name)];
     case "xml":
-      return [readXml(decodeText(bytes), name)];
+      return [readXml(decodeText(bytes, undefined, true), name)];
     case "yaml":
       return [readYaml(decodeText(bytes), name)];
     case "image":

@@ -1,0 +1,73 @@
+/**
+ * Text from bytes, in the encoding its writer used. In order: a byte-order mark (UTF-8, UTF-16 LE or BE); the
+ * charset the transport declares (an HTTP `Content-Type`, an e-mail part's `charset`); the one the file declares
+ * itself (`<meta charset>`, `<meta http-equiv>`, an XML declaration); UTF-8 when the bytes are valid UTF-8; else the
+ * encoding chardet (ICU's detector: Shift-JIS, EUC-JP, GB18030, Big5, EUC-KR, windows-125x, KOI8-R, ISO-8859-x,
+ * UTF-16 without a mark) finds most likely; windows-1252 when it finds none the runtime decodes. A declared charset
+ * the runtime does not know is passed over. Valid UTF-8 that declared itself so is never decoded a second time.
+ */
+import { analyse } from "chardet";
+
+/** Where the declaration of an HTML or XML file must stand: its first 1,024 bytes (HTML's prescan reads that far). */
+const PRESCAN_BYTES = 1024;
+
+function decoderFor(label: string | undefined): TextDecoder | undefined {
+  if (!label) return undefined;
+  try {
+    return new TextDecoder(label.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function byteOrderMark(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return undefined;
+}
+
+/** The charset an HTML `<meta>` or an XML declaration names in the file's first bytes, read as ASCII. */
+export function declaredCharset(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, PRESCAN_BYTES));
+  const xml = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  if (xml) return xml[1];
+  const meta = /<meta\b[^>]*\bcharset\s*=\s*["']?\s*([-\w.:]+)/i.exec(head);
+  return meta?.[1];
+}
+
+/** Valid UTF-8 decoded, or undefined when the bytes are not. */
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes chardet weighs: its statistics settle well within the first 64 KB, and a 5 MB file costs no more. */
+const DETECTION_SAMPLE = 64 * 1024;
+
+/** The decoder of the most likely legacy encoding chardet finds that the runtime decodes, if any. */
+function detected(bytes: Uint8Array): TextDecoder | undefined {
+  for (const candidate of analyse(bytes.subarray(0, DETECTION_SAMPLE))) {
+    // ISO-8859-1 text is windows-1252 in practice (and as WHATWG decodes it): curly quotes and dashes included.
+    const decoder = decoderFor(candidate.name === "ISO-8859-1" ? "windows-1252" : candidate.name);
+    if (decoder && candidate.confidence >= 10) return decoder;
+  }
+  return undefined;
+}
+
+/**
+ * The text of `bytes`. `transportCharset` is what the bytes came with (HTTP, e-mail); `selfDeclared` says whether
+ * the format may name its own charset (HTML and XML do, in their first bytes).
+ */
+export function decodeText(bytes: Uint8Array, transportCharset?: string, selfDeclared = false): string {
+  const mark = byteOrderMark(bytes);
+  if (mark) return new TextDecoder(mark).decode(bytes);
+  const declared = decoderFor(transportCharset) ?? (selfDeclared ? decoderFor(declaredCharset(bytes)) : undefined);
+  if (declared) return declared.decode(bytes);
+  const utf8 = strictUtf8(bytes);
+  if (utf8 !== undefined) return utf8;
+  return (detected(bytes) ?? new TextDecoder("windows-1252")).decode(bytes);
+}
