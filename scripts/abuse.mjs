@@ -8,6 +8,7 @@
 // localhost: redirect loops, slowloris, gzip and brotli bombs, endless pages, a huge or slow robots.txt.
 //   ABUSE_ONLY=<substring> runs the cases whose name contains it.
 import { setTimeout as sleep } from "node:timers/promises";
+import { connectInspector } from "./lib/inspector.mjs";
 import { freePort, startStack, waitFor } from "./lib/stack.mjs";
 import { cases, serving } from "./abuse-cases.mjs";
 
@@ -15,42 +16,6 @@ import { cases, serving } from "./abuse-cases.mjs";
 const CASE_LIMIT_MS = 15_000;
 const HEAP_MIB = 128;
 const log = (message) => console.log(`[abuse] ${message}`);
-
-/** The Worker's V8 inspector, through wrangler's proxy (which wants an Origin header). */
-async function connectInspector(port) {
-  const [target] = await waitFor("the inspector", async () => {
-    const list = await fetch(`http://127.0.0.1:${port}/json`).then((res) => res.json());
-    return list.length ? list : undefined;
-  }, 20_000);
-  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: `http://127.0.0.1:${port}` } });
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  let id = 0;
-  const pending = new Map();
-  socket.onmessage = (message) => {
-    const data = JSON.parse(message.data);
-    pending.get(data.id)?.(data.result);
-    pending.delete(data.id);
-  };
-  const call = (method, timeoutMs = 2_000) =>
-    Promise.race([
-      new Promise((resolve) => {
-        const key = ++id;
-        pending.set(key, resolve);
-        socket.send(JSON.stringify({ id: key, method }));
-      }),
-      sleep(timeoutMs).then(() => undefined),
-    ]);
-  return {
-    heapMib: async () => {
-      const usage = await call("Runtime.getHeapUsage");
-      return usage ? usage.usedSize / 1024 / 1024 : undefined;
-    },
-    close: () => socket.close(),
-  };
-}
 
 async function startWorker() {
   const inspectorPort = await freePort();

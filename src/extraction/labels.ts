@@ -84,7 +84,8 @@ const LABEL_CURRENCIES = new Set(["eur", "usd", "gbp", "chf", "jpy", "cad", "aud
 const STOP_WORDS = new Set(["the", "a", "an", "of", "this", "that", "on", "in", "for", "to", "is", "as", "document", "documents", "field", "value", "der", "die", "das", "le", "la", "el", "its", "their"]);
 
 function canonicalTokens(text: string): string[] {
-  const folded = foldText(text)
+  // Keys as data files write them (`invoiceNumber`, `tax_id`) are the words they join.
+  const folded = foldText(text.replace(/([a-z0-9])([A-Z])/g, "$1 $2"))
     .replace(/\((?:[^)]{0,4}|[a-z]{3}|incl[^)]*|excl[^)]*|net|gross|brutto|netto)\)/g, " ")
     .replace(/[():]/g, " ")
     .replace(/\b(e) (mail)\b/g, "$1mail")

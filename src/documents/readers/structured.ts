@@ -1,7 +1,8 @@
 /**
- * JSON, YAML and XML: the data is flattened into label/value rows, the label being the key path in words
- * (`{"vendor": {"name": "ACME"}}` → `vendor name | ACME`), and arrays of objects become tables whose headers
- * are the keys, so ARRAY fields read them like any other table.
+ * JSON, YAML and XML: the data is flattened into label/value rows, the label being the key path, each key as
+ * written (`{"vendor": {"tax_id": "X"}}` → `vendor tax_id | X`: a key is data, and `5b64c88c-b3c3-…` or `uuid_value`
+ * must come out as they are), and arrays of objects become tables whose headers are the keys, so ARRAY fields read
+ * them like any other table. Extraction reads `tax_id` and `taxId` as the words they stand for (labels.ts).
  */
 import { parse as parseYaml } from "yaml";
 import { jsonNestingDepth, MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
@@ -10,6 +11,7 @@ import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
 import { walkXml } from "./ooxml";
 
+/** A key in words, for recognising address parts only (`postalCode` → `postal Code`); labels keep the key. */
 function humanize(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
@@ -34,7 +36,7 @@ function flatten(value: unknown, path: string[], builder: DocumentBuilder): void
       const headers = [...new Set(value.flatMap((item) => Object.keys(item)))];
       const table = builder.startTable();
       if (path.length > 0) builder.text(path.join(" "));
-      builder.row(headers.map(humanize), table, { header: true });
+      builder.row(headers, table, { header: true });
       for (const item of value) {
         builder.row(headers.map((header) => scalarText(item[header])), table);
       }
@@ -53,7 +55,7 @@ function flatten(value: unknown, path: string[], builder: DocumentBuilder): void
       builder.row([path.join(" "), address]);
     }
     for (const [key, child] of Object.entries(value)) {
-      flatten(child, [...path, humanize(key)], builder);
+      flatten(child, [...path, key], builder);
     }
     return;
   }

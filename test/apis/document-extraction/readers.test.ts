@@ -81,13 +81,21 @@ describe("HTML layout tables", () => {
 });
 
 describe("structured data", () => {
-  it("JSON: key paths become labels, arrays of objects tables", async () => {
+  it("JSON: key paths become labels, each key as written, arrays of objects tables", async () => {
     const json = JSON.stringify({ invoice: { number: "A-1", total: 12.5 }, vendorName: "ACME", items: [{ sku: "X", qty: 2 }, { sku: "Y", qty: 1 }], tags: ["a", "b"] });
-    expect(await cells(json, "a.json")).toEqual([["invoice number", "A-1"], ["invoice total", "12.5"], ["vendor Name", "ACME"], ["items"], ["sku", "qty"], ["X", "2"], ["Y", "1"], ["tags", "a, b"]]);
+    expect(await cells(json, "a.json")).toEqual([["invoice number", "A-1"], ["invoice total", "12.5"], ["vendorName", "ACME"], ["items"], ["sku", "qty"], ["X", "2"], ["Y", "1"], ["tags", "a, b"]]);
+  });
+
+  it("JSON: keys that are data (ids, snake_case names) come out verbatim", async () => {
+    const json = JSON.stringify({ "5b64c88c-b3c3-4d5e-9f6a-0a1b2c3d4e5f": { uuid_value: "x-1", "api.version": "2.0" } });
+    expect(await cells(json, "ids.json")).toEqual([
+      ["5b64c88c-b3c3-4d5e-9f6a-0a1b2c3d4e5f uuid_value", "x-1"],
+      ["5b64c88c-b3c3-4d5e-9f6a-0a1b2c3d4e5f api.version", "2.0"],
+    ]);
   });
 
   it("YAML and XML read like JSON", async () => {
-    expect(await cells("order:\n  po_number: PO-1\n  date: 2024-05-06\n", "a.yaml")).toEqual([["order po number", "PO-1"], ["order date", "2024-05-06"]]);
+    expect(await cells("order:\n  po_number: PO-1\n  date: 2024-05-06\n", "a.yaml")).toEqual([["order po_number", "PO-1"], ["order date", "2024-05-06"]]);
     const xml = '<?xml version="1.0"?><Invoice currency="EUR"><ID>7</ID><Line><Qty>1</Qty></Line><Line><Qty>2</Qty></Line></Invoice>';
     expect(await cells(xml, "a.xml")).toEqual([["currency", "EUR"], ["ID", "7"], ["Line"], ["Qty"], ["1"], ["2"]]);
   });

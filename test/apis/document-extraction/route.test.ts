@@ -345,3 +345,25 @@ describe("POST /document-extraction/v1/extract (async)", () => {
     expect(await balanceOf(account.accountId)).toBe(10);
   });
 });
+
+describe("data files with their keys as written", () => {
+  it("finds fields under camelCase and snake_case keys, which stay verbatim in the document", async () => {
+    const account = await createAccount(5);
+    const json = JSON.stringify({ vendorName: "ACME Tools GmbH", invoice_number: "A-7731", totals: { grandTotal: 1234.5 } });
+    const res = await callJson(PATH, {
+      key: account.apiKey,
+      body: {
+        files: [{ type: "base64", name: "invoice.json", base64: b64(json) }],
+        schema: {
+          fields: [
+            { name: "vendor_name", type: "TEXT", description: "Vendor name" },
+            { name: "invoice_number", type: "TEXT", description: "Invoice number" },
+            { name: "grand_total", type: "DECIMAL", description: "Grand total" },
+          ],
+        },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect([res.body.data.vendor_name.value, res.body.data.invoice_number.value, res.body.data.grand_total.value]).toEqual(["ACME Tools GmbH", "A-7731", 1234.5]);
+  });
+});
