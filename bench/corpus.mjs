@@ -6,7 +6,8 @@
 // - for the files with expected outputs (pandoc's markdown, csvkit's CSV), the text of their first lines and cells.
 // Strings are compared on plain text: markdown punctuation dropped and whitespace collapsed on both sides.
 // Counts refusals (with their reasons), 5xx answers, time and the isolate's heap per file (V8's heap capped at
-// 128 MiB, as an isolate's is), and writes bench/corpus.json. `BENCH_CORPUS_ONLY=<text>` picks files by path.
+// 128 MiB, as an isolate's is), and writes bench/corpus.json (not on a filtered run: `BENCH_CORPUS_ONLY=<text>`
+// picks files by path).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectInspector } from "../scripts/lib/inspector.mjs";
@@ -16,7 +17,7 @@ const CORPUS = join(ROOT, "../shared/corpus/documents");
 const log = (message) => console.log(`[corpus] ${message}`);
 
 /** Python codec names (charset_normalizer's truth) → WHATWG labels Node's TextDecoder knows. */
-const ENCODINGS = { cp1256: "windows-1256", cp1252: "windows-1252", cp1251: "windows-1251", cp1250: "windows-1250", mac_cyrillic: "x-mac-cyrillic", euc_kr: "euc-kr", euc_jp: "euc-jp", shift_jis: "shift_jis", cp932: "shift_jis", gb2312: "gbk", gb18030: "gb18030", big5: "big5", koi8_r: "koi8-r", utf_8: "utf-8", ascii: "utf-8", latin_1: "windows-1252", iso8859_2: "iso-8859-2", iso8859_5: "iso-8859-5", iso8859_7: "iso-8859-7", iso8859_8: "iso-8859-8", iso8859_9: "windows-1254", cp1253: "windows-1253", cp1254: "windows-1254", cp1255: "windows-1255", utf_16: "utf-16le", tis_620: "windows-874", cp874: "windows-874" };
+const ENCODINGS = { cp1256: "windows-1256", cp1252: "windows-1252", cp1251: "windows-1251", cp1250: "windows-1250", mac_cyrillic: "x-mac-cyrillic", euc_kr: "euc-kr", cp949: "euc-kr", euc_jp: "euc-jp", shift_jis: "shift_jis", cp932: "shift_jis", gb2312: "gbk", gb18030: "gb18030", big5: "big5", koi8_r: "koi8-r", utf_8: "utf-8", ascii: "utf-8", latin_1: "windows-1252", iso8859_2: "iso-8859-2", iso8859_5: "iso-8859-5", iso8859_7: "iso-8859-7", iso8859_8: "iso-8859-8", iso8859_9: "windows-1254", cp1253: "windows-1253", cp1254: "windows-1254", cp1255: "windows-1255", utf_16: "utf-16le", tis_620: "windows-874", cp874: "windows-874" };
 
 /** Plain text for comparing: markdown punctuation and escapes dropped, whitespace collapsed. */
 const plain = (text) => text.replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, "$1").replace(/[`*_#>|~[\]]+/g, " ").replace(/\s+/g, " ").trim();
@@ -116,7 +117,8 @@ async function main() {
     await stack.stop();
   }
   const summary = summarize(rows);
-  writeFileSync(new URL("corpus.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), summary, rows }, null, 2)}\n`);
+  // A filtered run does not replace the whole corpus's figures.
+  if (!process.env.BENCH_CORPUS_ONLY) writeFileSync(new URL("corpus.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), summary, rows }, null, 2)}\n`);
   console.table(Object.entries(summary.by_format).map(([format, f]) => ({ format, files: f.files, "200": f.ok, refused: f.refused, "5xx": f.server_errors, expected: f.expected, found: f.found, "found %": f.expected ? Math.round((100 * f.found) / f.expected) : "—" })));
   log(`expected strings found: ${summary.found}/${summary.expected} (${summary.found_percent}%); ${summary.server_errors} 5xx; ${summary.refused} refused; must-not strings present: ${summary.must_not_found}`);
   for (const [reason, count] of Object.entries(summary.refusals)) log(`refused ${count}×: ${reason}`);

@@ -7,7 +7,7 @@ import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge 
 import { ApiError } from "../errors";
 import type { FileInput } from "../inputs/file-input";
 import { fileName } from "../inputs/file-name";
-import { formatFromName, isImageFormat, sniffFormat } from "../inputs/sniff";
+import { formatFromName, isCompoundFile, isImageFormat, sniffFormat } from "../inputs/sniff";
 
 /**
  * The pages a file is billed for: a PDF's page count, an e-mail's 1 plus the pages of the attachments that are
@@ -49,10 +49,16 @@ export async function billablePages(file: FileInput, index: number, where: strin
     // is left to processing.
     formatFromName(name);
     let format: string | undefined;
-    try {
-      format = sniffFormat(decodeBase64(file.base64.slice(0, 2732)), name);
-    } catch {
-      format = undefined;
+    const head = decodeBase64(file.base64.slice(0, 2732));
+    if (isCompoundFile(head)) {
+      // An OLE2 file says what it is only in its directory, anywhere in the file: a Word or Outlook file is a 400 now.
+      format = sniffFormat(decodeBase64(file.base64), name);
+    } else {
+      try {
+        format = sniffFormat(head, name);
+      } catch {
+        format = undefined;
+      }
     }
     const size = Math.floor((file.base64.length * 3) / 4) - (file.base64.endsWith("==") ? 2 : file.base64.endsWith("=") ? 1 : 0);
     if (format !== undefined && TEXT_FORMATS.has(format) && size > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, size);

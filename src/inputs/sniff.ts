@@ -9,7 +9,7 @@ import { isobmffImageSize } from "./isobmff";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
-export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "pptx", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "xls", "xlsb", "ods", "pptx", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
 
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FontFormat = (typeof FONT_FORMATS)[number];
@@ -17,15 +17,17 @@ export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
 
 const EXTENSIONS: Record<string, FileFormat> = {
-  pdf: "pdf", docx: "docx", xlsx: "xlsx", pptx: "pptx", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
+  pdf: "pdf", docx: "docx", xlsx: "xlsx", xlsm: "xlsx", xls: "xls", xlsb: "xlsb", ods: "ods", pptx: "pptx", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
   markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
   jxl: "jxl", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
 };
 
+const SUPPORTED = "PDF, DOCX, XLSX, XLS, XLSB, ODS, PPTX, ODT, RTF, EPUB, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML";
+
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
-const UNSUPPORTED = new Set(["doc", "xls", "ppt", "ods", "odp", "msg", "pages", "numbers", "key"]);
+const UNSUPPORTED = new Set(["doc", "ppt", "odp", "msg", "pages", "numbers", "key"]);
 
 export const MIME_TYPES: Record<FileFormat, string> = {
   pdf: "application/pdf",
@@ -33,6 +35,7 @@ export const MIME_TYPES: Record<FileFormat, string> = {
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   odt: "application/vnd.oasis.opendocument.text", rtf: "application/rtf", epub: "application/epub+zip",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  xls: "application/vnd.ms-excel", xlsb: "application/vnd.ms-excel.sheet.binary.macroEnabled.12", ods: "application/vnd.oasis.opendocument.spreadsheet",
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
   json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822",
   png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
@@ -49,8 +52,9 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /** The format a binary signature says, or undefined for text and unknown bytes. Zips are looked into. */
-function formatFromSignature(bytes: Uint8Array): FileFormat | "zip" | undefined {
+function formatFromSignature(bytes: Uint8Array): FileFormat | "zip" | "cfb" | undefined {
   if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) return "pdf";
+  if (isCompoundFile(bytes)) return "cfb";
   if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return "zip";
   if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47)) return "png";
   if (startsWith(bytes, 0xff, 0xd8, 0xff)) return "jpeg";
@@ -82,7 +86,7 @@ export function formatFromName(name: string): FileFormat | undefined {
     return EXTENSIONS[extension];
   }
   if (extension && UNSUPPORTED.has(extension)) {
-    throw new ApiError(422, `${name}: .${extension} files are not supported; send PDF, DOCX, XLSX, PPTX, ODT, RTF, EPUB, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML`);
+    throw new ApiError(422, `${name}: .${extension} files are not supported; send ${SUPPORTED}`);
   }
   return undefined;
 }
@@ -104,15 +108,18 @@ export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
     const entries = zipEntryNames(bytes);
     if (entries.includes("word/document.xml")) return "docx";
     if (entries.includes("xl/workbook.xml")) return "xlsx";
+    if (entries.includes("xl/workbook.bin")) return "xlsb";
     if (entries.includes("ppt/presentation.xml")) return "pptx";
     // OpenDocument and EPUB name themselves in a stored `mimetype` entry, first in the archive.
     const mimetype = zipMimetype(bytes);
     if (mimetype === MIME_TYPES.odt) return "odt";
+    if (mimetype === MIME_TYPES.ods) return "ods";
     if (mimetype === MIME_TYPES.epub || entries.includes("META-INF/container.xml")) return "epub";
     const byName = formatFromName(name);
-    if (byName === "docx" || byName === "xlsx" || byName === "pptx" || byName === "odt" || byName === "epub") return byName; // a damaged one: its reader says what is wrong
+    if (byName === "docx" || byName === "xlsx" || byName === "xlsb" || byName === "pptx" || byName === "odt" || byName === "ods" || byName === "epub") return byName; // a damaged one: its reader says what is wrong
     throw new ApiError(422, `${name}: a zip archive that is neither DOCX, XLSX, PPTX, ODT nor EPUB is not supported`);
   }
+  if (signature === "cfb") return compoundFileFormat(bytes, name);
   if (signature) return signature;
   if (ascii(bytes, 0, 5) === "{\\rtf") return "rtf";
   return formatFromName(name) ?? formatFromText(bytes);
@@ -251,4 +258,42 @@ function tiffSize(bytes: Uint8Array, view: DataView): { width: number; height: n
     else height = value;
   }
   return width !== undefined && height !== undefined ? { width, height } : undefined;
+}
+
+/** An OLE2 compound file (Office 97–2003, Outlook messages): its signature. */
+export function isCompoundFile(bytes: Uint8Array): boolean {
+  return startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1);
+}
+
+/** A stream name as an OLE2 directory entry holds it: UTF-16LE. */
+const utf16 = (text: string) => new Uint8Array([...text].flatMap((char) => [char.charCodeAt(0), 0]));
+/** In the order they are looked for: "Book" (Excel 5's stream) last, as it is also a word other files may hold. */
+const COMPOUND_STREAMS: [Uint8Array, string][] = [
+  [utf16("Workbook"), "xls"],
+  [utf16("WordDocument"), "a Word 97–2003 document (.doc)"],
+  [utf16("PowerPoint Document"), "a PowerPoint 97–2003 presentation (.ppt)"],
+  [utf16("__substg1.0_"), "an Outlook message (.msg)"],
+  [utf16("Book"), "xls"],
+];
+
+/**
+ * What an OLE2 compound file (Office 97–2003, Outlook) holds, by the streams its directory names: an XLS is read;
+ * the others are refused naming what they are.
+ */
+function compoundFileFormat(bytes: Uint8Array, name: string): FileFormat {
+  for (const [stream, kind] of COMPOUND_STREAMS) {
+    if (findSequence(bytes, stream) < 0) continue;
+    if (kind === "xls") return "xls";
+    throw new ApiError(422, `${name}: ${kind} is not supported; send ${SUPPORTED}`);
+  }
+  throw new ApiError(422, `${name}: an OLE2 compound file that is not an XLS workbook is not supported; send ${SUPPORTED}`);
+}
+
+function findSequence(bytes: Uint8Array, sequence: Uint8Array): number {
+  for (let at = bytes.indexOf(sequence[0]!); at >= 0 && at + sequence.length <= bytes.length; at = bytes.indexOf(sequence[0]!, at + 1)) {
+    let matches = true;
+    for (let i = 1; i < sequence.length && matches; i++) matches = bytes[at + i] === sequence[i];
+    if (matches) return at;
+  }
+  return -1;
 }

@@ -2,6 +2,7 @@
  * The structured document model the readers produce, and the views derived from it: headings with their level,
  * runs, nested lists, tables with header rows and spans, images, pages; the markdown view; the line view.
  */
+import * as XLSX from "@e965/xlsx";
 import { strToU8, zipSync } from "fflate";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
@@ -159,11 +160,12 @@ describe("pages, laid-out text and data files", () => {
     expect(csv.pages[0]!.blocks[0]).toMatchObject({ type: "table", rows: [{ header: true }, { cells: [{ text: "Pen" }, { text: "2" }] }] });
     const json = await read('{"items": [{"sku": "A", "qty": 1}]}', "a.json");
     expect(json.pages[0]!.blocks).toContainEqual(expect.objectContaining({ type: "table", rows: [expect.objectContaining({ header: true }), expect.anything()] }));
-    const xlsx = zipSync({
-      "xl/workbook.xml": strToU8("<workbook/>"),
-      "xl/worksheets/sheet1.xml": strToU8('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="2"><c r="A2"><v>5</v></c></row></sheetData></worksheet>'),
-    });
-    expect((await read(xlsx, "b.xlsx")).pages[0]!.blocks[0]).toMatchObject({ rows: [{ header: true, cells: [{ text: "Name" }] }, { cells: [{ text: "5" }] }] });
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([["Name"], [5]]), "People");
+    const xlsx = new Uint8Array(XLSX.write(workbook, { type: "array", bookType: "xlsx" }));
+    const blocks = (await read(xlsx, "b.xlsx")).pages[0]!.blocks;
+    expect(blocks[0]).toMatchObject({ type: "heading", level: 2 });
+    expect(blocks[1]).toMatchObject({ rows: [{ header: true, cells: [{ text: "Name" }] }, { cells: [{ text: "5" }] }] });
   });
 
   it("keeps an e-mail's headers as key/value lines before its body's blocks", async () => {

@@ -10,9 +10,10 @@ import { readEml } from "./eml";
 import { readEpub } from "./epub";
 import { readHtml } from "./html";
 import { readOdt } from "./odt";
-import { readDocx, readPptx, readXlsx } from "./ooxml";
+import { readDocx, readPptx } from "./ooxml";
 import { readPdf } from "./pdf";
 import { readRtf } from "./rtf";
+import { readSpreadsheet } from "./spreadsheet";
 import { readJson, readXml, readYaml } from "./structured";
 import { readDelimited, readMarkdown, readPlainText } from "./text";
 
@@ -37,7 +38,10 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
     case "docx":
       return [readDocx(bytes, name)];
     case "xlsx":
-      return [readXlsx(bytes, name)];
+    case "xls":
+    case "xlsb":
+    case "ods":
+      return [await readSpreadsheet(bytes, name, format)];
     case "pptx":
       return [readPptx(bytes, name)];
     case "odt":

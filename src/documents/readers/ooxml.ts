@@ -1,9 +1,8 @@
 /**
- * Office Open XML: DOCX and XLSX are zip archives of XML parts. documents/unzip.ts inflates the parts we need,
- * htmlparser2 (in XML mode) walks them. DOCX paragraphs become paragraphs (headings by their Heading/Title style,
- * list items by their numbering, bold and italic runs kept), tabs split a line into columns, and tables keep
- * their rows, header rows and column spans; every XLSX sheet becomes one table, cells placed by their column
- * letters, its first row the header.
+ * Office Open XML: DOCX and PPTX are zip archives of XML parts (XLSX is read by readers/spreadsheet.ts).
+ * documents/unzip.ts inflates the parts we need, htmlparser2 (in XML mode) walks them. DOCX paragraphs become
+ * paragraphs (headings by their Heading/Title style, list items by their numbering, bold and italic runs kept), tabs
+ * split a line into columns, and tables keep their rows, header rows and column spans.
  */
 import { Parser } from "htmlparser2";
 import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
@@ -173,128 +172,6 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
   return builder.finish({ detectTables: true });
 }
 
-/** Built-in number formats that are dates or date-times (ECMA-376 18.8.30). */
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
-
-/** The indexes of `cellXfs` entries (a cell's `s`) whose number format shows a date. */
-function dateStyleIndexes(styles: string, name: string): Set<number> {
-  const customDates = new Set<number>();
-  const indexes = new Set<number>();
-  let inCellXfs = false;
-  let index = 0;
-  walkXml(styles, {
-    open(tag, attributes) {
-      if (tag === "numFmt") {
-        // A custom format is a date when it has day/month/year tokens outside quoted text and brackets.
-        const code = (attributes.formatCode ?? "").replace(/"[^"]*"|\[[^\]]*\]|\\./g, "");
-        if (/[dy]|m{3,}/i.test(code) || (/m/i.test(code) && /[dy]/i.test(code))) customDates.add(Number(attributes.numFmtId));
-      }
-      if (tag === "cellXfs") inCellXfs = true;
-      if (tag === "xf" && inCellXfs) {
-        const format = Number(attributes.numFmtId ?? 0);
-        if (BUILT_IN_DATE_FORMATS.has(format) || customDates.has(format)) indexes.add(index);
-        index++;
-      }
-    },
-    close(tag) {
-      if (tag === "cellXfs") inCellXfs = false;
-    },
-  }, { name });
-  return indexes;
-}
-
-/** An Excel serial day (1900 system) → `YYYY-MM-DD`, with the time when it has one. */
-function serialToIso(serial: number): string | undefined {
-  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return undefined;
-  const date = new Date(Math.round((serial - 25569) * 86_400_000));
-  const iso = date.toISOString();
-  return Number.isInteger(serial) ? iso.slice(0, 10) : iso.slice(0, 19);
-}
-
-/** `B12` → 1 (zero-based column index). */
-function columnIndex(reference: string): number {
-  const letters = /^[A-Z]+/.exec(reference)?.[0] ?? "A";
-  let index = 0;
-  for (const letter of letters) {
-    index = index * 26 + (letter.charCodeAt(0) - 64);
-  }
-  return index - 1;
-}
-
-export function readXlsx(bytes: Uint8Array, name: string): DocumentModel {
-  const parts = unzipParts(
-    bytes,
-    name,
-    (path) => path === "xl/sharedStrings.xml" || path === "xl/workbook.xml" || path === "xl/styles.xml" || /^xl\/worksheets\/sheet\d+\.xml$/.test(path),
-  );
-  const dateStyles = dateStyleIndexes(parts["xl/styles.xml"] ?? "", name);
-  const sheetPaths = Object.keys(parts)
-    .filter((path) => path.startsWith("xl/worksheets/"))
-    .sort((p, q) => Number(/\d+/.exec(p)![0]) - Number(/\d+/.exec(q)![0]));
-  if (sheetPaths.length === 0) {
-    throw new ApiError(422, `${name}: the file is not a readable XLSX workbook (no worksheets)`);
-  }
-
-  const shared: string[] = [];
-  let sharedText: string | null = null;
-  let inSharedT = false;
-  walkXml(parts["xl/sharedStrings.xml"] ?? "", {
-    open(tag) {
-      if (tag === "si") sharedText = "";
-      if (tag === "t") inSharedT = true;
-    },
-    text(text) {
-      if (inSharedT && sharedText !== null) sharedText += text;
-    },
-    close(tag) {
-      if (tag === "t") inSharedT = false;
-      if (tag === "si") {
-        shared.push(sharedText ?? "");
-        sharedText = null;
-      }
-    },
-  }, { name });
-
-  const builder = new DocumentBuilder(name);
-  for (const path of sheetPaths) {
-    const table = builder.startTable();
-    let rowsInSheet = 0;
-    let row: string[] | null = null;
-    let cell: { column: number; type: string; value: string; date: boolean } | null = null;
-    let inValue = false;
-    walkXml(parts[path]!, {
-      open(tag, attributes) {
-        if (tag === "row") row = [];
-        if (tag === "c") cell = { column: columnIndex(attributes.r ?? ""), type: attributes.t ?? "n", value: "", date: dateStyles.has(Number(attributes.s ?? -1)) };
-        if (tag === "v" || tag === "t") inValue = true;
-      },
-      text(text) {
-        if (inValue && cell) cell.value += text;
-      },
-      close(tag) {
-        if (tag === "v" || tag === "t") inValue = false;
-        if (tag === "c" && cell && row) {
-          const value =
-            cell.type === "s"
-              ? (shared[Number(cell.value)] ?? "")
-              : cell.type === "b"
-                ? cell.value === "1" ? "TRUE" : "FALSE"
-                : cell.date && cell.type === "n"
-                  ? serialToIso(Number(cell.value)) ?? cell.value
-                  : cell.value;
-          while (row.length < cell.column) row.push("");
-          row[cell.column] = value;
-          cell = null;
-        }
-        if (tag === "row" && row) {
-          builder.row(row, table, { header: rowsInSheet++ === 0 });
-          row = null;
-        }
-      },
-    }, { name });
-  }
-  return builder.finish();
-}
 
 /**
  * PPTX: one section a slide, in slide order. A slide's title placeholder is a level-2 heading (`Slide N` when it

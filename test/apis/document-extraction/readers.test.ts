@@ -1,3 +1,4 @@
+import * as XLSX from "@e965/xlsx";
 import { strToU8, zipSync } from "fflate";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
@@ -143,30 +144,25 @@ describe("e-mail", () => {
 });
 
 describe("Office documents", () => {
-  it("XLSX: every sheet is a table, shared strings and numbers in their columns", async () => {
-    const xlsx = zipSync({
-      "xl/workbook.xml": strToU8("<workbook/>"),
-      "xl/sharedStrings.xml": strToU8('<sst><si><t>SKU</t></si><si><t>Qty</t></si><si><r><t>A-</t></r><r><t>1</t></r></si></sst>'),
-      "xl/worksheets/sheet1.xml": strToU8(
-        '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>' +
-          '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="C2"><v>12</v></c></row><row r="3"><c r="B3" t="inlineStr"><is><t>note</t></is></c><c r="C3" t="b"><v>1</v></c></row></sheetData></worksheet>',
-      ),
-    });
-    expect(await tables(xlsx, "book.xlsx")).toEqual([[["SKU", "", "Qty"], ["A-1", "", "12"], ["", "note", "TRUE"]]]);
+  it("XLSX (written by SheetJS): every sheet is a table under its name, shared strings, numbers and booleans in their columns", async () => {
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([["SKU", null, "Qty"], ["A-1", null, 12], [null, "note", true]]), "Stock");
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([["Total", 12]]), "Summary");
+    const xlsx = new Uint8Array(XLSX.write(workbook, { type: "array", bookType: "xlsx", bookSST: true }));
+    expect(await tables(xlsx, "book.xlsx")).toEqual([[["SKU", "", "Qty"], ["A-1", "", "12"], ["", "note", "TRUE"]], [["Total", "12"]]]);
+    expect((await cells(xlsx, "book.xlsx")).filter((line) => line.length === 1)).toEqual([["Stock"], ["Summary"]]);
   });
 
-  it("XLSX: cells with a date format (built-in or custom) read as ISO dates, other numbers stay numbers", async () => {
-    const xlsx = zipSync({
-      "xl/workbook.xml": strToU8("<workbook/>"),
-      "xl/styles.xml": strToU8(
-        '<styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="dd.mm.yyyy"/><numFmt numFmtId="165" formatCode="#,##0.00 &quot;days&quot;"/></numFmts>' +
-          '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>',
-      ),
-      "xl/worksheets/sheet1.xml": strToU8(
-        '<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>45657</v></c><c r="B1" s="2"><v>45658.5</v></c><c r="C1" s="3"><v>45657</v></c><c r="D1"><v>45657</v></c></row></sheetData></worksheet>',
-      ),
-    });
-    expect(await cells(xlsx, "book.xlsx")).toEqual([["2024-12-31", "2025-01-01T12:00:00", "45657", "45657"]]);
+  it("XLSX (written by SheetJS): cells with a date format (built-in or custom) read as ISO dates, other numbers as formatted", async () => {
+    const sheet = XLSX.utils.aoa_to_sheet([[45657, 45658.5, 45657, 45657, 1234.5]]);
+    sheet.A1!.z = "m/d/yy";
+    sheet.B1!.z = "dd.mm.yyyy hh:mm";
+    sheet.C1!.z = '#,##0.00 "days"';
+    sheet.E1!.z = "#,##0.00";
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, sheet, "Dates");
+    const xlsx = new Uint8Array(XLSX.write(workbook, { type: "array", bookType: "xlsx" }));
+    expect((await cells(xlsx, "book.xlsx")).slice(1)).toEqual([["2024-12-31", "2025-01-01T12:00:00", "45,657.00 days", "45657", "1,234.50"]]);
   });
 
   it("DOCX: tabs split cells, nested tables are read as cell text", async () => {

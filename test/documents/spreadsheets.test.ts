@@ -1,0 +1,81 @@
+/**
+ * Workbooks other software wrote (Apache Tika's test files: Excel 97 and 95 XLS, XLSB, a LibreOffice ODS) read by
+ * SheetJS into the document model: each sheet under a heading with its name, its cells as Excel shows them (number
+ * formats, percentages, dates), General numbers with all their digits; what Tika's own tests assert is found.
+ * A compound file that is a Word or Outlook file is refused naming what it is; an XLSX zip bomb is still counted.
+ */
+import { describe, expect, it } from "vitest";
+import { balanceOf, callJson, createAccount } from "../helpers/http";
+import { base64Of, bytesOf } from "../helpers/images";
+import { zipDeclaring } from "../helpers/files";
+
+const fixtures = import.meta.glob<string>("../fixtures/spreadsheets/*.{xls,xlsb,ods}", { query: "?inline", import: "default", eager: true });
+const fixture = (name: string) => bytesOf(fixtures[`../fixtures/spreadsheets/${name}`]!.replace(/^data:[^,]*,/, ""));
+
+async function convert(name: string, bytes: Uint8Array) {
+  const account = await createAccount(5);
+  const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name, base64: base64Of(bytes) } } });
+  return { ...res, balance: await balanceOf(account.accountId) };
+}
+
+describe("workbooks read by SheetJS", () => {
+  it("reads an Excel 97 XLS: its sheet by name, its cells, whole numbers without a decimal point", async () => {
+    const res = await convert("testEXCEL.xls", fixture("testEXCEL.xls"));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    const markdown: string = res.body.data.markdown;
+    expect(res.body.data.mime_type).toBe("application/vnd.ms-excel");
+    expect(markdown).toMatch(/^## Feuil1$/m);
+    expect(markdown).toContain("Sample Excel Worksheet");
+    expect(markdown).toContain("Numbers and their Squares");
+    expect(markdown).toMatch(/\| 14 \| 196 \|/);
+    expect(markdown).not.toContain("196.0");
+  });
+
+  it("reads an Excel 95 (BIFF5) XLS, and its Italian sheet name", async () => {
+    const res = await convert("testEXCEL_95.xls", fixture("testEXCEL_95.xls"));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.markdown).toMatch(/^## Foglio1$/m);
+  });
+
+  it("shows cells as their number formats say: thousands, currency, negatives in brackets, percentages, dates, fractions", async () => {
+    const res = await convert("testEXCEL-formats.xls", fixture("testEXCEL-formats.xls"));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    for (const shown of ["1,599.99", "-1,599.99", "$1,599.99", "($1,599.99)", "2.50%", "2 1/2"]) {
+      expect(res.body.data.markdown).toContain(shown);
+    }
+    // Dates and times as ISO 8601, whatever their display format (Tika's test sees 17-May-07, 10/3/09, 1/19/08 4:35).
+    for (const iso of ["2007-05-17", "2009-10-03", "2008-01-19T04:35:00", "06:15:00", "18:15:00"]) expect(res.body.data.markdown).toContain(iso);
+  });
+
+  it("reads an XLSB and a LibreOffice ODS as LibreOffice shows them", async () => {
+    const xlsb = await convert("testEXCEL_various.xlsb", fixture("testEXCEL_various.xlsb"));
+    expect(xlsb.status, JSON.stringify(xlsb.body).slice(0, 300)).toBe(200);
+    for (const shown of ["This is a string", "13.1211231321", "20%"]) expect(xlsb.body.data.markdown).toContain(shown);
+    const ods = await convert("test-columnar.ods", fixture("test-columnar.ods"));
+    expect(ods.status, JSON.stringify(ods.body).slice(0, 300)).toBe(200);
+    expect(ods.body.data.mime_type).toBe("application/vnd.oasis.opendocument.spreadsheet");
+    expect(ods.body.data.markdown).toContain("| Record Number | Square of the Record Number | Description of the Row |");
+    // Percent Increment is formatted 0.0%: 2/3 shows as 66.7% (LibreOffice shows it so; its CSV export writes the value).
+    expect(ods.body.data.markdown).toContain("| 66.7% |");
+  });
+
+  it("knows an XLS by its content when its name says nothing", async () => {
+    const res = await convert("upload", fixture("testEXCEL.xls"));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.markdown).toContain("Numbers and their Squares");
+  });
+
+  it("refuses an OLE2 file that holds a Word document, naming it, and counts an XLSX bomb's parts before SheetJS opens it", async () => {
+    const header = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    const word = new Uint8Array([...header, ...Array(504).fill(0), ...[..."WordDocument"].flatMap((char) => [char.charCodeAt(0), 0])]);
+    const refused = await convert("upload", word);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/^file: upload: a Word 97–2003 document \(\.doc\) is not supported; send PDF, DOCX, XLSX, XLS, XLSB, ODS/);
+    expect(refused.balance).toBe(5);
+    const bomb = zipDeclaring({ "xl/workbook.xml": "<workbook/>".padEnd(32 * 1024 * 1024, " ") }, 11);
+    const exploded = await convert("bomb.xlsx", bomb);
+    expect(exploded.status).toBe(422);
+    expect(exploded.body.error).toBe("bomb.xlsx: xl/workbook.xml inflates past the 11 bytes its zip entry declares; the archive is damaged or forged");
+    expect(exploded.balance).toBe(5);
+  });
+});
