@@ -117,6 +117,20 @@ const listItems = (lists, items) => Array.from({ length: lists }, () => ({ type:
 const paragraphs = (count, length) => Array.from({ length: count }, (_, i) => ({ type: "paragraph", runs: [{ text: `${i}: ${"the survey team walked the ridge and recorded the path ".repeat(4)}`.slice(0, length) }] }));
 const image = (path) => new Uint8Array(readFileSync(join(ROOT, "../shared/corpus/images", path)));
 
+/** A workbook (SheetJS's writer) of `sheets` sheets of numbers, each about `bytes` of cells as its format stores them. */
+async function workbookOf(bookType, sheets, bytes) {
+  const XLSX = await import("@e965/xlsx");
+  const workbook = XLSX.utils.book_new();
+  // About 24 bytes a number cell in SpreadsheetML, 18 in BIFF8.
+  const cells = Math.floor(bytes / (bookType === "xlsx" ? 24 : 18));
+  const columns = 200;
+  for (let s = 0; s < sheets; s++) {
+    const rows = Array.from({ length: Math.ceil(cells / columns) }, (_, r) => Array.from({ length: columns }, (_, c) => r * columns + c));
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(rows), `Sheet${s + 1}`);
+  }
+  return new Uint8Array(XLSX.write(workbook, { type: "array", bookType }));
+}
+
 /** Every case: name, path, body (built when it runs), and `expect` ("2xx", "4xx", "400", "422"), or `job` for async. */
 export function cases() {
   return [
@@ -155,6 +169,8 @@ export function cases() {
     { name: "document extraction: a YAML alias bomb", path: EXTRACT, expect: "422", body: () => extract("bomb.yaml", strToU8(["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n"))) },
     { name: "document extraction: JSON nested 100,000 deep", path: EXTRACT, expect: "4xx", body: () => extract("deep.json", strToU8(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)) },
     { name: "document extraction: a 5 MiB text file", path: EXTRACT, expect: "2xx", body: () => extract("big.txt", strToU8(Array.from({ length: 65_000 }, (_, i) => `Line ${i}: the goods were delivered and 123.45 is due.`.padEnd(80, ".")).join("\n").slice(0, 5 * MiB))) },
+    { name: "document to markdown: an XLSX of two 7.9 MiB sheets (the zip budget) full of numbers", path: MARKDOWN, expect: "4xx", body: async () => markdown("cells.xlsx", await workbookOf("xlsx", 2, 7.9 * MiB)) },
+    { name: "document to markdown: an XLS of 12 MB of numbers (SheetJS's own writer)", path: MARKDOWN, expect: "4xx", body: async () => markdown("cells.xls", await workbookOf("biff8", 1, 12 * MiB)) },
     { name: "document extraction (async): DOCX inflating to 1 GiB", path: EXTRACT, job: "failed", body: () => ({ ...extract("lie.docx", zipOf([lyingEntry("word/document.xml", 1024)])), webhook_url: "{{ORIGIN}}/hook" }) },
 
     // Document to markdown
