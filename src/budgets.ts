@@ -106,6 +106,14 @@ export function decompressionExceeded(where: string, part: string, entryBytes = 
 }
 
 /**
+ * Spreadsheets read by SheetJS, which builds an object for every cell of the whole workbook before anything can
+ * count them: a 6 MB XLS of numbers took an isolate past 128 MB, a 4 MB one to 104 MiB (`npm run test:abuse`). An
+ * XLS file is read up to 3 MiB; a zipped workbook's parts up to 8 MiB together (two 5 MiB sheets fit).
+ */
+export const MAX_XLS_BYTES = 3 * 1024 * 1024;
+export const MAX_SPREADSHEET_ZIP_BYTES = 8 * 1024 * 1024;
+
+/**
  * What the Flate streams of one PDF may inflate to, together. PDF.js keeps what it inflates, in buffers that grow
  * by doubling: a content stream inflating to 63 MiB took the Worker's resident memory up by 262 MiB under
  * `wrangler dev`, one of 15.9 MiB by 131 MiB (`npm run bench:limits`); 8 MiB keeps a PDF within a 128 MB isolate.

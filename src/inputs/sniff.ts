@@ -269,6 +269,7 @@ export function isCompoundFile(bytes: Uint8Array): boolean {
 const utf16 = (text: string) => new Uint8Array([...text].flatMap((char) => [char.charCodeAt(0), 0]));
 /** In the order they are looked for: "Book" (Excel 5's stream) last, as it is also a word other files may hold. */
 const COMPOUND_STREAMS: [Uint8Array, string][] = [
+  [utf16("EncryptedPackage"), "a password-protected Office file"],
   [utf16("Workbook"), "xls"],
   [utf16("WordDocument"), "a Word 97–2003 document (.doc)"],
   [utf16("PowerPoint Document"), "a PowerPoint 97–2003 presentation (.ppt)"],

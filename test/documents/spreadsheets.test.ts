@@ -78,4 +78,19 @@ describe("workbooks read by SheetJS", () => {
     expect(exploded.body.error).toBe("bomb.xlsx: xl/workbook.xml inflates past the 11 bytes its zip entry declares; the archive is damaged or forged");
     expect(exploded.balance).toBe(5);
   });
+
+  it("refuses an XLS past 3 MiB before SheetJS opens it, and names a password-protected Office file", async () => {
+    const xls = fixture("testEXCEL.xls");
+    const padded = new Uint8Array(3 * 1024 * 1024 + 1);
+    padded.set(xls);
+    const big = await convert("big.xls", padded);
+    expect(big.status).toBe(422);
+    expect(big.body.error).toBe("big.xls: XLS workbooks are read up to 3 MiB (this one is 3.0 MiB); save it as XLSX or CSV");
+    expect(big.balance).toBe(5);
+    const header = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    const locked = new Uint8Array([...header, ...Array(504).fill(0), ...[..."EncryptedPackage"].flatMap((char) => [char.charCodeAt(0), 0])]);
+    const refused = await convert("report.docx", locked);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/^file: report\.docx: a password-protected Office file is not supported/);
+  });
 });

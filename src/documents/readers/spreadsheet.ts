@@ -1,7 +1,8 @@
 /**
  * XLSX, XLS (Excel 97–2003 and older BIFF), XLSB and ODS through SheetJS, the one maintained reader of all of them
  * that runs in a Worker (pure JS). A zipped workbook's parts are first inflated and counted by documents/unzip.ts
- * (SheetJS unzips them again, whatever they declare: the count is what keeps a bomb out).
+ * (SheetJS unzips them again, whatever they declare: the count is what keeps a bomb out), within the spreadsheet
+ * budgets (budgets.ts): SheetJS holds every cell at once, so the file is bounded before it opens it.
  *
  * Each sheet becomes a `##` heading with its name, then a table of its cells, the first row the header; hidden
  * sheets are read too, their heading saying so. A cell is its text as Excel shows it, except where that would lose
@@ -11,7 +12,7 @@
  * value in the top-left cell. Rows are capped while reading, and the non-empty cells count against the document's
  * cell budget.
  */
-import { documentTooLarge, MAX_DOCUMENT_CELLS } from "../../budgets";
+import { documentTooLarge, MAX_DOCUMENT_CELLS, MAX_SPREADSHEET_ZIP_BYTES, MAX_XLS_BYTES } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
@@ -72,7 +73,10 @@ function cellText(XLSX: SheetJs, cell: Cell | undefined, date1904: boolean): str
 }
 
 export async function readSpreadsheet(bytes: Uint8Array, name: string, format: keyof typeof LABELS): Promise<DocumentModel> {
-  if (format !== "xls") readZipParts(bytes, name, () => true, () => {}, LABELS[format]);
+  if (format === "xls" && bytes.length > MAX_XLS_BYTES) {
+    throw new ApiError(422, `${name}: XLS workbooks are read up to ${MAX_XLS_BYTES / 1024 / 1024} MiB (this one is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB); save it as XLSX or CSV`);
+  }
+  if (format !== "xls") readZipParts(bytes, name, () => true, () => {}, LABELS[format], { entryBytes: MAX_SPREADSHEET_ZIP_BYTES, totalBytes: MAX_SPREADSHEET_ZIP_BYTES });
   const XLSX = await import("@e965/xlsx");
   let workbook: ReturnType<SheetJs["read"]>;
   try {
