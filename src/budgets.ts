@@ -20,8 +20,8 @@ export function jsonNestingDepth(text: string): number {
 
 /**
  * Objects and arrays a request body may hold. Parsing a body makes one JS object per container, and validating it
- * another: a 12 MB body of a million empty list items took an isolate past 128 MB before any budget could count
- * them. 250,000 (a sheet of 200,000 cells written as objects, in their rows) parse and validate within it.
+ * another, before any API's budget can count them. 250,000 holds the largest valid request (a sheet of 200,000
+ * cells written as objects, in their rows) and parses and validates within an isolate's 128 MB.
  */
 export const MAX_JSON_CONTAINERS = 250_000;
 
@@ -107,8 +107,8 @@ export function decompressionExceeded(where: string, part: string, entryBytes = 
 
 /**
  * Spreadsheets read by SheetJS, which builds an object for every cell of the whole workbook before anything can
- * count them: a 6 MB XLS of numbers took an isolate past 128 MB, a 4 MB one to 104 MiB (`npm run test:abuse`). An
- * XLS file is read up to 3 MiB; a zipped workbook's parts up to 8 MiB together (two 5 MiB sheets fit).
+ * count them, so the file is bounded instead (`npm run test:abuse` holds the cases that set these): an XLS file up
+ * to 3 MiB, a zipped workbook's parts up to 8 MiB together.
  */
 export const MAX_XLS_BYTES = 3 * 1024 * 1024;
 export const MAX_SPREADSHEET_ZIP_BYTES = 8 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * itself (`<meta charset>`, `<meta http-equiv>`, an XML declaration); UTF-8 when the bytes are valid UTF-8; else the
  * encoding chardet (ICU's detector: Shift-JIS, EUC-JP, GB18030, Big5, EUC-KR, windows-125x, KOI8-R, ISO-8859-x,
  * UTF-16 without a mark) finds most likely; windows-1252 when it finds none the runtime decodes. A declared charset
- * the runtime does not know is passed over. Valid UTF-8 that declared itself so is never decoded a second time.
+ * the runtime does not know is passed over. Valid UTF-8 is never decoded a second time.
  */
 import { analyse } from "chardet";
 

@@ -30,8 +30,8 @@ export function createRaster(width: number, height: number, fill?: readonly [num
 /**
  * Frees a raster's pixels at once when `kept` does not share them: the buffer is detached (transferred to zero
  * length), so a chain of operations holds one intermediate at a time instead of leaving each to the garbage
- * collector, which counts ArrayBuffers late (thirty blurs of a 2048² image left 514 MiB outstanding). A buffer
- * that cannot be detached (a view of wasm memory) is left to the collector.
+ * collector, which counts ArrayBuffers late. A buffer that cannot be detached (a view of wasm memory) is left to
+ * the collector.
  */
 export function releasePixels(done: Raster, kept: Raster): void {
   if (done.pixels.buffer === kept.pixels.buffer) return;

@@ -21,8 +21,7 @@ export const MAX_TABLE_CELLS = 10_000;
  * count 1, a page break PAGE_BREAK_WEIGHT (a new page, slide or chapter costs the writers as much as that many
  * lines). What a writer does grows with these, not with characters alone: a million empty list items, or a
  * paragraph of 100,000 line breaks (ten thousand PDF pages), are within the other limits. DOCX has half: the docx
- * writer holds an object tree of every paragraph while it serialises, and 10,000 list items took an isolate past
- * 128 MB (`npm run test:abuse`).
+ * writer holds an object tree of every paragraph while it serialises (`npm run test:abuse` holds the cases).
  */
 export const MAX_LAYOUT_UNITS = { pdf: 10_000, pptx: 10_000, epub: 10_000, docx: 5_000 } as const;
 export const PAGE_BREAK_WEIGHT = 20;
