@@ -72,7 +72,7 @@ export class DocumentBuilder {
   }
 
   /** A list item at `depth` (0 = top level) of an ordered or unordered list. */
-  listItem(runs: Run[], depth: number, ordered: boolean): void {
+  listItem(runs: Run[], depth: number, ordered: boolean, label?: string): void {
     if (!hasText(runs)) return;
     this.spend(1);
     let container = this.blocks;
@@ -90,7 +90,7 @@ export class DocumentBuilder {
         container = list.items.at(-1)!.blocks;
       }
     }
-    list!.items.push({ blocks: [{ type: "paragraph", runs }] });
+    list!.items.push({ blocks: [{ type: "paragraph", runs }], ...(label ? { label } : {}) });
     this.started = true;
   }
 

@@ -68,9 +68,12 @@ function blocks(list: readonly Block[], indent = ""): string[] {
         break;
       case "list": {
         const items = block.items.map((item, index) => {
-          const marker = block.ordered ? `${index + 1}.` : "-";
+          // A label markdown can say (`3.`, `3)`) is the marker; any other (`a)`, `iv.`, `1.2`) leads the text.
+          const numeric = item.label !== undefined && /^\d{1,9}[.)]$/.test(item.label);
+          const marker = numeric ? item.label! : block.ordered && item.label === undefined ? `${index + 1}.` : "-";
+          const lead = item.label !== undefined && !numeric ? `${escapeInline(item.label)} ` : "";
           const [first = "", ...rest] = blocks(item.blocks, `${indent}${" ".repeat(marker.length + 1)}`);
-          return [`${indent}${marker} ${first.trimStart()}`, ...rest].join("\n");
+          return [`${indent}${marker} ${lead}${first.trimStart()}`, ...rest].join("\n");
         });
         out.push(items.join("\n"));
         break;

@@ -61,6 +61,8 @@ export interface List {
 export interface ListItem {
   /** The item's own text, then any nested lists. */
   blocks: Block[];
+  /** The label its writer numbered it with (`a)`, `iv.`, `1.2`), where the file says one. */
+  label?: string;
 }
 
 export interface TableCell {

@@ -1,14 +1,16 @@
 /**
  * Office Open XML: DOCX and PPTX are zip archives of XML parts (XLSX is read by readers/spreadsheet.ts).
  * documents/unzip.ts inflates the parts we need, htmlparser2 (in XML mode) walks them. DOCX paragraphs become
- * paragraphs (headings by their Heading/Title style, list items by their numbering, bold and italic runs kept), tabs
- * split a line into columns, and tables keep their rows, header rows and column spans.
+ * paragraphs (headings by their style's name or outline level, list items numbered as numbering.xml says, bold,
+ * italic and hyperlinked runs kept: docx-parts.ts reads those parts), tabs split a line into columns, and tables
+ * keep their rows, header rows and column spans.
  */
 import { Parser } from "htmlparser2";
 import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
 import { readZipParts } from "../unzip";
+import { Numbering, readRelationships, readStyles, styleHeadingLevel, styleNumbering } from "./docx-parts";
 import type { DocumentModel, Run } from "../model";
 
 const decoder = new TextDecoder();
@@ -53,19 +55,17 @@ export function walkXml(
 }
 
 /** `Heading2`, `heading 2`, `Title` → the heading level, else undefined. */
-function headingLevel(style: string | undefined): number | undefined {
-  if (!style) return undefined;
-  if (/^title$/i.test(style)) return 1;
-  const match = /^heading\s?(\d)$/i.exec(style);
-  return match ? Number(match[1]) : undefined;
-}
+const DOCX_PARTS = new Set(["word/document.xml", "word/styles.xml", "word/numbering.xml", "word/_rels/document.xml.rels"]);
 
 export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
-  const parts = unzipParts(bytes, name, (path) => path === "word/document.xml");
+  const parts = unzipParts(bytes, name, (path) => DOCX_PARTS.has(path));
   const xml = parts["word/document.xml"];
   if (xml === undefined) {
     throw new ApiError(422, `${name}: the file is not a readable DOCX document (word/document.xml is missing)`);
   }
+  const styles = readStyles(parts["word/styles.xml"], name);
+  const numbering = new Numbering(parts["word/numbering.xml"], name);
+  const relationships = readRelationships(parts["word/_rels/document.xml.rels"], name);
   const builder = new DocumentBuilder(name);
   // Nested tables are read as text of the outer cell: only the outermost table (the last entry) keeps rows
   // and columns.
@@ -74,9 +74,15 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
   let runs: Run[] = [];
   let inText = false;
   /** The open paragraph's style and numbering, and the open run's formatting. */
-  let paragraphStyle: { heading?: number; listLevel?: number } = {};
-  let runFormat: { bold?: boolean; italic?: boolean } = {};
+  let paragraphStyle: { styleId?: string; numId?: string; listLevel?: number } = {};
+  let runFormat: { bold?: boolean; italic?: boolean; link?: string } = {};
   let inRunProperties = false;
+  /** The target of the hyperlink the runs stand in: a `w:hyperlink`, or a HYPERLINK field's result. */
+  let link: string | undefined;
+  let fieldLink: { target?: string; showing: boolean } | undefined;
+  let inInstruction = false;
+  let instruction = "";
+  const external = (target: string | undefined) => (target && /^(https?|mailto|ftp):/i.test(target) ? target : undefined);
 
   const flushParagraph = () => {
     const cells = paragraph.map((cell) => cell.trim());
@@ -90,13 +96,37 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
       table.row[last] = table.row[last] ? `${table.row[last]}\n${joined}` : joined;
     } else if (cells.length > 1) {
       builder.row(cells);
-    } else if (paragraphStyle.heading !== undefined) {
-      builder.heading(paragraphStyle.heading, text);
-    } else if (paragraphStyle.listLevel !== undefined) {
-      builder.listItem(text, paragraphStyle.listLevel, false);
     } else {
-      builder.text(text);
+      writeParagraph(text);
     }
+  };
+
+  /** A paragraph outside tables: a heading by its style, a list item by its numbering (direct or its style's), or text. */
+  const writeParagraph = (text: Run[]) => {
+    const heading = styleHeadingLevel(styles, paragraphStyle.styleId);
+    const styled = styleNumbering(styles, paragraphStyle.styleId);
+    const numId = paragraphStyle.numId ?? styled?.numId;
+    const level = paragraphStyle.listLevel ?? (paragraphStyle.numId === undefined ? styled?.ilvl : undefined) ?? 0;
+    if (heading !== undefined) {
+      builder.heading(heading, text);
+      return;
+    }
+    if (numId === "0") {
+      // Numbering switched off on this paragraph (`w:numId w:val="0"`): plain text.
+      builder.text(text);
+      return;
+    }
+    if (numId !== undefined) {
+      const item = numbering.next(numId, level);
+      // A list the numbering part does not define is still a list (bulleted), as before the parts were read.
+      builder.listItem(text, level, item?.ordered ?? false, item?.label);
+      return;
+    }
+    if (paragraphStyle.listLevel !== undefined) {
+      builder.listItem(text, paragraphStyle.listLevel, false);
+      return;
+    }
+    builder.text(text);
   };
 
   const on = (attributes: Record<string, string>) => attributes["w:val"] !== "0" && attributes["w:val"] !== "false";
@@ -113,14 +143,26 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
       } else if (tag === "w:p") {
         paragraphStyle = {};
       } else if (tag === "w:pStyle") {
-        const level = headingLevel(attributes["w:val"]);
-        if (level !== undefined) paragraphStyle.heading = level;
+        paragraphStyle.styleId = attributes["w:val"];
       } else if (tag === "w:ilvl") {
         paragraphStyle.listLevel = Math.min(8, Number(attributes["w:val"]) || 0);
+      } else if (tag === "w:numId") {
+        paragraphStyle.numId = attributes["w:val"];
       } else if (tag === "w:numPr") {
         paragraphStyle.listLevel ??= 0;
+      } else if (tag === "w:hyperlink") {
+        link = external(relationships.get(attributes["r:id"] ?? ""));
+      } else if (tag === "w:fldChar") {
+        const type = attributes["w:fldCharType"];
+        if (type === "begin") [fieldLink, instruction] = [{ showing: false }, ""];
+        else if (type === "separate" && fieldLink) fieldLink.showing = true;
+        else if (type === "end") fieldLink = undefined;
+      } else if (tag === "w:instrText") {
+        inInstruction = true;
       } else if (tag === "w:r") {
         runFormat = {};
+        const target = link ?? (fieldLink?.showing ? fieldLink.target : undefined);
+        if (target) runFormat.link = target;
       } else if (tag === "w:rPr") {
         inRunProperties = true;
       } else if (inRunProperties && tag === "w:b") {
@@ -145,11 +187,19 @@ export function readDocx(bytes: Uint8Array, name: string): DocumentModel {
       if (inText) {
         paragraph[paragraph.length - 1] += text;
         appendRun(runs, text, runFormat);
+      } else if (inInstruction && fieldLink) {
+        instruction += text;
+        const target = /HYPERLINK\s+"([^"]+)"/.exec(instruction)?.[1];
+        if (target) fieldLink.target = external(target);
       }
     },
     close(tag) {
       if (tag === "w:t") {
         inText = false;
+      } else if (tag === "w:instrText") {
+        inInstruction = false;
+      } else if (tag === "w:hyperlink") {
+        link = undefined;
       } else if (tag === "w:rPr") {
         inRunProperties = false;
       } else if (tag === "w:p") {

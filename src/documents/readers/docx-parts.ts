@@ -1,0 +1,222 @@
+/**
+ * The DOCX parts beside `document.xml` that say what its paragraphs are: `styles.xml` (a heading is a style whose
+ * *name* is `heading N` or `Title`, or whose outline level is set, through `basedOn` chains: a localized Word writes
+ * style ids like `1` or `a3`, never `Heading1`), `numbering.xml` (a list item's label, `1.`, `a)`, `iv.` or a bullet,
+ * counted per list and level with restarts, as Word numbers them) and the relationships (a hyperlink's target).
+ */
+import { walkXml } from "./ooxml";
+
+interface Style {
+  name?: string;
+  basedOn?: string;
+  /** `w:outlineLvl`, 0 for a first-level heading; 9 is body text. */
+  outline?: number;
+  numId?: string;
+  ilvl?: number;
+}
+
+export type Styles = Map<string, Style>;
+
+/** The styles of `styles.xml` by id. */
+export function readStyles(xml: string | undefined, name: string): Styles {
+  const styles: Styles = new Map();
+  if (!xml) return styles;
+  let current: Style | undefined;
+  walkXml(
+    xml,
+    {
+      open(tag, attributes) {
+        if (tag === "w:style" && attributes["w:styleId"]) {
+          current = {};
+          styles.set(attributes["w:styleId"], current);
+        } else if (!current) {
+          return;
+        } else if (tag === "w:name") {
+          current.name = attributes["w:val"];
+        } else if (tag === "w:basedOn") {
+          current.basedOn = attributes["w:val"];
+        } else if (tag === "w:outlineLvl") {
+          current.outline = Number(attributes["w:val"]);
+        } else if (tag === "w:numId") {
+          current.numId = attributes["w:val"];
+        } else if (tag === "w:ilvl") {
+          current.ilvl = Number(attributes["w:val"]) || 0;
+        }
+      },
+      close(tag) {
+        if (tag === "w:style") current = undefined;
+      },
+    },
+    { name },
+  );
+  return styles;
+}
+
+/** The style and those it is based on, nearest first (a cycle or a long chain stops the walk). */
+function chain(styles: Styles, id: string | undefined): Style[] {
+  const found: Style[] = [];
+  for (let hop = 0; id !== undefined && hop < 20; hop++) {
+    const style = styles.get(id);
+    if (!style || found.includes(style)) break;
+    found.push(style);
+    id = style.basedOn;
+  }
+  return found;
+}
+
+/** The heading level (1–6) a paragraph style gives, from its name or outline level along its `basedOn` chain. */
+export function styleHeadingLevel(styles: Styles, id: string | undefined): number | undefined {
+  if (id === undefined) return undefined;
+  // A style id that is itself a heading's name (files written without styles.xml, by other software).
+  const byId = /^(?:heading\s?(\d)|(title))$/i.exec(id);
+  for (const style of chain(styles, id)) {
+    const named = /^(?:heading\s?(\d)|(title))$/i.exec(style.name ?? "");
+    if (named) return named[2] ? 1 : Math.min(6, Number(named[1]));
+    if (style.outline !== undefined && style.outline >= 0 && style.outline < 9) return Math.min(6, style.outline + 1);
+  }
+  if (byId) return byId[2] ? 1 : Math.min(6, Number(byId[1]));
+  return undefined;
+}
+
+/** The numbering a paragraph style carries (a list style applied as a paragraph style). */
+export function styleNumbering(styles: Styles, id: string | undefined): { numId: string; ilvl: number } | undefined {
+  for (const style of chain(styles, id)) {
+    if (style.numId !== undefined) return { numId: style.numId, ilvl: style.ilvl ?? 0 };
+  }
+  return undefined;
+}
+
+interface Level {
+  format: string;
+  text: string;
+  start: number;
+}
+
+const ROMAN: [number, string][] = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"], [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+
+function roman(value: number): string {
+  let out = "";
+  for (let [amount, digits] of ROMAN) while (value >= amount) [out, value] = [out + digits, value - amount];
+  return out;
+}
+
+/** Word's letter numbering: a…z, then aa…zz, then aaa…. */
+function letters(value: number): string {
+  const letter = String.fromCharCode(97 + ((value - 1) % 26));
+  return letter.repeat(Math.floor((value - 1) / 26) + 1);
+}
+
+function ordinal(value: number): string {
+  const tens = value % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[value % 10] ?? "th";
+  return `${value}${suffix}`;
+}
+
+/** A counter in a level's `numFmt`. */
+function formatNumber(value: number, format: string): string {
+  switch (format) {
+    case "lowerLetter":
+      return letters(value);
+    case "upperLetter":
+      return letters(value).toUpperCase();
+    case "lowerRoman":
+      return roman(value);
+    case "upperRoman":
+      return roman(value).toUpperCase();
+    case "decimalZero":
+      return String(value).padStart(2, "0");
+    case "ordinal":
+      return ordinal(value);
+    case "none":
+      return "";
+    default:
+      return String(value);
+  }
+}
+
+/** The lists of `numbering.xml`, and the counters a document's list items advance as they are read. */
+export class Numbering {
+  private readonly abstracts = new Map<string, Map<number, Level>>();
+  private readonly nums = new Map<string, { abstract: string; starts: Map<number, number> }>();
+  private readonly counters = new Map<string, number[]>();
+
+  constructor(xml: string | undefined, name: string) {
+    if (!xml) return;
+    let abstract: Map<number, Level> | undefined;
+    let level: Level | undefined;
+    let num: { abstract: string; starts: Map<number, number> } | undefined;
+    let override: number | undefined;
+    walkXml(
+      xml,
+      {
+        open: (tag, attributes) => {
+          if (tag === "w:abstractNum") {
+            abstract = new Map();
+            this.abstracts.set(attributes["w:abstractNumId"] ?? "", abstract);
+          } else if (tag === "w:lvl" && abstract) {
+            level = { format: "decimal", text: "", start: 1 };
+            abstract.set(Number(attributes["w:ilvl"]) || 0, level);
+          } else if (tag === "w:num") {
+            num = { abstract: "", starts: new Map() };
+            this.nums.set(attributes["w:numId"] ?? "", num);
+          } else if (tag === "w:abstractNumId" && num) {
+            num.abstract = attributes["w:val"] ?? "";
+          } else if (tag === "w:lvlOverride" && num) {
+            override = Number(attributes["w:ilvl"]) || 0;
+          } else if (tag === "w:startOverride" && num && override !== undefined) {
+            num.starts.set(override, Number(attributes["w:val"]) || 1);
+          } else if (level && tag === "w:numFmt") {
+            level.format = attributes["w:val"] ?? "decimal";
+          } else if (level && tag === "w:lvlText") {
+            level.text = attributes["w:val"] ?? "";
+          } else if (level && tag === "w:start") {
+            level.start = Number(attributes["w:val"]) || 0;
+          }
+        },
+        close: (tag) => {
+          if (tag === "w:lvl") level = undefined;
+          else if (tag === "w:abstractNum") abstract = undefined;
+          else if (tag === "w:num") num = undefined;
+          else if (tag === "w:lvlOverride") override = undefined;
+        },
+      },
+      { name },
+    );
+  }
+
+  private levelsOf(numId: string): { levels: Map<number, Level>; starts: Map<number, number> } | undefined {
+    const num = this.nums.get(numId);
+    const levels = num && this.abstracts.get(num.abstract);
+    return levels && num ? { levels, starts: num.starts } : undefined;
+  }
+
+  /**
+   * The next item of list `numId` at level `ilvl`: its label (undefined for a bullet) and whether the list is
+   * ordered. Deeper levels restart when a shallower one advances.
+   */
+  next(numId: string, ilvl: number): { ordered: boolean; label?: string } | undefined {
+    const list = this.levelsOf(numId);
+    if (!list || numId === "0") return undefined;
+    const level = list.levels.get(ilvl);
+    if (!level || level.format === "bullet") return { ordered: false };
+    const counters = this.counters.get(numId) ?? [];
+    this.counters.set(numId, counters);
+    const startOf = (at: number) => list.starts.get(at) ?? list.levels.get(at)?.start ?? 1;
+    for (let at = 0; at < ilvl; at++) counters[at] ??= startOf(at);
+    counters[ilvl] = counters[ilvl] === undefined ? startOf(ilvl) : counters[ilvl]! + 1;
+    counters.length = ilvl + 1;
+    const label = level.text.replace(/%(\d)/g, (_, n: string) => {
+      const at = Number(n) - 1;
+      return formatNumber(counters[at] ?? startOf(at), list.levels.get(at)?.format ?? "decimal");
+    });
+    return { ordered: true, ...(label.trim() ? { label: label.trim() } : {}) };
+  }
+}
+
+/** A part's relationships by id: where each `r:id` points. */
+export function readRelationships(xml: string | undefined, name: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  if (!xml) return targets;
+  walkXml(xml, { open: (tag, attributes) => void (tag === "Relationship" && attributes.Id && attributes.Target && targets.set(attributes.Id, attributes.Target)) }, { name });
+  return targets;
+}
