@@ -119,7 +119,7 @@ async function main() {
   const summary = summarize(rows);
   // A filtered run does not replace the whole corpus's figures.
   if (!process.env.BENCH_CORPUS_ONLY) writeFileSync(new URL("corpus.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), summary, rows }, null, 2)}\n`);
-  console.table(Object.entries(summary.by_format).map(([format, f]) => ({ format, files: f.files, "200": f.ok, refused: f.refused, "5xx": f.server_errors, expected: f.expected, found: f.found, "found %": f.expected ? Math.round((100 * f.found) / f.expected) : "—" })));
+  console.table(Object.entries(summary.by_format).map(([format, f]) => ({ format, files: f.files, answered: f.ok, refused: f.refused, "5xx": f.server_errors, expected: f.expected, found: f.found, "found %": f.expected ? Math.round((100 * f.found) / f.expected) : "—" })));
   log(`expected strings found: ${summary.found}/${summary.expected} (${summary.found_percent}%); ${summary.server_errors} 5xx; ${summary.refused} refused; must-not strings present: ${summary.must_not_found}`);
   for (const [reason, count] of Object.entries(summary.refusals)) log(`refused ${count}×: ${reason}`);
 }
