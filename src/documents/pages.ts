@@ -7,7 +7,7 @@ import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge 
 import { ApiError } from "../errors";
 import type { FileInput } from "../inputs/file-input";
 import { fileName } from "../inputs/file-name";
-import { formatFromName, isCompoundFile, isImageFormat, sniffFormat } from "../inputs/sniff";
+import { formatFromName, isCompoundFile, isImageFormat, isTextLike, refuseForeign, sniffFormat, sniffKnownFormat, type FileFormat } from "../inputs/sniff";
 
 /**
  * The pages a file is billed for: a PDF's page count, an e-mail's 1 plus the pages of the attachments that are
@@ -55,10 +55,12 @@ export async function billablePages(file: FileInput, index: number, where: strin
       format = sniffFormat(decodeBase64(file.base64), name);
     } else {
       try {
-        format = sniffFormat(head, name);
+        format = sniffKnownFormat(head, name);
       } catch {
         format = undefined;
       }
+      // A video, an executable or random bytes is no document: a 400 now, naming what it is.
+      refuseForeign(head, name, isTextLike(format as FileFormat | undefined));
     }
     const size = Math.floor((file.base64.length * 3) / 4) - (file.base64.endsWith("==") ? 2 : file.base64.endsWith("=") ? 1 : 0);
     if (format !== undefined && TEXT_FORMATS.has(format) && size > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, size);

@@ -102,7 +102,71 @@ function formatFromText(bytes: Uint8Array): FileFormat {
   return "text";
 }
 
+/** What a file no reader here knows is, from its signature (media, executables, archives, databases). */
+function foreignKind(bytes: Uint8Array): string | undefined {
+  const at = (offset: number, ...signature: number[]) => signature.every((byte, index) => bytes[offset + index] === byte);
+  if (ascii(bytes, 4, 8) === "ftyp") return ["M4A ", "M4B ", "M4P "].includes(ascii(bytes, 8, 12)) ? "an MPEG-4 audio file" : "an MP4 or QuickTime video";
+  if (ascii(bytes, 0, 3) === "ID3" || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe6) === 0xe2)) return "an MP3 audio file";
+  if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WAVE") return "a WAV audio file";
+  if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "AVI ") return "an AVI video";
+  if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return "a Matroska or WebM video";
+  if (ascii(bytes, 0, 4) === "OggS") return "an Ogg audio or video file";
+  if (ascii(bytes, 0, 4) === "fLaC") return "a FLAC audio file";
+  if (ascii(bytes, 0, 2) === "MZ" && bytes.length >= 64 && bytes.subarray(2, 64).includes(0)) return "a Windows executable";
+  if (at(0, 0x7f, 0x45, 0x4c, 0x46)) return "an ELF executable";
+  if (at(0, 0xcf, 0xfa, 0xed, 0xfe) || at(0, 0xfe, 0xed, 0xfa, 0xcf)) return "a Mach-O executable";
+  if (at(0, 0xca, 0xfe, 0xba, 0xbe)) return "a Java class or Mach-O universal binary";
+  if (at(0, 0x00, 0x61, 0x73, 0x6d)) return "a WebAssembly module";
+  if (at(0, 0x1f, 0x8b)) return "a gzip archive";
+  if (at(0, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return "an xz archive";
+  if (at(0, 0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)) return "a 7-Zip archive";
+  if (ascii(bytes, 0, 6) === "Rar!\x1a\x07") return "a RAR archive";
+  if (ascii(bytes, 257, 262) === "ustar") return "a tar archive";
+  if (ascii(bytes, 0, 16) === "SQLite format 3\x00") return "an SQLite database";
+  return undefined;
+}
+
+/**
+ * Whether bytes that claim (or seem) to be text are binary: more than one byte in twenty of the first 4 KB a NUL or
+ * another control character (random bytes have one in ten; real pages with a few stray NULs, far fewer). UTF-16
+ * without a byte-order mark, whose NULs alternate, is text.
+ */
+function looksBinary(bytes: Uint8Array): boolean {
+  if (startsWith(bytes, 0xef, 0xbb, 0xbf) || startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) return false;
+  const sample = bytes.subarray(0, 4096);
+  let controls = 0;
+  const nulls = [0, 0];
+  for (let i = 0; i < sample.length; i++) {
+    const byte = sample[i]!;
+    if (byte === 0) nulls[i % 2]!++;
+    else if (byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte !== 0x1b)) controls++;
+  }
+  const utf16 = Math.max(nulls[0]!, nulls[1]!) > sample.length * 0.3 && Math.min(nulls[0]!, nulls[1]!) === 0;
+  return !utf16 && controls + nulls[0]! + nulls[1]! > sample.length * 0.05;
+}
+
+/** The formats read as text, in which binary bytes mean the file is something else (RTF and e-mail may hold binary parts). */
+const TEXT_LIKE: ReadonlySet<FileFormat> = new Set(["text", "markdown", "csv", "tsv", "json", "xml", "yaml", "html", "svg"]);
+
+export const isTextLike = (format: FileFormat | undefined) => format !== undefined && TEXT_LIKE.has(format);
+
+/**
+ * Refuses a file that is no document, image or font at all (a video, an executable, an archive, random bytes),
+ * naming what it is: 422 (a 400 at accept, where the caller knows the file then).
+ */
+export function refuseForeign(bytes: Uint8Array, name: string, textLike = true): void {
+  const kind = foreignKind(bytes) ?? (textLike && looksBinary(bytes) ? "binary data of no format Lamina reads" : undefined);
+  if (kind) throw new ApiError(422, `${name}: the file is ${kind}, not a document Lamina reads; send ${SUPPORTED}`);
+}
+
 export function sniffFormat(bytes: Uint8Array, name: string): FileFormat {
+  const format = sniffKnownFormat(bytes, name);
+  if (TEXT_LIKE.has(format)) refuseForeign(bytes, name);
+  return format;
+}
+
+/** The format the bytes and name say, without refusing what only looks like text (sniffFormat does that too). */
+export function sniffKnownFormat(bytes: Uint8Array, name: string): FileFormat {
   const signature = formatFromSignature(bytes);
   if (signature === "zip") {
     const entries = zipEntryNames(bytes);
