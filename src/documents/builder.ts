@@ -56,11 +56,11 @@ export class DocumentBuilder {
   }
 
   /** Prose: a paragraph of runs (or plain text); each line of it is a line of the line view. */
-  text(text: string | Run[]): void {
+  text(text: string | Run[], quote = 0): void {
     const runs = typeof text === "string" ? [{ text }] : text;
     if (!hasText(runs)) return;
     this.spend(1);
-    this.blocks.push({ type: "paragraph", runs });
+    this.blocks.push({ type: "paragraph", runs, ...(quote > 0 ? { quote } : {}) });
     this.started = true;
   }
 

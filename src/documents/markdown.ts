@@ -63,9 +63,11 @@ function blocks(list: readonly Block[], indent = ""): string[] {
       case "heading":
         out.push(`${"#".repeat(block.level)} ${inline(block.runs)}`);
         break;
-      case "paragraph":
-        out.push(block.columns ? block.columns.map((column) => escapeInline(column.text)).filter(Boolean).join("   ") : inline(block.runs));
+      case "paragraph": {
+        const text = block.columns ? block.columns.map((column) => escapeInline(column.text)).filter(Boolean).join("   ") : inline(block.runs);
+        out.push(block.quote ? text.split("\n").map((line) => `${"> ".repeat(block.quote!)}${line}`).join("\n") : text);
         break;
+      }
       case "list": {
         const items = block.items.map((item, index) => {
           // A label markdown can say (`3.`, `3)`) is the marker; any other (`a)`, `iv.`, `1.2`) leads the text.

@@ -46,6 +46,8 @@ export interface Column {
 export interface Paragraph {
   type: "paragraph";
   runs: Run[];
+  /** How many blockquotes it stands in (a quotation), where the reader knows. */
+  quote?: number;
   /** Laid-out text: the line's parts as columns (its runs hold the same text, joined by spaces). */
   columns?: Column[];
   /** A blank line or a wide vertical gap comes before it. */

@@ -314,3 +314,21 @@ describe("document to markdown of a web page", () => {
     expect(res.body.metadata).toBeUndefined();
   });
 });
+
+describe("HTML quotations and inline images", () => {
+  it("keeps blockquotes as quotes (nested ones deeper), and an inline data: image as its alt text only", async () => {
+    const pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const html =
+      `<html><body><p>The minister said:</p><blockquote><p>We will <b>not</b> raise taxes.</p><blockquote><p>Not this year.</p></blockquote></blockquote>` +
+      `<p>Chart:</p><img src="${pixel}" alt="Tax revenue 2020-2024"><img src="/chart.png" alt="Linked chart"></body></html>`;
+    const res = await convert({ type: "base64", name: "speech.html", base64: btoa(html) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const markdown: string = res.body.data.markdown;
+    expect(markdown).toContain("> We will **not** raise taxes.");
+    expect(markdown).toContain("> > Not this year.");
+    expect(markdown).toMatch(/^The minister said:$/m);
+    expect(markdown).toContain("![Tax revenue 2020-2024]()");
+    expect(markdown).not.toContain("data:image");
+    expect(markdown).not.toContain("iVBORw0KGgo");
+  });
+});

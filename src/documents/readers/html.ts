@@ -109,6 +109,8 @@ export function readHtml(html: string, name: string, options: ReadHtmlOptions = 
   const context: string[] = [];
   const lists: string[] = [];
   const pendingImages: { alt: string; src?: string }[] = [];
+  /** Open blockquotes: the paragraphs read inside them are quotations. */
+  let quotes = 0;
 
   /** The data table whose cell is being read, if any. */
   const cell = () => {
@@ -123,7 +125,7 @@ export function readHtml(html: string, name: string, options: ReadHtmlOptions = 
     } else if (kind === "li") {
       builder.listItem(runs, Math.max(0, lists.length - 1), lists.at(-1) === "ol");
     } else {
-      builder.text(runs);
+      builder.text(runs, quotes);
     }
     runs = [];
     for (const image of pendingImages.splice(0)) builder.image(image.alt, image.src);
@@ -169,7 +171,8 @@ export function readHtml(html: string, name: string, options: ReadHtmlOptions = 
         if (ITALIC.has(tag)) style.italic++;
         if (tag === "code") style.code++;
         if (tag === "a") style.links.push(attributes.href ? absoluteUrl(attributes.href, base) : "");
-        if (tag === "img" && !cell()) pendingImages.push({ alt: attributes.alt ?? "", ...(attributes.src ? { src: absoluteUrl(attributes.src, base) } : {}) });
+        // An inline `data:` image is the picture's bytes, not a place: only its alt text is kept.
+        if (tag === "img" && !cell()) pendingImages.push({ alt: attributes.alt ?? "", ...(attributes.src && !/^\s*data:/i.test(attributes.src) ? { src: absoluteUrl(attributes.src, base) } : {}) });
         if (tag === "table") {
           flush();
           const isLayout = layout.has(tableCount++);
@@ -193,6 +196,7 @@ export function readHtml(html: string, name: string, options: ReadHtmlOptions = 
         }
         if (tag in HEADINGS || tag === "li") context.push(tag);
         if (tag === "ul" || tag === "ol") lists.push(tag);
+        if (tag === "blockquote") quotes++;
       },
       text(text) {
         if (!skipping && (landmark === undefined || inContent > 0)) append(text);
@@ -227,6 +231,7 @@ export function readHtml(html: string, name: string, options: ReadHtmlOptions = 
           if (at >= 0) context.splice(at, 1);
         }
         if ((tag === "ul" || tag === "ol") && lists.length > 0) lists.pop();
+        if (tag === "blockquote") quotes = Math.max(0, quotes - 1);
         if (BOLD.has(tag)) style.bold = Math.max(0, style.bold - 1);
         if (ITALIC.has(tag)) style.italic = Math.max(0, style.italic - 1);
         if (tag === "code") style.code = Math.max(0, style.code - 1);
