@@ -7,7 +7,7 @@
  * a small answer.
  */
 import { cleanText } from "./builder";
-import { walkXml } from "./readers/ooxml";
+import { walkXml } from "./readers/xml";
 
 export const MAX_METADATA_ENTRIES = 500;
 export const MAX_JSON_LD_BYTES = 1024 * 1024;

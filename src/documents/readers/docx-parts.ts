@@ -4,7 +4,7 @@
  * style ids like `1` or `a3`, never `Heading1`), `numbering.xml` (a list item's label, `1.`, `a)`, `iv.` or a bullet,
  * counted per list and level with restarts, as Word numbers them) and the relationships (a hyperlink's target).
  */
-import { walkXml } from "./ooxml";
+import { walkXml } from "./xml";
 
 interface Style {
   name?: string;

@@ -10,7 +10,8 @@ import { ApiError } from "../../errors";
 import { readZipParts } from "../unzip";
 import type { Block, DocumentModel } from "../model";
 import { readHtml } from "./html";
-import { unzipParts, walkXml } from "./ooxml";
+import { unzipParts } from "./ooxml";
+import { walkXml } from "./xml";
 
 const KIND = "EPUB book";
 const CHAPTER_BUDGET = { entryBytes: MAX_TEXT_FILE_BYTES, totalBytes: MAX_ZIP_TOTAL_BYTES };

@@ -13,7 +13,7 @@
  */
 import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
-import { walkXml } from "./ooxml";
+import { walkXml } from "./xml";
 
 const BLOCKS = new Set([
   "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt", "fieldset",

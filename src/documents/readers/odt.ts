@@ -9,7 +9,8 @@
 import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
-import { unzipParts, walkXml } from "./ooxml";
+import { unzipParts } from "./ooxml";
+import { walkXml } from "./xml";
 
 interface Style {
   bold?: boolean;

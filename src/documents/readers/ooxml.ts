@@ -5,12 +5,11 @@
  * italic and hyperlinked runs kept: docx-parts.ts reads those parts), tabs split a line into columns, and tables
  * keep their rows, header rows and column spans.
  */
-import { Parser } from "htmlparser2";
-import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
 import { readZipParts } from "../unzip";
 import { Numbering, readRelationships, readStyles, styleHeadingLevel, styleNumbering } from "./docx-parts";
+import { walkXml } from "./xml";
 import type { DocumentModel, Run } from "../model";
 
 const decoder = new TextDecoder();
@@ -25,34 +24,6 @@ export function unzipParts(bytes: Uint8Array, name: string, wanted: (path: strin
   return parts;
 }
 
-/**
- * Walks XML (or, with `xmlMode` false, HTML) with callbacks; tag names keep their namespace prefix (`w:p`).
- * Elements nested deeper than the budget stop the walk with a 422 naming `name`: the parser's cost grows with
- * depth, and so would every reader's.
- */
-export function walkXml(
-  xml: string,
-  handler: { open?(tag: string, attributes: Record<string, string>): void; close?(tag: string): void; text?(text: string): void },
-  options: { name: string; xmlMode?: boolean },
-): void {
-  let depth = 0;
-  const parser = new Parser(
-    {
-      onopentag: (tag, attributes) => {
-        if (++depth > MAX_FILE_NESTING) throw nestingExceeded(options.name);
-        handler.open?.(tag, attributes);
-      },
-      onclosetag: (tag) => {
-        depth--;
-        handler.close?.(tag);
-      },
-      ontext: (text) => handler.text?.(text),
-    },
-    { xmlMode: options.xmlMode ?? true, decodeEntities: true, recognizeCDATA: true },
-  );
-  parser.write(xml);
-  parser.end();
-}
 
 /** `Heading2`, `heading 2`, `Title` → the heading level, else undefined. */
 const DOCX_PARTS = new Set(["word/document.xml", "word/styles.xml", "word/numbering.xml", "word/_rels/document.xml.rels"]);

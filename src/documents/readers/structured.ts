@@ -9,7 +9,7 @@ import { jsonNestingDepth, MAX_FILE_NESTING, nestingExceeded } from "../../budge
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
-import { walkXml } from "./ooxml";
+import { walkXml } from "./xml";
 
 /** A key in words, for recognising address parts only (`postalCode` → `postal Code`); labels keep the key. */
 function humanize(key: string): string {
