@@ -48,7 +48,7 @@ export async function billablePages(file: FileInput, index: number, where: strin
     // e-mail) spares decoding a file that is billed as one page anyway; what 2 KB cannot tell (a zip's contents)
     // is left to processing.
     formatFromName(name);
-    let format: string | undefined;
+    let format: FileFormat | undefined;
     const head = decodeBase64(file.base64.slice(0, 2732));
     if (isCompoundFile(head)) {
       // An OLE2 file says what it is only in its directory, anywhere in the file: a Word or Outlook file is a 400 now.
@@ -60,7 +60,7 @@ export async function billablePages(file: FileInput, index: number, where: strin
         format = undefined;
       }
       // A video, an executable or random bytes is no document: a 400 now, naming what it is.
-      refuseForeign(head, name, isTextLike(format as FileFormat | undefined));
+      refuseForeign(head, name, isTextLike(format));
     }
     const size = Math.floor((file.base64.length * 3) / 4) - (file.base64.endsWith("==") ? 2 : file.base64.endsWith("=") ? 1 : 0);
     if (format !== undefined && TEXT_FORMATS.has(format) && size > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, size);

@@ -347,17 +347,18 @@ const COMPOUND_STREAMS: [Uint8Array, string][] = [
  */
 function compoundFileFormat(bytes: Uint8Array, name: string): FileFormat {
   for (const [stream, kind] of COMPOUND_STREAMS) {
-    if (findSequence(bytes, stream) < 0) continue;
+    if (findBytes(bytes, stream) < 0) continue;
     if (kind === "xls") return "xls";
     throw new ApiError(422, `${name}: ${kind} is not supported; send ${SUPPORTED}`);
   }
   throw new ApiError(422, `${name}: an OLE2 compound file that is not an XLS workbook is not supported; send ${SUPPORTED}`);
 }
 
-function findSequence(bytes: Uint8Array, sequence: Uint8Array): number {
-  for (let at = bytes.indexOf(sequence[0]!); at >= 0 && at + sequence.length <= bytes.length; at = bytes.indexOf(sequence[0]!, at + 1)) {
+/** Where `pattern` next occurs in `bytes` from `from`, or -1 (native indexOf for the first byte, then compare). */
+export function findBytes(bytes: Uint8Array, pattern: Uint8Array, from = 0): number {
+  for (let at = bytes.indexOf(pattern[0]!, from); at >= 0 && at + pattern.length <= bytes.length; at = bytes.indexOf(pattern[0]!, at + 1)) {
     let matches = true;
-    for (let i = 1; i < sequence.length && matches; i++) matches = bytes[at + i] === sequence[i];
+    for (let i = 1; i < pattern.length && matches; i++) matches = bytes[at + i] === pattern[i];
     if (matches) return at;
   }
   return -1;

@@ -15,7 +15,7 @@ import type { ProcessDeps, ProcessResult } from "../define";
 import { removeUniformBackground, smartCrop } from "../../graphics/heuristics";
 import { PIXEL_OPERATIONS, type OperationContext } from "./operations";
 import type { TransformImageRequest, TransformOperation } from "./schema";
-import { checkWork, DEFAULT_OUTPUT, MAX_SEARCH_ENCODES } from "./work";
+import { checkWork, MAX_SEARCH_ENCODES, outputFormat } from "./work";
 
 const HAS_ALPHA = new Set<EncodableFormat>(["png", "webp", "gif", "avif", "tiff"]);
 const HAS_QUALITY = new Set<EncodableFormat>(["jpeg", "webp", "avif"]);
@@ -29,11 +29,10 @@ interface Encoding {
 }
 
 function planEncoding(operations: readonly TransformOperation[], input: DecodableFormat): Encoding {
-  const encoding: Encoding = { format: DEFAULT_OUTPUT[input], where: "file" };
+  // The format as the work budget reckons it (work.ts): the last convert's, else the input's default.
+  const encoding: Encoding = { format: outputFormat(operations, input), where: "file" };
   operations.forEach((operation, i) => {
     if (operation.type === "convert") {
-      // heif never gets here: refused at validation.
-      encoding.format = operation.format as EncodableFormat;
       encoding.where = `operations.${i} (convert)`;
       encoding.quality = operation.quality;
     } else if (operation.type === "compress_to_size") {
@@ -108,9 +107,6 @@ export async function transformImage(input: TransformImageRequest, deps: Process
   return { kind: "binary", bytes: encoded.bytes, mimeType: encoded.mimeType };
 }
 
-/** Encodes at most this many times in the search (AVIF takes up to a second an encode; the work budget counts them). */
-const MAX_ENCODES = MAX_SEARCH_ENCODES;
-
 /**
  * The highest quality whose file fits (a binary search over 1–100; `convert`'s quality, when given, is the
  * ceiling), and when not even quality 1 fits, the largest size that does: the image is scaled down by the square
@@ -134,7 +130,7 @@ async function compressToSize(raster: Raster, encoding: Encoding, limit: { bytes
     const bottom = await encode(image, low);
     if (bottom.bytes.length > limit.bytes) return { smallest: bottom.bytes.length };
     let fit = bottom;
-    while (high - low > 1 && encodes < MAX_ENCODES) {
+    while (high - low > 1 && encodes < MAX_SEARCH_ENCODES) {
       const middle = Math.floor((low + high) / 2);
       const attempt = await encode(image, middle);
       if (attempt.bytes.length <= limit.bytes) {
@@ -148,7 +144,7 @@ async function compressToSize(raster: Raster, encoding: Encoding, limit: { bytes
   };
   let image = raster;
   let shrink = 0.95;
-  for (let round = 0; round < 4 && encodes < MAX_ENCODES; round++) {
+  for (let round = 0; round < 4 && encodes < MAX_SEARCH_ENCODES; round++) {
     const { fit, smallest } = await bestQuality(image);
     if (fit) return fit;
     const scale = Math.sqrt(limit.bytes / smallest) * shrink;

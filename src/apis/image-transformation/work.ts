@@ -44,7 +44,7 @@ const PER_MEGAPIXEL: Partial<Record<TransformOperation["type"], number>> = {
 
 /** Encoding, per megapixel written. */
 const ENCODE_PER_MEGAPIXEL: Record<EncodableFormat, number> = { png: 60, jpeg: 50, webp: 150, gif: 120, avif: 350, tiff: 20 };
-/** The most encodes compress_to_size's search makes (process.ts). */
+/** The most encodes compress_to_size's search makes (process.ts): an AVIF encode takes up to a second. */
 export const MAX_SEARCH_ENCODES = 16;
 
 const megapixels = (size: Size) => (Math.min(size.width * size.height, MAX_IMAGE_PIXELS) / 1_000_000);

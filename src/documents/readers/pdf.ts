@@ -10,6 +10,7 @@ import { Unzlib } from "fflate";
 import { getDocumentProxy } from "unpdf";
 import { MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES, pdfPagesExceeded, pdfStreamsExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
+import { findBytes } from "../../inputs/sniff";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
 
@@ -45,16 +46,6 @@ function inflatedSize(data: Uint8Array, limit: number): number {
 
 const STREAM = new TextEncoder().encode("stream");
 const END_STREAM = new TextEncoder().encode("endstream");
-
-/** Where `pattern` next occurs in `bytes` from `from`, or -1 (native indexOf for the first byte, then compare). */
-function findBytes(bytes: Uint8Array, pattern: Uint8Array, from: number): number {
-  for (let at = bytes.indexOf(pattern[0]!, from); at >= 0 && at + pattern.length <= bytes.length; at = bytes.indexOf(pattern[0]!, at + 1)) {
-    let matches = true;
-    for (let i = 1; i < pattern.length && matches; i++) matches = bytes[at + i] === pattern[i];
-    if (matches) return at;
-  }
-  return -1;
-}
 
 /** The dictionary that ends just before a `stream` keyword: from its `>>` back to the `<<` that opens it (nested ones skipped). */
 function streamDictionary(window: string): string {
