@@ -114,6 +114,16 @@ export const MAX_XLS_BYTES = 3 * 1024 * 1024;
 export const MAX_SPREADSHEET_ZIP_BYTES = 8 * 1024 * 1024;
 
 /**
+ * Word, PowerPoint 97–2003 and Outlook files are OLE2 containers that are read whole: the file and a copy of each
+ * stream read are in memory together, so the file is bounded (16 MiB: about 40 MB at the peak).
+ */
+export const MAX_COMPOUND_FILE_BYTES = 16 * 1024 * 1024;
+
+export function compoundFileTooLarge(where: string, label: string, bytes: number): ApiError {
+  return new ApiError(422, `${where}: ${label} files are read up to ${MAX_COMPOUND_FILE_BYTES / 1024 / 1024} MiB (this one is ${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+}
+
+/**
  * What the Flate streams of one PDF may inflate to, together. PDF.js keeps what it inflates, in buffers that grow
  * by doubling: a content stream inflating to 63 MiB took the Worker's resident memory up by 262 MiB under
  * `wrangler dev`, one of 15.9 MiB by 131 MiB (`npm run bench:limits`); 8 MiB keeps a PDF within a 128 MB isolate.

@@ -71,3 +71,18 @@ export function decodeText(bytes: Uint8Array, transportCharset?: string, selfDec
   if (utf8 !== undefined) return utf8;
   return (detected(bytes) ?? new TextDecoder("windows-1252")).decode(bytes);
 }
+
+/** Windows code page numbers (RTF's `\ansicpg`, an Outlook message's PR_INTERNET_CPID) → WHATWG encoding labels. */
+const CODE_PAGES: Record<number, string> = {
+  874: "windows-874", 932: "shift_jis", 936: "gbk", 949: "euc-kr", 950: "big5", 1200: "utf-16le", 1201: "utf-16be",
+  10000: "macintosh", 10007: "x-mac-cyrillic", 20866: "koi8-r", 21866: "koi8-u", 20932: "euc-jp", 51932: "euc-jp",
+  50220: "iso-2022-jp", 50221: "iso-2022-jp", 50222: "iso-2022-jp", 51936: "gbk", 51949: "euc-kr", 54936: "gb18030",
+  65001: "utf-8",
+};
+
+/** The decoder of a Windows code page, or undefined when the runtime has none for it. */
+export function codePageDecoder(codePage: number): TextDecoder | undefined {
+  if (codePage >= 1250 && codePage <= 1258) return decoderFor(`windows-${codePage}`);
+  if (codePage >= 28591 && codePage <= 28606) return decoderFor(`iso-8859-${codePage - 28590}`);
+  return decoderFor(CODE_PAGES[codePage]);
+}

@@ -9,7 +9,7 @@ import { isobmffImageSize } from "./isobmff";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
-export const DOCUMENT_FORMATS = ["pdf", "docx", "xlsx", "xls", "xlsb", "ods", "pptx", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "doc", "xlsx", "xls", "xlsb", "ods", "pptx", "ppt", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml", "msg"] as const;
 
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FontFormat = (typeof FONT_FORMATS)[number];
@@ -17,27 +17,29 @@ export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
 
 const EXTENSIONS: Record<string, FileFormat> = {
-  pdf: "pdf", docx: "docx", xlsx: "xlsx", xlsm: "xlsx", xls: "xls", xlsb: "xlsb", ods: "ods", pptx: "pptx", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
+  pdf: "pdf", docx: "docx", doc: "doc", dot: "doc", xlsx: "xlsx", xlsm: "xlsx", xls: "xls", xlsb: "xlsb", ods: "ods", pptx: "pptx", ppt: "ppt", pps: "ppt", pot: "ppt", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
   markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
-  json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", png: "png", jpg: "jpeg", jpeg: "jpeg",
+  json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", msg: "msg", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
   jxl: "jxl", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
 };
 
-const SUPPORTED = "PDF, DOCX, XLSX, XLS, XLSB, ODS, PPTX, ODT, RTF, EPUB, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML or EML";
+const SUPPORTED = "PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS, PPTX, PPT, ODT, RTF, EPUB, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML, EML or MSG";
 
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
-const UNSUPPORTED = new Set(["doc", "ppt", "odp", "msg", "pages", "numbers", "key"]);
+const UNSUPPORTED = new Set(["odp", "pages", "numbers", "key"]);
 
 export const MIME_TYPES: Record<FileFormat, string> = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  doc: "application/msword",
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  ppt: "application/vnd.ms-powerpoint",
   odt: "application/vnd.oasis.opendocument.text", rtf: "application/rtf", epub: "application/epub+zip",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   xls: "application/vnd.ms-excel", xlsb: "application/vnd.ms-excel.sheet.binary.macroEnabled.12", ods: "application/vnd.oasis.opendocument.spreadsheet",
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
-  json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822",
+  json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822", msg: "application/vnd.ms-outlook",
   png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
   avif: "image/avif", heic: "image/heic", jxl: "image/jxl", svg: "image/svg+xml",
   ttf: "font/ttf", otf: "font/otf", woff: "font/woff", woff2: "font/woff2",
@@ -331,27 +333,32 @@ export function isCompoundFile(bytes: Uint8Array): boolean {
 
 /** A stream name as an OLE2 directory entry holds it: UTF-16LE. */
 const utf16 = (text: string) => new Uint8Array([...text].flatMap((char) => [char.charCodeAt(0), 0]));
-/** In the order they are looked for: "Book" (Excel 5's stream) last, as it is also a word other files may hold. */
+/**
+ * In the order they are looked for: an Outlook message first, as the Office files attached to it bring their own
+ * stream names along; "Book" (Excel 5's stream) last, as it is also a word other files may hold.
+ */
 const COMPOUND_STREAMS: [Uint8Array, string][] = [
+  [utf16("__substg1.0_"), "msg"],
   [utf16("EncryptedPackage"), "a password-protected Office file"],
   [utf16("Workbook"), "xls"],
-  [utf16("WordDocument"), "a Word 97–2003 document (.doc)"],
-  [utf16("PowerPoint Document"), "a PowerPoint 97–2003 presentation (.ppt)"],
-  [utf16("__substg1.0_"), "an Outlook message (.msg)"],
+  [utf16("WordDocument"), "doc"],
+  [utf16("PowerPoint Document"), "ppt"],
   [utf16("Book"), "xls"],
 ];
 
 /**
- * What an OLE2 compound file (Office 97–2003, Outlook) holds, by the streams its directory names: an XLS is read;
- * the others are refused naming what they are.
+ * What an OLE2 compound file (Office 97–2003, Outlook) holds, by the streams its directory names. A file may hold
+ * another as an embedded object (a workbook inside a Word document), so when several kinds are named the one the
+ * file's extension says wins, else the first in the order above. Kinds that are not read are refused naming them.
  */
 function compoundFileFormat(bytes: Uint8Array, name: string): FileFormat {
-  for (const [stream, kind] of COMPOUND_STREAMS) {
-    if (findBytes(bytes, stream) < 0) continue;
-    if (kind === "xls") return "xls";
-    throw new ApiError(422, `${name}: ${kind} is not supported; send ${SUPPORTED}`);
-  }
-  throw new ApiError(422, `${name}: an OLE2 compound file that is not an XLS workbook is not supported; send ${SUPPORTED}`);
+  const kinds = COMPOUND_STREAMS.filter(([stream]) => findBytes(bytes, stream) >= 0).map(([, kind]) => kind);
+  const byName = formatFromName(name);
+  // A damaged file whose directory names nothing is left to the reader its name says, which says what is wrong.
+  const kind = kinds.find((candidate) => candidate === byName) ?? kinds[0] ?? (byName === "doc" || byName === "ppt" || byName === "msg" || byName === "xls" ? byName : undefined);
+  if (kind === undefined) throw new ApiError(422, `${name}: an OLE2 compound file that is no Office 97–2003 document or Outlook message is not supported; send ${SUPPORTED}`);
+  if (kind === "xls" || kind === "doc" || kind === "ppt" || kind === "msg") return kind;
+  throw new ApiError(422, `${name}: ${kind} is not supported; send ${SUPPORTED}`);
 }
 
 /** Where `pattern` next occurs in `bytes` from `from`, or -1 (native indexOf for the first byte, then compare). */

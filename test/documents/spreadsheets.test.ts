@@ -2,7 +2,7 @@
  * Workbooks other software wrote (Apache Tika's test files: Excel 97 and 95 XLS, XLSB, a LibreOffice ODS) read by
  * SheetJS into the document model: each sheet under a heading with its name, its cells as Excel shows them (number
  * formats, percentages, dates), General numbers with all their digits; what Tika's own tests assert is found.
- * A compound file that is a Word or Outlook file is refused naming what it is; an XLSX zip bomb is still counted.
+ * A compound file that holds no Office or Outlook stream is refused naming what it is; an XLSX zip bomb is still counted.
  */
 import { describe, expect, it } from "vitest";
 import { balanceOf, callJson, createAccount } from "../helpers/http";
@@ -65,12 +65,12 @@ describe("workbooks read by SheetJS", () => {
     expect(res.body.data.markdown).toContain("Numbers and their Squares");
   });
 
-  it("refuses an OLE2 file that holds a Word document, naming it, and counts an XLSX bomb's parts before SheetJS opens it", async () => {
+  it("refuses an OLE2 file that holds no Office or Outlook stream, naming it, and counts an XLSX bomb's parts before SheetJS opens it", async () => {
     const header = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-    const word = new Uint8Array([...header, ...Array(504).fill(0), ...[..."WordDocument"].flatMap((char) => [char.charCodeAt(0), 0])]);
-    const refused = await convert("upload", word);
+    const publisher = new Uint8Array([...header, ...Array(504).fill(0), ...[..."Quill"].flatMap((char) => [char.charCodeAt(0), 0])]);
+    const refused = await convert("upload", publisher);
     expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatch(/^file: upload: a Word 97–2003 document \(\.doc\) is not supported; send PDF, DOCX, XLSX, XLS, XLSB, ODS/);
+    expect(refused.body.error).toMatch(/^file: upload: an OLE2 compound file that is no Office 97–2003 document or Outlook message is not supported; send PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS/);
     expect(refused.balance).toBe(5);
     const bomb = zipDeclaring({ "xl/workbook.xml": "<workbook/>".padEnd(32 * 1024 * 1024, " ") }, 11);
     const exploded = await convert("bomb.xlsx", bomb);

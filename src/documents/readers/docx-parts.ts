@@ -4,6 +4,7 @@
  * style ids like `1` or `a3`, never `Heading1`), `numbering.xml` (a list item's label, `1.`, `a)`, `iv.` or a bullet,
  * counted per list and level with restarts, as Word numbers them) and the relationships (a hyperlink's target).
  */
+import { formatNumber } from "./list-labels";
 import { walkXml } from "./xml";
 
 interface Style {
@@ -90,48 +91,6 @@ interface Level {
   format: string;
   text: string;
   start: number;
-}
-
-const ROMAN: [number, string][] = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"], [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
-
-function roman(value: number): string {
-  let out = "";
-  for (let [amount, digits] of ROMAN) while (value >= amount) [out, value] = [out + digits, value - amount];
-  return out;
-}
-
-/** Word's letter numbering: a…z, then aa…zz, then aaa…. */
-function letters(value: number): string {
-  const letter = String.fromCharCode(97 + ((value - 1) % 26));
-  return letter.repeat(Math.floor((value - 1) / 26) + 1);
-}
-
-function ordinal(value: number): string {
-  const tens = value % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[value % 10] ?? "th";
-  return `${value}${suffix}`;
-}
-
-/** A counter in a level's `numFmt`. */
-function formatNumber(value: number, format: string): string {
-  switch (format) {
-    case "lowerLetter":
-      return letters(value);
-    case "upperLetter":
-      return letters(value).toUpperCase();
-    case "lowerRoman":
-      return roman(value);
-    case "upperRoman":
-      return roman(value).toUpperCase();
-    case "decimalZero":
-      return String(value).padStart(2, "0");
-    case "ordinal":
-      return ordinal(value);
-    case "none":
-      return "";
-    default:
-      return String(value);
-  }
 }
 
 /** The lists of `numbering.xml`, and the counters a document's list items advance as they are read. */

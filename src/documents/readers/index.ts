@@ -6,12 +6,15 @@ import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
 import { decodeText } from "../charset";
 import type { DocumentModel } from "../model";
-import { readEml } from "./eml";
+import { readDoc } from "./doc";
+import { readEml, type MailAttachment } from "./eml";
+import { readMsg } from "./msg";
 import { readEpub } from "./epub";
 import { readHtml } from "./html";
 import { readOdt } from "./odt";
 import { readDocx, readPptx } from "./ooxml";
 import { readPdf } from "./pdf";
+import { readPpt } from "./ppt";
 import { readRtf } from "./rtf";
 import { readSpreadsheet } from "./spreadsheet";
 import { readJson, readXml, readYaml } from "./structured";
@@ -37,6 +40,8 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
       return [await readPdf(bytes, name)];
     case "docx":
       return [readDocx(bytes, name)];
+    case "doc":
+      return [await readDoc(bytes, name)];
     case "xlsx":
     case "xls":
     case "xlsb":
@@ -44,6 +49,8 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
       return [await readSpreadsheet(bytes, name, format)];
     case "pptx":
       return [readPptx(bytes, name)];
+    case "ppt":
+      return [await readPpt(bytes, name)];
     case "odt":
       return [readOdt(bytes, name)];
     case "epub":
@@ -68,21 +75,25 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
       return [readYaml(decodeText(bytes), name)];
     case "image":
       return [{ name, pages: [{ blocks: [] }], needsOcr: true }];
-    case "eml": {
-      const { document, attachments } = await readEml(bytes, name);
-      const documents = [document];
-      if (depth < MAX_EMAIL_NESTING) {
-        for (const attachment of attachments) {
-          try {
-            // Attachments only OCR could read (pictures, scans) are left out rather than failing the message.
-            documents.push(...(await readDocuments(attachment.bytes, attachment.name, depth + 1)).filter((doc) => !doc.needsOcr));
-          } catch (err) {
-            // An attachment we cannot read does not spoil the message itself.
-            if (!(err instanceof ApiError)) throw err;
-          }
-        }
-      }
-      return documents;
+    case "eml":
+      return withAttachments(await readEml(bytes, name), depth);
+    case "msg":
+      return withAttachments(await readMsg(bytes, name), depth);
+  }
+}
+
+/** A message and one document per readable attachment, down to MAX_EMAIL_NESTING messages deep. */
+async function withAttachments({ document, attachments }: { document: DocumentModel; attachments: MailAttachment[] }, depth: number): Promise<DocumentModel[]> {
+  const documents = [document];
+  if (depth >= MAX_EMAIL_NESTING) return documents;
+  for (const attachment of attachments) {
+    try {
+      // Attachments only OCR could read (pictures, scans) are left out rather than failing the message.
+      documents.push(...(await readDocuments(attachment.bytes, attachment.name, depth + 1)).filter((doc) => !doc.needsOcr));
+    } catch (err) {
+      // An attachment we cannot read does not spoil the message itself.
+      if (!(err instanceof ApiError)) throw err;
     }
   }
+  return documents;
 }

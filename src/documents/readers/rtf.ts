@@ -9,6 +9,7 @@
  * tables, `\*` extensions) are skipped. Groups nested deeper than the budget are a 422.
  */
 import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
+import { codePageDecoder } from "../charset";
 import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
 
@@ -187,11 +188,8 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
         return;
       }
       case "ansicpg":
-        try {
-          codePage = new TextDecoder(`windows-${parameter}`);
-        } catch {
-          // A code page the runtime does not know: windows-1252 is the best guess.
-        }
+        // A code page the runtime does not know keeps windows-1252, the best guess.
+        codePage = codePageDecoder(parameter ?? 1252) ?? codePage;
         return;
       case "emdash":
         emit("—");

@@ -27,7 +27,7 @@ describe("format detection", () => {
     expect(detectFormat(bytes("From: a@b.c\nSubject: hi\n\nbody"), "upload")).toBe("eml");
     expect(detectFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), "upload")).toBe("image");
     expect(detectFormat(bytes("just words"), "upload")).toBe("text");
-    expect(() => detectFormat(bytes("x"), "slides.ppt")).toThrow(/\.ppt files are not supported/);
+    expect(() => detectFormat(bytes("x"), "slides.key")).toThrow(/\.key files are not supported/);
   });
 });
 

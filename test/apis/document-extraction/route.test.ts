@@ -288,7 +288,7 @@ describe("POST /document-extraction/v1/extract: bad requests are 400s that name 
     ],
     ["ADDRESS allowed code invalid", { schema: { fields: [field({ type: "ADDRESS", allowed_country_codes: ["XX"] })] } }, "schema.fields.0.allowed_country_codes.0"],
     ["a broken PDF", { files: [{ type: "base64", name: "broken.pdf", base64: b64("%PDF-1.7 this is not really a pdf") }] }, "files.0: broken.pdf: the file is not a readable PDF"],
-    ["an unsupported format", { files: [{ type: "base64", name: "old.doc", base64: "YQ==" }] }, "files.0: old.doc: .doc files are not supported"],
+    ["an unsupported format", { files: [{ type: "base64", name: "old.pages", base64: "YQ==" }] }, "files.0: old.pages: .pages files are not supported"],
   ];
 
   for (const [title, override, message] of cases) {
