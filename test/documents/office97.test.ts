@@ -59,6 +59,13 @@ describe("Word 97–2003 (.doc)", () => {
     }
   });
 
+  it("shows tracked changes as accepted: the deleted word is not read (Tika's testDeleted)", async () => {
+    const markdown = await markdownOf("testWORD_2006ml.doc");
+    expect(markdown).toContain("The quick brown fox jumped over the lazy brown dog.");
+    expect(markdown).toContain("[tika](http://tika.apache.org)");
+    expect(markdown).not.toMatch(/frog/i);
+  });
+
   it("reads a Word 6 file and a phonetic guide, whatever the file is named", async () => {
     expect(await markdownOf("testWORD6.doc", "upload")).toBe("The quick brown fox jumps over the lazy dog");
     expect(await markdownOf("testWORD_phonetic.doc")).toBe("東京 (とうきょう)");

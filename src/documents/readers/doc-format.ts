@@ -1,7 +1,7 @@
 /**
  * The binary structures of a Word 97–2003 document ([MS-DOC]) that the DOC reader needs: the FIB (where
  * everything is), the piece table (which bytes hold which characters), the paragraph properties in the FKP pages
- * (table cells and rows, list membership, style), the style sheet (heading styles) and the list tables (labels).
+ * (table cells and rows, list membership, style), the character runs marked deleted by tracked changes, the style sheet (heading styles) and the list tables (labels).
  * Every offset read is checked against its stream: a damaged file yields less, never a read past the end.
  */
 
@@ -19,7 +19,7 @@ export interface Fib {
   fcMin: number;
 }
 
-export const FC = { styles: 1, papxBins: 13, clx: 33, lists: 73, listOverrides: 74 } as const;
+export const FC = { styles: 1, chpxBins: 12, papxBins: 13, clx: 33, lists: 73, listOverrides: 74 } as const;
 
 class Reader {
   readonly view: DataView;
@@ -415,4 +415,51 @@ export function readLists(table: Uint8Array, fib: Fib): { lists: Map<number, Doc
     }
   }
   return { lists, overrides };
+}
+
+/**
+ * The file-offset ranges of character runs that tracked changes mark deleted (sprmCFRMarkDel in the CHPX FKP
+ * pages), sorted: Word shows a deletion struck through until it is accepted, and the reader drops it.
+ */
+export function readDeletedRuns(wordDocument: Uint8Array, table: Uint8Array, fib: Fib): [number, number][] {
+  const [fc, lcb] = fib.fcLcb(FC.chpxBins);
+  const t = new Reader(table);
+  const w = new Reader(wordDocument);
+  if (fib.nFib < 193 || lcb < 12 || !t.has(fc, lcb)) return [];
+  const count = Math.floor((lcb - 4) / 8);
+  const deleted: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const page = (t.u32(fc + (count + 1) * 4 + i * 4) & 0x3fffff) * 512;
+    if (!w.has(page, 512)) continue;
+    const crun = w.u8(page + 511);
+    for (let j = 0; j < crun && 4 * (crun + 1) + j < 511; j++) {
+      const offset = w.u8(page + 4 * (crun + 1) + j) * 2;
+      if (offset === 0 || offset >= 511) continue;
+      const size = w.u8(page + offset);
+      const end = Math.min(page + offset + 1 + size, page + 511);
+      for (let at = page + offset + 1; at + 2 <= end; ) {
+        const opcode = w.u16(at);
+        if (opcode === 0x0800 && w.u8(at + 2)) {
+          deleted.push([w.u32(page + j * 4), w.u32(page + (j + 1) * 4)]);
+          break;
+        }
+        at += 2 + sprmSize(w, at + 2, opcode);
+      }
+    }
+  }
+  return deleted.sort((a, b) => a[0] - b[0]);
+}
+
+/** Whether file offset `fc` is in one of the sorted ranges. */
+export function inRanges(ranges: [number, number][], fc: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = ranges[middle]!;
+    if (fc < start) high = middle - 1;
+    else if (fc >= end) low = middle + 1;
+    else return true;
+  }
+  return false;
 }

@@ -2,7 +2,7 @@
  * Word 97–2003 documents (.doc), and the text of Word 6 and 95 ones. The text comes through the piece table;
  * each paragraph's properties (from its mark's FKP run and its style) say whether it is a heading (a built-in
  * heading style, a style named so, or an outline level), a list item (with its label counted as Word counts it)
- * or a table cell or row end. Fields keep their result (a HYPERLINK becomes a link); pictures and drawn objects
+ * or a table cell or row end. Tracked changes are shown as accepted: insertions kept, deletions dropped. Fields keep their result (a HYPERLINK becomes a link); pictures and drawn objects
  * leave no text. After the body come the other stories, as Word keeps them: footnotes, comments, endnotes, text
  * boxes, then the page headers and footers (each distinct text once).
  */
@@ -10,7 +10,7 @@ import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
 import { openCompoundFile, type CompoundFile } from "./compound";
-import { propsAt, readFib, readLists, readPapxRuns, readPieceText, readStyleSheet, type DocList, type DocStyle, type ListOverride, type ParagraphProps } from "./doc-format";
+import { inRanges, propsAt, readDeletedRuns, readFib, readLists, readPapxRuns, readPieceText, readStyleSheet, type DocList, type DocStyle, type ListOverride, type ParagraphProps } from "./doc-format";
 import { formatNumber } from "./list-labels";
 
 const LABEL = "Word 97–2003 document";
@@ -41,6 +41,8 @@ function readWordDocument(file: CompoundFile, prefix: string, name: string, buil
     throw new ApiError(422, `${name}: the file is not a readable ${LABEL} (its table stream is missing)`);
   }
   const pieces = readPieceText(wordDocument, table, fib, new TextDecoder("windows-1252"));
+  const deleted = readDeletedRuns(wordDocument, table, fib);
+  const text = deleted.length === 0 ? pieces.text : withoutDeletions(pieces.text, deleted, pieces.fcOf);
   const reader = new ParagraphReader(builder, {
     runs: readPapxRuns(wordDocument, table, fib),
     styles: readStyleSheet(table, fib),
@@ -50,10 +52,10 @@ function readWordDocument(file: CompoundFile, prefix: string, name: string, buil
   const [main = 0, footnotes = 0, headers = 0, macros = 0, comments = 0, endnotes = 0, boxes = 0, headerBoxes = 0] = fib.ccp.map((count) => Math.max(0, count));
   let at = 0;
   const story = (length: number) => {
-    const text = pieces.text.slice(at, at + length);
+    const part = text.slice(at, at + length);
     const start = at;
     at += length;
-    return { text, start };
+    return { text: part, start };
   };
   reader.read(story(main));
   const afterBody = [story(footnotes)];
@@ -63,6 +65,18 @@ function readWordDocument(file: CompoundFile, prefix: string, name: string, buil
   for (const part of afterBody) reader.read(part);
   reader.read(headerStory, true);
   reader.read(story(headerBoxes), true);
+}
+
+/**
+ * The text with the characters tracked changes deleted blanked out (NUL, which no reader keeps), so every
+ * character keeps its position for the paragraph properties. Paragraph and cell marks stay.
+ */
+function withoutDeletions(text: string, deleted: [number, number][], fcOf: (cp: number) => number): string {
+  const chars = text.split("");
+  for (let cp = 0; cp < chars.length; cp++) {
+    if (chars[cp] !== "\r" && chars[cp] !== "\x07" && inRanges(deleted, fcOf(cp))) chars[cp] = "\x00";
+  }
+  return chars.join("");
 }
 
 interface Context {
