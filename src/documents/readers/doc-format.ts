@@ -147,16 +147,8 @@ export function readPieceText(wordDocument: Uint8Array, table: Uint8Array, fib: 
   return {
     text,
     fcOf(cp) {
-      let low = 0;
-      let high = placed.length - 1;
-      while (low <= high) {
-        const middle = (low + high) >> 1;
-        const piece = placed[middle]!;
-        if (cp < piece.cpStart) high = middle - 1;
-        else if (cp >= piece.cpEnd) low = middle + 1;
-        else return piece.fc + (cp - piece.cpStart) * (piece.compressed ? 1 : 2);
-      }
-      return -1;
+      const piece = findRange(placed, cp, (entry) => [entry.cpStart, entry.cpEnd]);
+      return piece ? piece.fc + (cp - piece.cpStart) * (piece.compressed ? 1 : 2) : -1;
     },
   };
 }
@@ -269,16 +261,7 @@ export function readPapxRuns(wordDocument: Uint8Array, table: Uint8Array, fib: F
 
 /** The properties of the run holding file offset `fc` (a paragraph's mark). */
 export function propsAt(runs: PapxRun[], fc: number): ParagraphProps {
-  let low = 0;
-  let high = runs.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const run = runs[middle]!;
-    if (fc < run.fcStart) high = middle - 1;
-    else if (fc >= run.fcEnd) low = middle + 1;
-    else return run.props;
-  }
-  return {};
+  return findRange(runs, fc, (run) => [run.fcStart, run.fcEnd])?.props ?? {};
 }
 
 export interface DocStyle {
@@ -452,14 +435,19 @@ export function readDeletedRuns(wordDocument: Uint8Array, table: Uint8Array, fib
 
 /** Whether file offset `fc` is in one of the sorted ranges. */
 export function inRanges(ranges: [number, number][], fc: number): boolean {
+  return findRange(ranges, fc, (range) => range) !== undefined;
+}
+
+/** The entry of `sorted` whose [start, end) holds `at` (a binary search), or undefined. */
+function findRange<T>(sorted: readonly T[], at: number, rangeOf: (entry: T) => readonly [number, number]): T | undefined {
   let low = 0;
-  let high = ranges.length - 1;
+  let high = sorted.length - 1;
   while (low <= high) {
     const middle = (low + high) >> 1;
-    const [start, end] = ranges[middle]!;
-    if (fc < start) high = middle - 1;
-    else if (fc >= end) low = middle + 1;
-    else return true;
+    const [start, end] = rangeOf(sorted[middle]!);
+    if (at < start) high = middle - 1;
+    else if (at >= end) low = middle + 1;
+    else return sorted[middle];
   }
-  return false;
+  return undefined;
 }
