@@ -4,7 +4,8 @@
 //   `embedded_must_include` for attachments);
 // - for the text files whose true encoding is known (charset_normalizer's), their first lines decoded in it;
 // - for the files with expected outputs (pandoc's markdown, csvkit's CSV), the text of their first lines and cells.
-// Strings are compared on plain text: markdown punctuation dropped and whitespace collapsed on both sides.
+// Strings are compared on plain text: markdown punctuation and a table's header separator row (`| --- |`) dropped,
+// whitespace collapsed on both sides.
 // Counts refusals (with their reasons), 5xx answers, time and the isolate's heap per file (V8's heap capped at
 // 128 MiB, as an isolate's is), and writes bench/corpus.json (not on a filtered run: `BENCH_CORPUS_ONLY=<text>`
 // picks files by path).
@@ -101,7 +102,7 @@ async function main() {
       }
       const ms = Math.round(performance.now() - started);
       const heap = await inspector.heapMib();
-      const markdown = plain(body.data?.markdown ?? "");
+      const markdown = plain((body.data?.markdown ?? "").replace(/^\|?(\s*:?-{3,}:?\s*\|)+\s*$/gm, ""));
       const found = file.must.filter((text) => markdown.includes(text));
       const wrongly = file.mustNot.filter((text) => markdown.includes(text));
       const row = {

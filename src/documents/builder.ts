@@ -17,7 +17,7 @@ const hasText = (runs: readonly Run[]) => cleanText(runsText(runs)) !== "";
 /** Adds text to the last run when its formatting is the same, else as a run of its own. */
 export function appendRun(runs: Run[], text: string, format: Omit<Run, "text">): void {
   const last = runs.at(-1);
-  if (last && last.bold === format.bold && last.italic === format.italic && last.code === format.code && last.link === format.link) {
+  if (last && last.bold === format.bold && last.italic === format.italic && last.code === format.code && last.link === format.link && !last.note && !format.note) {
     last.text += text;
   } else {
     runs.push({ text, ...format });
@@ -123,6 +123,15 @@ export class DocumentBuilder {
     }
     this.gap = false;
     this.started = true;
+  }
+
+  /** Blocks another builder read (a header's, a note's), counted against this one's budget. */
+  append(blocks: readonly Block[]): void {
+    for (const block of blocks) {
+      this.spend(block.type === "table" ? block.rows.reduce((sum, row) => sum + row.cells.length, 0) : 1);
+      this.blocks.push(block);
+      this.started = true;
+    }
   }
 
   /** Marks a blank line (or a wide vertical gap) before the next row. */

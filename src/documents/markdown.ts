@@ -5,7 +5,7 @@
  * lines as text. Pages are separated by a horizontal rule.
  */
 import { cleanText } from "./builder";
-import type { Block, DocumentModel, Run, Table } from "./model";
+import { noteText, type Block, type DocumentModel, type Run, type Table } from "./model";
 
 /** Characters that would start markup inside running text. */
 const escapeInline = (text: string) => text.replace(/([\\`*_[\]<>|])/g, "\\$1");
@@ -13,6 +13,10 @@ const escapeInline = (text: string) => text.replace(/([\\`*_[\]<>|])/g, "\\$1");
 function inline(runs: readonly Run[]): string {
   let out = "";
   for (const run of runs) {
+    if (run.note) {
+      out += noteText({ ...run, text: run.text.replace(/[^\p{L}\p{N}_-]/gu, "") });
+      continue;
+    }
     const text = run.text.replace(/\s+/g, " ");
     if (text.trim() === "") {
       out += text;

@@ -29,6 +29,11 @@ export interface Run {
   italic?: boolean;
   code?: boolean;
   link?: string;
+  /**
+   * The run is a note's label (a footnote, an endnote or a comment): where the note is referenced, markdown writes
+   * it `[^label]`; leading the note's own text (`definition`), `[^label]: `.
+   */
+  note?: "reference" | "definition";
 }
 
 export interface Heading {
@@ -96,5 +101,12 @@ export interface Image {
 
 /** The plain text of runs. */
 export function runsText(runs: readonly Run[]): string {
-  return runs.map((run) => run.text).join("");
+  return runs.map(noteText).join("");
+}
+
+/** A run's text, a note label written as markdown writes it. */
+export function noteText(run: Run): string {
+  if (run.note === "reference") return `[^${run.text}]`;
+  if (run.note === "definition") return `[^${run.text}]: `;
+  return run.text;
 }

@@ -5,18 +5,11 @@
  * windows-1252, garbling every other character).
  */
 import { describe, expect, it } from "vitest";
-import { callJson, createAccount } from "../helpers/http";
-import { base64Of, bytesOf } from "../helpers/images";
+import { markdownOf } from "../helpers/documents";
+import { bytesOf } from "../helpers/images";
 
 const fixtures = import.meta.glob<string>("../fixtures/charset/*.{csv,txt}", { query: "?inline", import: "default", eager: true });
 const fixture = (name: string) => bytesOf(fixtures[`../fixtures/charset/${name}`]!.replace(/^data:[^,]*,/, ""));
-
-async function markdownOf(name: string, bytes: Uint8Array): Promise<string> {
-  const account = await createAccount(5);
-  const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name, base64: base64Of(bytes) } } });
-  expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
-  return res.body.data.markdown;
-}
 
 describe("legacy encodings, detected", () => {
   it.each([

@@ -3,15 +3,10 @@
  * them through the same readers, the sniffer knows them by content, and their budgets hold.
  */
 import { describe, expect, it } from "vitest";
-import { balanceOf, callJson, createAccount } from "../helpers/http";
+import { convertDocument as convert } from "../helpers/documents";
+import { callJson, createAccount } from "../helpers/http";
 import { epubOf, odtOf, zipDeclaring } from "../helpers/files";
 import { base64Of } from "../helpers/images";
-
-async function convert(name: string, bytes: Uint8Array, credits = 5) {
-  const account = await createAccount(credits);
-  const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name, base64: base64Of(bytes) } } });
-  return { ...res, spent: credits - (await balanceOf(account.accountId)) };
-}
 
 async function extract(name: string, bytes: Uint8Array, fields: unknown[]) {
   const account = await createAccount(5);

@@ -5,28 +5,18 @@
  * Damaged and oversized compound files are refused with nothing charged.
  */
 import { describe, expect, it } from "vitest";
+import { convertDocument as convert, markdownOf } from "../helpers/documents";
 import { readDocuments } from "../../src/documents/readers";
-import { balanceOf, callJson, createAccount } from "../helpers/http";
-import { base64Of, bytesOf } from "../helpers/images";
+import { bytesOf } from "../helpers/images";
 
 const fixtures = import.meta.glob<string>("../fixtures/office97/*.{doc,ppt,msg}", { query: "?inline", import: "default", eager: true });
 const fixture = (name: string) => bytesOf(fixtures[`../fixtures/office97/${name}`]!.replace(/^data:[^,]*,/, ""));
-
-async function convert(name: string, bytes: Uint8Array) {
-  const account = await createAccount(5);
-  const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name, base64: base64Of(bytes) } } });
-  return { ...res, balance: await balanceOf(account.accountId) };
-}
-
-async function markdownOf(name: string, sendAs = name): Promise<string> {
-  const res = await convert(sendAs, fixture(name));
-  expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
-  return res.body.data.markdown;
-}
+/** The markdown of fixture `name`, sent as `sendAs`. */
+const read = (name: string, sendAs = name) => markdownOf(sendAs, fixture(name));
 
 describe("Word 97–2003 (.doc)", () => {
   it("reads the body, its table as a table, the hyperlink field as a link, then footnote, text box, header and footer", async () => {
-    const markdown = await markdownOf("testWORD_various.doc");
+    const markdown = await read("testWORD_various.doc");
     expect(markdown).toContain("| Row 1 Col 1 | Row 1 Col 2 | Row 1 Col 3 |\n| --- | --- | --- |\n| Row 2 Col 1 | Row 2 Col 2 | Row 2 Col 3 |");
     expect(markdown).toContain("[This is a hyperlink](http://tika.apache.org/)");
     expect(markdown).toMatch(/^- Bullet 1$/m);
@@ -39,7 +29,7 @@ describe("Word 97–2003 (.doc)", () => {
   });
 
   it("numbers list items from the list tables, as Tika's tests assert: 1), a), i), restarts, a list starting at 6", async () => {
-    const markdown = await markdownOf("testWORD_numbered_list.doc");
+    const markdown = await read("testWORD_numbered_list.doc");
     expect(markdown).toMatch(/^1\) This$/m);
     expect(markdown).toMatch(/^ +- a\) Is$/m);
     expect(markdown).toMatch(/^ +- i\) A multi$/m);
@@ -53,45 +43,45 @@ describe("Word 97–2003 (.doc)", () => {
   });
 
   it("makes headings of built-in heading styles, numbered through the style's list (POI's Bug52311)", async () => {
-    const markdown = await markdownOf("Bug52311.doc");
+    const markdown = await read("Bug52311.doc");
     for (const heading of ["# 1 Introduction", "## 2.1 Header 2.1", "## 2.3.1 Header 2.3.1", "## 2.99 Header 2.99", "## 2.99.1 Header 2.99.1", "## 2.100 Header 2.100", "## 2.101 Header 2.101"]) {
       expect(markdown).toMatch(new RegExp(`^${heading.replace(/\./g, "\\.")}$`, "m"));
     }
   });
 
   it("shows tracked changes as accepted: the deleted word is not read (Tika's testDeleted)", async () => {
-    const markdown = await markdownOf("testWORD_2006ml.doc");
+    const markdown = await read("testWORD_2006ml.doc");
     expect(markdown).toContain("The quick brown fox jumped over the lazy brown dog.");
     expect(markdown).toContain("[tika](http://tika.apache.org)");
     expect(markdown).not.toMatch(/frog/i);
   });
 
   it("reads a Word 6 file and a phonetic guide, whatever the file is named", async () => {
-    expect(await markdownOf("testWORD6.doc", "upload")).toBe("The quick brown fox jumps over the lazy dog");
-    expect(await markdownOf("testWORD_phonetic.doc")).toBe("東京 (とうきょう)");
+    expect(await read("testWORD6.doc", "upload")).toBe("The quick brown fox jumps over the lazy dog");
+    expect(await read("testWORD_phonetic.doc")).toBe("東京 (とうきょう)");
   });
 });
 
 describe("PowerPoint 97–2003 (.ppt)", () => {
   it("gives each slide a section: its title a heading, its body placeholder's paragraphs list items", async () => {
-    const markdown = await markdownOf("testPPT.ppt");
+    const markdown = await read("testPPT.ppt");
     expect(markdown).toBe("## Sample Powerpoint Slide\n\n- Created with Microsoft\n- Powerpoint X for Mac\n- Service Release 1");
   });
 
   it("reads text boxes in Japanese and Chinese, half-width kana and characters outside the BMP (POI's 54880)", async () => {
-    const markdown = await markdownOf("54880_chinese.ppt");
+    const markdown = await read("54880_chinese.ppt");
     for (const text of ["Single byte", "複数の文字", "ﾊﾝｶｸ", "表十ソ", "𠮟", "表Mixパﾋﾟ𠮟"]) expect(markdown).toContain(text);
   });
 
   it("keeps the footer set on the master, once", async () => {
-    const markdown = await markdownOf("testPPT_masterFooter.ppt");
+    const markdown = await read("testPPT_masterFooter.ppt");
     expect(markdown.match(/Master footer is here/g)).toHaveLength(1);
   });
 });
 
 describe("Outlook messages (.msg)", () => {
   it("reads the headers and body in the message's code page, with what Outlook shows as names", async () => {
-    const markdown = await markdownOf("chinese-traditional.msg");
+    const markdown = await read("chinese-traditional.msg");
     expect(markdown).toContain("**From:** Tests Chang@FT (張毓倫)\n");
     expect(markdown).toContain("**To:** Tests Chang@FT (張毓倫) \\<tests.chang@fengttt.com\\>");
     expect(markdown).toContain("**Subject:** Alfresco MSG format testing ( MSG 格式測試 )");
@@ -100,7 +90,7 @@ describe("Outlook messages (.msg)", () => {
   });
 
   it("reads the attachments, a Word document among them, as documents of their own", async () => {
-    const markdown = await markdownOf("testMSG_att_doc.msg");
+    const markdown = await read("testMSG_att_doc.msg");
     expect(markdown).toContain("**Subject:** test pièce jointe 1");
     const [body, word, text] = markdown.split(/^## Attachment: .*$/m);
     expect(markdown.match(/^## Attachment: .*$/gm)).toEqual(["## Attachment: test-unicode.doc", "## Attachment: pj1.txt"]);

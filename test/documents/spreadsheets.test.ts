@@ -5,18 +5,12 @@
  * A compound file that holds no Office or Outlook stream is refused naming what it is; an XLSX zip bomb is still counted.
  */
 import { describe, expect, it } from "vitest";
-import { balanceOf, callJson, createAccount } from "../helpers/http";
-import { base64Of, bytesOf } from "../helpers/images";
+import { convertDocument as convert } from "../helpers/documents";
+import { bytesOf } from "../helpers/images";
 import { zipDeclaring } from "../helpers/files";
 
 const fixtures = import.meta.glob<string>("../fixtures/spreadsheets/*.{xls,xlsb,ods}", { query: "?inline", import: "default", eager: true });
 const fixture = (name: string) => bytesOf(fixtures[`../fixtures/spreadsheets/${name}`]!.replace(/^data:[^,]*,/, ""));
-
-async function convert(name: string, bytes: Uint8Array) {
-  const account = await createAccount(5);
-  const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name, base64: base64Of(bytes) } } });
-  return { ...res, balance: await balanceOf(account.accountId) };
-}
 
 describe("workbooks read by SheetJS", () => {
   it("reads an Excel 97 XLS: its sheet by name, its cells, whole numbers without a decimal point", async () => {

@@ -7,15 +7,8 @@
  */
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { balanceOf, callJson, createAccount } from "../helpers/http";
+import { convertDocument as convert } from "../helpers/documents";
 import { epubOf, zipDeclaring } from "../helpers/files";
-import { base64Of } from "../helpers/images";
-
-async function convert(name: string, bytes: Uint8Array, credits = 5) {
-  const account = await createAccount(credits);
-  const res = await callJson("/document-to-markdown/v1/convert", { key: account.apiKey, body: { file: { type: "base64", name, base64: base64Of(bytes) } } });
-  return { ...res, spent: credits - (await balanceOf(account.accountId)) };
-}
 
 /** 32 MiB of XML-ish text behind `head`: deflates to about 32 KB. */
 const huge = (head: string) => head + " ".repeat(32 * 1024 * 1024);

@@ -91,50 +91,69 @@ interface Level {
   format: string;
   text: string;
   start: number;
+  /** Legal numbering (`w:isLgl`): every level's number in the label is decimal. */
+  legal?: boolean;
 }
 
-/** The lists of `numbering.xml`, and the counters a document's list items advance as they are read. */
+interface Num {
+  abstract: string;
+  /** Per level, a start (`w:startOverride`) or a whole level definition (`w:lvl`) that replaces the list's. */
+  starts: Map<number, number>;
+  levels: Map<number, Level>;
+}
+
+const numberOr = (value: string | undefined, fallback: number) => (value !== undefined && Number.isFinite(Number(value)) ? Number(value) : fallback);
+
+/**
+ * The lists of `numbering.xml`, and the counters a document's list items advance as they are read. Lists that
+ * share an abstract definition count on together, as Word counts them, unless one overrides a level: that one
+ * counts on its own.
+ */
 export class Numbering {
   private readonly abstracts = new Map<string, Map<number, Level>>();
-  private readonly nums = new Map<string, { abstract: string; starts: Map<number, number> }>();
+  private readonly nums = new Map<string, Num>();
   private readonly counters = new Map<string, number[]>();
 
   constructor(xml: string | undefined, name: string) {
     if (!xml) return;
-    let abstract: Map<number, Level> | undefined;
+    let levels: Map<number, Level> | undefined;
     let level: Level | undefined;
-    let num: { abstract: string; starts: Map<number, number> } | undefined;
+    let num: Num | undefined;
     let override: number | undefined;
     walkXml(
       xml,
       {
         open: (tag, attributes) => {
           if (tag === "w:abstractNum") {
-            abstract = new Map();
-            this.abstracts.set(attributes["w:abstractNumId"] ?? "", abstract);
-          } else if (tag === "w:lvl" && abstract) {
-            level = { format: "decimal", text: "", start: 1 };
-            abstract.set(Number(attributes["w:ilvl"]) || 0, level);
+            levels = new Map();
+            this.abstracts.set(attributes["w:abstractNumId"] ?? "", levels);
           } else if (tag === "w:num") {
-            num = { abstract: "", starts: new Map() };
+            num = { abstract: "", starts: new Map(), levels: new Map() };
             this.nums.set(attributes["w:numId"] ?? "", num);
+          } else if (tag === "w:lvl" && (levels || (num && override !== undefined))) {
+            // A level that states no start starts at 0, as Word reads it.
+            level = { format: "decimal", text: "", start: 0 };
+            if (levels) levels.set(Number(attributes["w:ilvl"]) || 0, level);
+            else num!.levels.set(override!, level);
           } else if (tag === "w:abstractNumId" && num) {
             num.abstract = attributes["w:val"] ?? "";
           } else if (tag === "w:lvlOverride" && num) {
             override = Number(attributes["w:ilvl"]) || 0;
           } else if (tag === "w:startOverride" && num && override !== undefined) {
-            num.starts.set(override, Number(attributes["w:val"]) || 1);
+            num.starts.set(override, numberOr(attributes["w:val"], 1));
           } else if (level && tag === "w:numFmt") {
             level.format = attributes["w:val"] ?? "decimal";
           } else if (level && tag === "w:lvlText") {
             level.text = attributes["w:val"] ?? "";
           } else if (level && tag === "w:start") {
-            level.start = Number(attributes["w:val"]) || 0;
+            level.start = numberOr(attributes["w:val"], 1);
+          } else if (level && tag === "w:isLgl") {
+            level.legal = attributes["w:val"] !== "0" && attributes["w:val"] !== "false";
           }
         },
         close: (tag) => {
           if (tag === "w:lvl") level = undefined;
-          else if (tag === "w:abstractNum") abstract = undefined;
+          else if (tag === "w:abstractNum") levels = undefined;
           else if (tag === "w:num") num = undefined;
           else if (tag === "w:lvlOverride") override = undefined;
         },
@@ -143,30 +162,30 @@ export class Numbering {
     );
   }
 
-  private levelsOf(numId: string): { levels: Map<number, Level>; starts: Map<number, number> } | undefined {
-    const num = this.nums.get(numId);
-    const levels = num && this.abstracts.get(num.abstract);
-    return levels && num ? { levels, starts: num.starts } : undefined;
-  }
-
   /**
    * The next item of list `numId` at level `ilvl`: its label (undefined for a bullet) and whether the list is
    * ordered. Deeper levels restart when a shallower one advances.
    */
   next(numId: string, ilvl: number): { ordered: boolean; label?: string } | undefined {
-    const list = this.levelsOf(numId);
-    if (!list || numId === "0") return undefined;
-    const level = list.levels.get(ilvl);
+    const num = this.nums.get(numId);
+    const abstract = num && this.abstracts.get(num.abstract);
+    if (!num || !abstract || numId === "0") return undefined;
+    const levelAt = (at: number) => num.levels.get(at) ?? abstract.get(at);
+    const level = levelAt(ilvl);
     if (!level || level.format === "bullet") return { ordered: false };
-    const counters = this.counters.get(numId) ?? [];
-    this.counters.set(numId, counters);
-    const startOf = (at: number) => list.starts.get(at) ?? list.levels.get(at)?.start ?? 1;
+    const key = num.starts.size > 0 || num.levels.size > 0 ? `num:${numId}` : `abstract:${num.abstract}`;
+    const counters = this.counters.get(key) ?? [];
+    this.counters.set(key, counters);
+    const startOf = (at: number) => num.starts.get(at) ?? levelAt(at)?.start ?? 1;
     for (let at = 0; at < ilvl; at++) counters[at] ??= startOf(at);
     counters[ilvl] = counters[ilvl] === undefined ? startOf(ilvl) : counters[ilvl]! + 1;
     counters.length = ilvl + 1;
     const label = level.text.replace(/%(\d)/g, (_, n: string) => {
       const at = Number(n) - 1;
-      return formatNumber(counters[at] ?? startOf(at), list.levels.get(at)?.format ?? "decimal");
+      const format = level.legal ? "decimal" : levelAt(at)?.format ?? "decimal";
+      // A bullet level inside a numbered label adds nothing.
+      if (format === "bullet") return "";
+      return formatNumber(counters[at] ?? startOf(at), format);
     });
     return { ordered: true, ...(label.trim() ? { label: label.trim() } : {}) };
   }
