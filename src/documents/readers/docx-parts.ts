@@ -190,11 +190,3 @@ export class Numbering {
     return { ordered: true, ...(label.trim() ? { label: label.trim() } : {}) };
   }
 }
-
-/** A part's relationships by id: where each `r:id` points. */
-export function readRelationships(xml: string | undefined, name: string): Map<string, string> {
-  const targets = new Map<string, string>();
-  if (!xml) return targets;
-  walkXml(xml, { open: (tag, attributes) => void (tag === "Relationship" && attributes.Id && attributes.Target && targets.set(attributes.Id, attributes.Target)) }, { name });
-  return targets;
-}

@@ -15,9 +15,9 @@ import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
 import type { Block, DocumentModel, Run } from "../model";
 import { readChart } from "./chart";
-import { Numbering, readRelationships, readStyles, styleHeadingLevel, styleNumbering, type Styles } from "./docx-parts";
+import { Numbering, readStyles, styleHeadingLevel, styleNumbering, type Styles } from "./docx-parts";
 import { formatNumber } from "./list-labels";
-import { unzipParts } from "./ooxml";
+import { readRelationships, relationshipsPath, resolveTarget, unzipParts, type Relationships } from "./ooxml";
 import { walkXml } from "./xml";
 
 const STORY_PARTS = /^word\/(document|styles|numbering|footnotes|endnotes|comments|header\d*|footer\d*)\.xml$|^word\/(charts\/)?_rels\/[^/]+\.rels$|^word\/charts\/chart\d+\.xml$/;
@@ -89,17 +89,6 @@ function headersAndFooters(file: DocxFile): Block[] {
   return blocks;
 }
 
-/** A part's path from a relationship target (relative to the part's folder, or absolute in the package). */
-function resolveTarget(from: string, target: string): string {
-  const segments = target.startsWith("/") ? [] : from.split("/").slice(0, -1);
-  for (const segment of target.replace(/^\//, "").split("/")) {
-    if (segment === "..") segments.pop();
-    else if (segment !== ".") segments.push(segment);
-  }
-  return segments.join("/");
-}
-
-const relationshipsPath = (path: string) => path.replace(/([^/]+)$/, "_rels/$1.rels");
 const external = (target: string | undefined) => (target && /^(https?|mailto|ftp):/i.test(target) ? target : undefined);
 const on = (attributes: Record<string, string>) => attributes["w:val"] !== "0" && attributes["w:val"] !== "false";
 /** Elements whose content is not read: a markup-compatibility fallback repeats its choice; deleted text is gone. */
@@ -137,7 +126,7 @@ const newParagraph = (): Paragraph => ({ cells: [""], runs: [], style: {}, after
 
 /** One story (the body, the notes of a notes part, a header) walked into a builder. */
 class Story {
-  private readonly relationships: Map<string, string>;
+  private readonly relationships: Relationships;
   /** Nested tables are read as text of the outer cell: only the outermost table (the last entry) keeps rows. */
   private readonly tables: TableState[] = [];
   private paragraph = newParagraph();
@@ -229,7 +218,7 @@ class Story {
         paragraph.style.listLevel ??= 0;
         break;
       case "w:hyperlink":
-        this.link = external(this.relationships.get(attributes["r:id"] ?? ""));
+        this.link = external(this.relationships.get(attributes["r:id"] ?? "")?.target);
         break;
       case "w:fldChar":
         this.fieldChar(attributes["w:fldCharType"]);
@@ -405,13 +394,13 @@ class Story {
   }
 
   private picture(alt: string, id: string | undefined): void {
-    const target = id === undefined ? undefined : this.relationships.get(id);
+    const target = id === undefined ? undefined : this.relationships.get(id)?.target;
     const src = target === undefined ? undefined : external(target) ?? resolveTarget(this.path, target).replace(/^word\//, "");
     this.paragraph.after.push((builder) => builder.image(alt, src));
   }
 
   private chart(id: string | undefined): void {
-    const target = id === undefined ? undefined : this.relationships.get(id);
+    const target = id === undefined ? undefined : this.relationships.get(id)?.target;
     const xml = target === undefined ? undefined : this.file.parts[resolveTarget(this.path, target)];
     const chart = xml === undefined ? undefined : readChart(xml, this.file.name);
     if (!chart) return;

@@ -13,7 +13,7 @@ import { readEpub } from "./epub";
 import { readHtml } from "./html";
 import { readOdt } from "./odt";
 import { readDocx } from "./docx";
-import { readPptx } from "./ooxml";
+import { readPptx } from "./pptx";
 import { readPdf } from "./pdf";
 import { readPpt } from "./ppt";
 import { readRtf } from "./rtf";
