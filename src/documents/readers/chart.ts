@@ -23,6 +23,7 @@ export function readChart(xml: string, name: string): Chart | undefined {
   const series: Series[] = [];
   let title = "";
   let inTitle = false;
+  let inPlotArea = false;
   let current: Series | undefined;
   /** Which of the series' parts a `c:pt` belongs to, and the index of the point being read. */
   let into: "name" | "categories" | "values" | undefined;
@@ -33,7 +34,9 @@ export function readChart(xml: string, name: string): Chart | undefined {
     xml,
     {
       open(tag, attributes) {
-        if (tag === "c:title" && !current) inTitle = true;
+        // The chart's own title, not an axis's (those sit inside the plot area).
+        if (tag === "c:plotArea") inPlotArea = true;
+        else if (tag === "c:title" && !current && !inPlotArea) inTitle = true;
         else if (tag === "a:t") inText = true;
         else if (tag === "c:ser") current = { name: "", categories: [], values: [] };
         else if (current && tag === "c:tx") into = "name";
@@ -50,6 +53,7 @@ export function readChart(xml: string, name: string): Chart | undefined {
       },
       close(tag) {
         if (tag === "c:title") inTitle = false;
+        else if (tag === "c:plotArea") inPlotArea = false;
         else if (tag === "a:t") inText = false;
         else if (tag === "c:v") inValue = false;
         else if (tag === "c:tx" || tag === "c:cat" || tag === "c:val" || tag === "c:xVal" || tag === "c:yVal") into = undefined;

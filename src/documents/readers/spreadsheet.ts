@@ -10,13 +10,14 @@
  * FALSE, and dates and times are ISO 8601 (`2024-05-06`, `2024-05-06T13:45:00`, `13:45:00`) whatever their display
  * format, which is often the reader's locale (`m/d/yy` shows 3 October as 10/3 in one country and 3/10 in another). Merged cells keep their
  * value in the top-left cell. Rows are capped while reading, and the non-empty cells count against the document's
- * cell budget.
+ * cell budget. Charts, text boxes, headers and footers follow the sheets (readers/workbook-extras.ts).
  */
 import { documentTooLarge, MAX_DOCUMENT_CELLS, MAX_SPREADSHEET_ZIP_BYTES, MAX_XLS_BYTES } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
 import { readZipParts } from "../unzip";
+import { noExtras, writeExtras, xlsExtras, zipExtrasCollector, type WorkbookExtras } from "./workbook-extras";
 
 /** Rows read of one sheet: the document's cell budget spread over a sheet of two columns. */
 const MAX_SHEET_ROWS = MAX_DOCUMENT_CELLS / 2;
@@ -76,7 +77,8 @@ export async function readSpreadsheet(bytes: Uint8Array, name: string, format: k
   if (format === "xls" && bytes.length > MAX_XLS_BYTES) {
     throw new ApiError(422, `${name}: XLS workbooks are read up to ${MAX_XLS_BYTES / 1024 / 1024} MiB (this one is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB); save it as XLSX or CSV`);
   }
-  if (format !== "xls") readZipParts(bytes, name, () => true, () => {}, LABELS[format], { entryBytes: MAX_SPREADSHEET_ZIP_BYTES, totalBytes: MAX_SPREADSHEET_ZIP_BYTES });
+  const collector = zipExtrasCollector(name);
+  if (format !== "xls") readZipParts(bytes, name, () => true, collector.collect, LABELS[format], { entryBytes: MAX_SPREADSHEET_ZIP_BYTES, totalBytes: MAX_SPREADSHEET_ZIP_BYTES });
   const XLSX = await import("@e965/xlsx");
   let workbook: ReturnType<SheetJs["read"]>;
   try {
@@ -106,5 +108,16 @@ export async function readSpreadsheet(bytes: Uint8Array, name: string, format: k
       header = false;
     }
   }
+  writeExtras(builder, format === "xls" ? await xlsExtrasOrNone(bytes, name) : collector.extras);
   return builder.finish();
+}
+
+/** An XLS file's charts, headers and footers; none for a BIFF file SheetJS read that is no compound file (Excel 2–4). */
+async function xlsExtrasOrNone(bytes: Uint8Array, name: string): Promise<WorkbookExtras> {
+  try {
+    return await xlsExtras(bytes, name);
+  } catch (err) {
+    if (err instanceof ApiError) return noExtras();
+    throw err;
+  }
 }
