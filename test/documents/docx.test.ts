@@ -54,11 +54,11 @@ describe("DOCX stories beside the body", () => {
   it("writes footnotes, endnotes and comments as markdown footnotes after the body, then each header and footer once", async () => {
     const markdown = await markdownOf("testWORD_2006ml.docx", fixture("testWORD_2006ml.docx"));
     expect(markdown).toContain("This should have a footnote[^1]");
-    expect(markdown).toContain("This should point to an endnote [^i]");
+    expect(markdown).toContain("This should point to an endnote [^2]");
     // A comment covers a stretch of text: its mark ends the paragraph.
     expect(markdown).toMatch(/^2\. Really basic 2\.\[\^c1\]$/m);
     expect(markdown).toMatch(/^\[\^1\]: And this is the footnote$/m);
-    expect(markdown).toMatch(/^\[\^i\]: This is an endnote$/m);
+    expect(markdown).toMatch(/^\[\^2\]: This is an endnote$/m);
     expect(markdown).toMatch(/^\[\^c1\]: \*\*Allison, Timothy B\.:\*\* This is a comment$/m);
     for (const text of ["First page header", "Even page header", "Odd page header", "First page footer", "Even page footer", "Odd page footer"]) {
       expect(markdown.split(text).length - 1, text).toBe(1);

@@ -41,7 +41,8 @@ describe("ODT", () => {
     const res = await convert("report.odt", odtOf(ODT_BODY, ODT_STYLES));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.mime_type).toBe("application/vnd.oasis.opendocument.text");
-    expect(res.body.data.markdown).toBe(`${EXPECTED}\n\nFootnoted text.`);
+    // The annotation and the footnote are markdown footnotes, their text after the body.
+    expect(res.body.data.markdown).toBe(`${EXPECTED.replace("(https://example.com/r).", "(https://example.com/r).[^c1]")}\n\nFootnoted[^1] text.\n\n[^c1]: reviewer note\n\n[^1]: the note`);
     expect(res.spent).toBe(1);
   });
 

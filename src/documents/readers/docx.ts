@@ -5,8 +5,8 @@
  * into columns, tables keep their rows, header rows and column spans. Pictures are `![alt text](media path)` after
  * their paragraph, charts a table of their data; text boxes are read where they are anchored.
  *
- * Footnotes, endnotes and comments are markdown footnotes: `[^1]` where the body refers to one (endnotes `[^i]`,
- * comments `[^c1]`), their text after the body, a comment led by its author. Headers and footers come last, each
+ * Footnotes, endnotes and comments are markdown footnotes: `[^1]` where the body refers to one (footnotes and
+ * endnotes numbered together, comments `[^c1]`), their text after the body, a comment led by its author. Headers and footers come last, each
  * distinct text once. Tracked changes are shown as accepted: insertions are read, deletions and moved-away text
  * are not. Fields show their result; a HYPERLINK is a link, and a field that pulls in an outside file
  * (INCLUDEPICTURE, INCLUDETEXT, IMPORT, LINK) shows that file's URL when it shows no text of its own.
@@ -16,7 +16,6 @@ import { appendRun, DocumentBuilder } from "../builder";
 import type { Block, DocumentModel, Run } from "../model";
 import { readChart } from "./chart";
 import { Numbering, readStyles, styleHeadingLevel, styleNumbering, type Styles } from "./docx-parts";
-import { formatNumber } from "./list-labels";
 import { readRelationships, relationshipsPath, resolveTarget, unzipParts, type Relationships } from "./ooxml";
 import { walkXml } from "./xml";
 
@@ -34,17 +33,17 @@ interface DocxFile {
   notes: NoteLabels;
 }
 
-/** The label each note is shown with: footnotes `1, 2, …`, endnotes `i, ii, …`, comments `c1, c2, …`, in the order they are met. */
+/** The label each note is shown with, in the order they are met: footnotes and endnotes `1, 2, …` (one count), comments `c1, c2, …`. */
 class NoteLabels {
   private readonly labels = new Map<string, string>();
-  private readonly counts: Record<NoteKind, number> = { footnote: 0, endnote: 0, comment: 0 };
+  private notes = 0;
+  private comments = 0;
 
   of(kind: NoteKind, id: string): string {
     const key = `${kind}:${id}`;
     let label = this.labels.get(key);
     if (label === undefined) {
-      const count = ++this.counts[kind];
-      label = kind === "footnote" ? String(count) : kind === "endnote" ? formatNumber(count, "lowerRoman") : `c${count}`;
+      label = kind === "comment" ? `c${++this.comments}` : String(++this.notes);
       this.labels.set(key, label);
     }
     return label;

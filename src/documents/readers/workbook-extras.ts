@@ -12,6 +12,7 @@ import { findBytes } from "../../inputs/sniff";
 import type { DocumentBuilder } from "../builder";
 import { readChart, type Chart } from "./chart";
 import { openCompoundFile } from "./compound";
+import { readMasterPages } from "./odf";
 import { walkXml } from "./xml";
 
 export interface WorkbookExtras {
@@ -48,7 +49,9 @@ export function zipExtrasCollector(name: string): { collect(path: string, data: 
         const end = start < 0 ? -1 : findBytes(data, HEADER_FOOTER_CLOSE, start);
         if (end > 0) readHeaderFooterXml(decoder.decode(data.subarray(start, end + HEADER_FOOTER_CLOSE.length)), name, extras);
       } else if (path === "styles.xml") {
-        readOdsMasterPages(decoder.decode(data), name, extras);
+        const { headers, footers } = readMasterPages(decoder.decode(data), name);
+        extras.headers.push(...headers);
+        extras.footers.push(...footers);
       }
     },
   };
@@ -125,32 +128,6 @@ export function headerFooterText(code: string): string {
   }
   sections.push(current.trim());
   return sections.filter(Boolean).join(" · ");
-}
-
-/** An ODS file's headers and footers: the paragraphs of its master pages' `style:header*` and `style:footer*`. */
-function readOdsMasterPages(xml: string, name: string, extras: WorkbookExtras): void {
-  let into: string[] | undefined;
-  let parts: string[] = [];
-  let paragraph = "";
-  let inParagraph = false;
-  walkXml(xml, {
-    open(tag) {
-      if (/^style:(header|footer)(-left|-first)?$/.test(tag)) [into, parts] = [tag.includes("header") ? extras.headers : extras.footers, []];
-      else if (tag === "text:p" && into) [inParagraph, paragraph] = [true, ""];
-    },
-    text(chunk) {
-      if (inParagraph) paragraph += chunk;
-    },
-    close(tag) {
-      if (tag === "text:p" && inParagraph) {
-        inParagraph = false;
-        if (paragraph.trim()) parts.push(paragraph.trim());
-      } else if (/^style:(header|footer)(-left|-first)?$/.test(tag) && into) {
-        if (parts.length > 0) into.push(parts.join(" · "));
-        into = undefined;
-      }
-    },
-  }, { name });
 }
 
 /** Record types of the BIFF Workbook stream that are read here. */

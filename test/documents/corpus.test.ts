@@ -1,0 +1,46 @@
+/**
+ * A curated subset of the real-file corpus beside the project (`../shared/corpus`, whose files other software
+ * wrote: pandoc's, Tika's and charset_normalizer's test files), read in place through document to markdown, with
+ * assertions on the markdown itself. Files whose license keeps them out of this repository (pandoc's are GPL) are
+ * only read from there; `npm run bench:corpus` scores the whole corpus.
+ */
+import { describe, expect, it } from "vitest";
+import { markdownOf } from "../helpers/documents";
+import { bytesOf } from "../helpers/images";
+
+const files = import.meta.glob<string>(
+  [
+    "../../../shared/corpus/documents/odt/{footnote,endnote,externalLink,imageWithCaption,testODFwithOOo3,testFooter}.odt",
+  ],
+  { query: "?inline", import: "default", eager: true },
+);
+
+/** The markdown of the corpus file at `path` (below `documents/`). */
+async function read(path: string): Promise<string> {
+  const data = files[`../../../shared/corpus/documents/${path}`];
+  if (!data) throw new Error(`${path} is not in the corpus beside the project (../shared/corpus/documents)`);
+  return markdownOf(path.split("/").pop()!, bytesOf(data.replace(/^data:[^,]*,/, "")));
+}
+
+describe("OpenDocument text from the corpus", () => {
+  it("writes footnotes and endnotes as markdown footnotes, numbered together (pandoc's footnote.odt and endnote.odt)", async () => {
+    expect(await read("odt/footnote.odt")).toBe("Some text[^1] with a footnote.\n\n[^1]: Footnote text");
+    expect(await read("odt/endnote.odt")).toBe("Some text[^1] with an endnote.\n\n[^1]: Endnote text");
+  });
+
+  it("keeps links, and gives a captioned picture its caption as alt text (pandoc's externalLink.odt and imageWithCaption.odt)", async () => {
+    expect(await read("odt/externalLink.odt")).toBe("Here comes an [external link](http://example.com/) to example.com.");
+    expect(await read("odt/imageWithCaption.odt")).toBe("![Abbildung 1: Image caption](Pictures/10000000000000FA000000FAD6A15225.jpg)");
+  });
+
+  it("reads annotations with their author, an embedded sheet, and the master page's footer (Tika's ODT files)", async () => {
+    const markdown = await read("odt/testODFwithOOo3.odt");
+    expect(markdown).toMatch(/^# \*\*Apache Tika\*\* \[\^c1\]\*\*Test Document\*\*$/m);
+    expect(markdown).toMatch(/^\[\^c1\]: \*\*Bart Hanssens:\*\* Tika is part of the Lucene project\.$/m);
+    expect(markdown).toMatch(/^\[\^1\]: This is of course a simple footnote$/m);
+    expect(markdown).toContain("| Number | Name |\n| --- | --- |\n| 1 | one embedded |");
+    // An embedded object's stand-in picture is not a picture of the document.
+    expect(markdown).not.toContain("ObjectReplacements");
+    expect(await read("odt/testFooter.odt")).toBe("Here is some text...\n\nHere is some text on page 2\n\nHere is footer text");
+  });
+});
