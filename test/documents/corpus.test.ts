@@ -11,6 +11,7 @@ import { bytesOf } from "../helpers/images";
 const files = import.meta.glob<string>(
   [
     "../../../shared/corpus/documents/odt/{footnote,endnote,externalLink,imageWithCaption,testODFwithOOo3,testFooter}.odt",
+    "../../../shared/corpus/documents/rtf/{testRTFJapanese,testRTFWordPadCzechCharacters,testRTFWord2010CzechCharacters,testRTFVarious,testRTF_annotation_spacing}.rtf",
   ],
   { query: "?inline", import: "default", eager: true },
 );
@@ -42,5 +43,30 @@ describe("OpenDocument text from the corpus", () => {
     // An embedded object's stand-in picture is not a picture of the document.
     expect(markdown).not.toContain("ObjectReplacements");
     expect(await read("odt/testFooter.odt")).toBe("Here is some text...\n\nHere is some text on page 2\n\nHere is footer text");
+  });
+});
+
+describe("RTF from the corpus (Tika's files)", () => {
+  it("decodes text in the code page of its font's \\fcharset: Japanese (128), Czech (238) from WordPad and Word 2010", async () => {
+    const japanese = await read("rtf/testRTFJapanese.rtf");
+    expect(japanese).toContain("**ゾルゲと尾崎、淡々と最期**");
+    expect(japanese).toContain("（ほつみ）の処刑記録が見つかった。");
+    for (const file of ["rtf/testRTFWordPadCzechCharacters.rtf", "rtf/testRTFWord2010CzechCharacters.rtf"]) {
+      const czech = await read(file);
+      expect(czech, file).toContain("Článek týdne");
+      expect(czech, file).toContain("Svitky od Mrtvého moře jsou starověké židovské náboženské texty");
+    }
+  });
+
+  it("writes footnotes and annotations as markdown footnotes, reads a text box where it stands and the header and footer once", async () => {
+    const markdown = await read("rtf/testRTFVarious.rtf");
+    expect(markdown).toMatch(/^\[\^1\]: This is a footnote\.$/m);
+    expect(markdown).toMatch(/^Here is a text box$/m);
+    expect(markdown.split("This is the header text.").length - 1).toBe(1);
+    expect(markdown.split("This is the footer text.").length - 1).toBe(1);
+    expect(markdown.indexOf("This is the footer text.")).toBeGreaterThan(markdown.indexOf("[^1]: This is a footnote."));
+    const annotated = await read("rtf/testRTF_annotation_spacing.rtf");
+    expect(annotated).toContain("This is supercali[^c1]fragilistic");
+    expect(annotated).toMatch(/^\[\^c1\]: \*\*Allison, Timothy B\.:\*\* This is a comment$/m);
   });
 });

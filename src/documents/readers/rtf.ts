@@ -4,9 +4,12 @@
  * `\outlinelevelN` or a paragraph style the stylesheet names "heading N" or "Title"; paragraphs in a list
  * (`\ls`, `\ilvl`) are list items, numbered when their list text is a number; `HYPERLINK` fields are links;
  * `\cell`/`\row` build table rows (`\trhdr` marks header rows). Text is `\'hh` in the document's code page
- * (`\ansicpg`), `\uN` with its fallback characters skipped (`\ucN`), and plain bytes. Destinations that are not
- * body text (font, colour and style tables, info, pictures, objects, headers and footers, footnotes, list
- * tables, `\*` extensions) are skipped. Groups nested deeper than the budget are a 422.
+ * (`\ansicpg`, or the code page of the font's `\fcharset`: a Czech or Japanese font's text is in its own), `\uN`
+ * with its fallback characters skipped (`\ucN`), and plain bytes. Footnotes and endnotes are markdown footnotes
+ * (`[^1]` where they stand, their text after the body), annotations too (`[^c1]`, led by their author); a text
+ * box's text is read where it is anchored; headers and footers come last, each distinct text once. Destinations
+ * that are not body text (font, colour and style tables, info, pictures, objects, list tables, other `\*`
+ * extensions) are skipped. Groups nested deeper than the budget are a 422.
  */
 import { MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { codePageDecoder } from "../charset";
@@ -14,11 +17,18 @@ import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
 
 const SKIPPED_DESTINATIONS = new Set([
-  "fonttbl", "colortbl", "info", "pict", "object", "header", "headerl", "headerr", "headerf", "footer", "footerl",
-  "footerr", "footerf", "footnote", "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata",
+  "colortbl", "info", "pict", "object", "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata",
   "colorschememapping", "latentstyles", "datastore", "pntxta", "pntxtb", "filetbl", "revtbl", "userprops", "nonshppict",
-  "shppict", "bkmkstart", "bkmkend", "comment", "annotation", "atnid", "atnauthor",
+  "shppict", "bkmkstart", "bkmkend", "comment", "atnid", "sp", "shprslt", "atnref", "atndate",
 ]);
+/** `\*` destinations that are read: a field's instruction, an annotation and its author, a shape's text. */
+const READ_STARRED = new Set(["fldinst", "annotation", "atnauthor", "shpinst", "shptxt"]);
+const HEADERS_AND_FOOTERS = new Set(["header", "headerl", "headerr", "headerf", "footer", "footerl", "footerr", "footerf"]);
+
+/** `\fcharsetN` → the Windows code page of a font's text. */
+const CHARSET_CODE_PAGES: Record<number, number> = {
+  128: 932, 129: 949, 130: 1361, 134: 936, 136: 950, 161: 1253, 162: 1254, 163: 1258, 177: 1255, 178: 1256, 186: 1257, 204: 1251, 222: 874, 238: 1250,
+};
 
 interface Group {
   bold: boolean;
@@ -27,13 +37,34 @@ interface Group {
   uc: number;
   /** Text of this group is not body text. */
   skip: boolean;
-  /** Collecting into: the stylesheet entry's name, the list text, a field's instruction. */
-  collect?: "style" | "listtext" | "fldinst";
+  /** Collecting into: the stylesheet entry's name, the list text, a field's instruction, an annotation's author; or the font table. */
+  collect?: "style" | "listtext" | "fldinst" | "author" | "fonttbl";
+  /** The code page of the group's font, where its `\fcharset` says one. */
+  decoder?: TextDecoder;
+  /** The note, annotation, header or text box this group is the destination of, while it is read. */
+  story?: Story;
   /** Inside a field's result: its link. */
   link?: string;
   /** A `\field` group: its URL once its instruction is read. */
   field?: { url?: string };
 }
+
+/** What is read aside from the body's flow: a note's text, a header, a text box; and what it interrupted. */
+interface Story {
+  /** Leads the story's first paragraph: a note's label (and an annotation's author). */
+  lead: Run[];
+  saved: { runs: Run[]; paragraph: ParagraphState; out: DocumentBuilder };
+}
+
+interface ParagraphState {
+  style: number;
+  outline: number;
+  list: number;
+  listLevel: number;
+  inTable: boolean;
+}
+
+const newParagraph = (): ParagraphState => ({ style: 0, outline: -1, list: -1, listLevel: 0, inTable: false });
 
 const HEX = (byte: number) => (byte >= 48 && byte <= 57 ? byte - 48 : byte >= 97 && byte <= 102 ? byte - 87 : byte >= 65 && byte <= 70 ? byte - 55 : -1);
 const isLetter = (byte: number) => (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90);
@@ -48,7 +79,18 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
   const headingStyles = new Map<number, number>();
   let styleEntry: { number: number; name: string } | undefined;
   let runs: Run[] = [];
-  let paragraph = { style: 0, outline: -1, list: -1, listLevel: 0, inTable: false };
+  let paragraph = newParagraph();
+  /** Where paragraphs go: the body, or the notes or headers read aside (written after the body). */
+  const notes = new DocumentBuilder(name);
+  const headers = new DocumentBuilder(name);
+  let out = builder;
+  let noteCount = 0;
+  let commentCount = 0;
+  let author = "";
+  /** The font table: each font's code page, by font number; and the default font (`\deff`). */
+  const fontCodePages = new Map<number, number>();
+  let fontEntry: number | undefined;
+  let defaultFont = 0;
   let listText = "";
   let fieldInstruction = "";
   /** Unicode fallback characters still to skip. */
@@ -71,11 +113,16 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
       fieldInstruction += text;
       return;
     }
+    if (group.collect === "author") {
+      author += text;
+      return;
+    }
+    if (group.collect === "fonttbl") return;
     appendRun(runs, text, { ...(group.bold ? { bold: true } : {}), ...(group.italic ? { italic: true } : {}), ...(group.link ? { link: group.link } : {}) });
   };
   const flushPending = () => {
     if (pending.length === 0) return;
-    const text = codePage.decode(new Uint8Array(pending));
+    const text = (group.decoder ?? codePage).decode(new Uint8Array(pending));
     pending = [];
     emit(text);
   };
@@ -91,10 +138,16 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
       return;
     }
     closeTable();
+    const story = group.story;
+    if (story && story.lead.length > 0 && text.some((run) => run.text.trim())) {
+      out.text([...story.lead.splice(0), ...text]);
+      listText = "";
+      return;
+    }
     const level = headingLevel();
-    if (level !== undefined) builder.heading(level, text);
-    else if (paragraph.list >= 0) builder.listItem(text, paragraph.listLevel, /^\s*\(?[0-9a-z]{1,3}[.)]/i.test(listText));
-    else builder.text(text);
+    if (level !== undefined) out.heading(level, text);
+    else if (paragraph.list >= 0) out.listItem(text, paragraph.listLevel, /^\s*\(?[0-9a-z]{1,3}[.)]/i.test(listText));
+    else out.text(text);
     listText = "";
   };
   /** Runs of the open cell. */
@@ -108,8 +161,8 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
     pendingCell = [];
   };
   const endRow = () => {
-    if (table.id === 0) table.id = builder.startTable();
-    builder.row(table.cells, table.id, { header: table.header, cells: table.cellRuns.map((cellRuns) => ({ runs: cellRuns })) });
+    if (table.id === 0) table.id = out.startTable();
+    out.row(table.cells, table.id, { header: table.header, cells: table.cellRuns.map((cellRuns) => ({ runs: cellRuns })) });
     table.cells = [];
     table.cellRuns = [];
   };
@@ -117,7 +170,30 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
     table.id = 0;
   };
 
+  const decoderOf = (font: number) => {
+    const page = fontCodePages.get(font);
+    return page === undefined ? undefined : codePageDecoder(page);
+  };
+  /** Reads the group's text aside (a note, a header, a text box) until it closes; the body's paragraph waits. */
+  const startStory = (lead: Run[], into: DocumentBuilder) => {
+    flushPending();
+    group.story = { lead, saved: { runs, paragraph, out } };
+    runs = [];
+    paragraph = newParagraph();
+    out = into;
+  };
+  const endStory = (story: Story) => {
+    flushPending();
+    endParagraph();
+    ({ runs, paragraph, out } = story.saved);
+  };
+
   const control = (word: string, parameter: number | undefined) => {
+    if (group.collect === "fonttbl") {
+      if (word === "f") fontEntry = parameter;
+      else if (word === "fcharset" && fontEntry !== undefined && parameter !== undefined && CHARSET_CODE_PAGES[parameter]) fontCodePages.set(fontEntry, CHARSET_CODE_PAGES[parameter]);
+      return;
+    }
     // A skipped destination's words change nothing; a list text's own formatting (`\pard\plain` in it) is its own.
     if (group.skip || (group.collect === "listtext" && word !== "u")) return;
     switch (word) {
@@ -149,7 +225,7 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
         paragraph.inTable = true;
         return;
       case "pard":
-        paragraph = { style: 0, outline: -1, list: -1, listLevel: 0, inTable: false };
+        paragraph = newParagraph();
         return;
       case "s":
         if (group.collect === "style" && styleEntry === undefined) styleEntry = { number: parameter ?? 0, name: "" };
@@ -176,6 +252,36 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
         flushPending();
         group.bold = false;
         group.italic = false;
+        group.decoder = decoderOf(defaultFont);
+        return;
+      case "f":
+        group.decoder = decoderOf(parameter ?? defaultFont);
+        return;
+      case "deff":
+        defaultFont = parameter ?? 0;
+        return;
+      case "fonttbl":
+        group.collect = "fonttbl";
+        return;
+      case "footnote":
+        flushPending();
+        runs.push({ text: String(++noteCount), note: "reference" });
+        startStory([{ text: String(noteCount), note: "definition" }], notes);
+        return;
+      case "atnauthor":
+        group.collect = "author";
+        author = "";
+        return;
+      case "annotation": {
+        flushPending();
+        const label = `c${++commentCount}`;
+        runs.push({ text: label, note: "reference" });
+        startStory([{ text: label, note: "definition" }, ...(author.trim() ? [{ text: `${author.trim()}: `, bold: true }] : [])], notes);
+        author = "";
+        return;
+      }
+      case "shptxt":
+        startStory([], out);
         return;
       case "uc":
         group.uc = Math.max(0, parameter ?? 1);
@@ -233,7 +339,8 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
         return;
       }
     }
-    if (SKIPPED_DESTINATIONS.has(word)) group.skip = true;
+    if (HEADERS_AND_FOOTERS.has(word)) startStory([], headers);
+    else if (SKIPPED_DESTINATIONS.has(word)) group.skip = true;
   };
 
   let at = 0;
@@ -245,7 +352,7 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
       flushPending();
       if (stack.length >= MAX_FILE_NESTING) throw nestingExceeded(name);
       stack.push(group);
-      group = { ...group, collect: group.collect === "style" ? "style" : group.collect, field: undefined };
+      group = { ...group, field: undefined };
       if (stack.at(-1)!.collect === "style") styleEntry = undefined;
       at++;
       continue;
@@ -263,6 +370,8 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
         const field = stack.findLast((entry) => entry.field)?.field;
         if (url && field) field.url = url;
       }
+      // A story ends with its destination's group, read in that group's state.
+      if (group.story && group.story !== stack.at(-1)?.story) endStory(group.story);
       group = stack.pop() ?? group;
       at++;
       continue;
@@ -287,7 +396,7 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
           at += Math.max(0, parameter ?? 0);
           continue;
         }
-        if (starred && word !== "fldinst") {
+        if (starred && !READ_STARRED.has(word)) {
           group.skip = true;
         }
         starred = false;
@@ -339,5 +448,12 @@ export function readRtf(bytes: Uint8Array, name: string): DocumentModel {
     }
   }
   endParagraph();
+  builder.append(notes.finish().pages[0]!.blocks);
+  const seen = new Set<string>();
+  for (const block of headers.finish().pages[0]!.blocks) {
+    const key = JSON.stringify(block);
+    if (!seen.has(key)) builder.append([block]);
+    seen.add(key);
+  }
   return builder.finish();
 }
