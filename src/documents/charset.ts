@@ -3,7 +3,8 @@
  * charset the transport declares (an HTTP `Content-Type`, an e-mail part's `charset`); the one the file declares
  * itself (`<meta charset>`, `<meta http-equiv>`, an XML declaration); UTF-8 when the bytes are valid UTF-8; else the
  * encoding chardet (ICU's detector: Shift-JIS, EUC-JP, GB18030, Big5, EUC-KR, windows-125x, KOI8-R, ISO-8859-x,
- * UTF-16 without a mark) finds most likely; windows-1252 when it finds none the runtime decodes. A declared charset
+ * UTF-16 without a mark) finds most likely (among the Cyrillic single-byte encodings, which it confuses, the one
+ * that reads most as Cyrillic prose); windows-1252 when it finds none the runtime decodes. A declared charset
  * the runtime does not know is passed over. Valid UTF-8 is never decoded a second time.
  */
 import { analyse } from "chardet";
@@ -48,12 +49,45 @@ function strictUtf8(bytes: Uint8Array): string | undefined {
 /** Bytes chardet weighs: its statistics settle well within the first 64 KB, and a 5 MB file costs no more. */
 const DETECTION_SAMPLE = 64 * 1024;
 
-/** The decoder of the most likely legacy encoding chardet finds that the runtime decodes, if any. */
+/** The single-byte Cyrillic encodings, which share most letters' statistics and differ in where the capitals are. */
+const CYRILLIC = ["windows-1251", "koi8-r", "x-mac-cyrillic", "iso-8859-5"];
+
+/**
+ * How much a decoding reads as Cyrillic prose: letters from the bytes past ASCII count for it; symbols, and capitals
+ * inside a word (`составлЯли`, what Mac Cyrillic's `я` reads as in windows-1251), against it.
+ */
+function cyrillicScore(text: string): number {
+  let score = 0;
+  let previousLower = false;
+  for (const char of text) {
+    if (char.charCodeAt(0) < 0x80) {
+      previousLower = false;
+      continue;
+    }
+    const letter = /\p{L}/u.test(char);
+    const upper = letter && char !== char.toLowerCase();
+    score += !letter ? -2 : upper && previousLower ? -1 : 1;
+    previousLower = letter && !upper;
+  }
+  return score;
+}
+
+/**
+ * The decoder of the most likely legacy encoding chardet finds that the runtime decodes, if any. chardet does not
+ * know Mac Cyrillic and takes it (and at times KOI8-R) for windows-1251: when it names a Cyrillic encoding, the one
+ * of the four whose decoding reads most as Cyrillic prose is taken.
+ */
 function detected(bytes: Uint8Array): TextDecoder | undefined {
-  for (const candidate of analyse(bytes.subarray(0, DETECTION_SAMPLE))) {
+  const sample = bytes.subarray(0, DETECTION_SAMPLE);
+  for (const candidate of analyse(sample)) {
     // ISO-8859-1 text is windows-1252 in practice (and as WHATWG decodes it): curly quotes and dashes included.
-    const decoder = decoderFor(candidate.name === "ISO-8859-1" ? "windows-1252" : candidate.name);
-    if (decoder && candidate.confidence >= 10) return decoder;
+    const label = candidate.name === "ISO-8859-1" ? "windows-1252" : candidate.name;
+    const decoder = decoderFor(label);
+    if (!decoder || candidate.confidence < 10) continue;
+    if (!CYRILLIC.includes(decoder.encoding)) return decoder;
+    const scored = CYRILLIC.map((encoding) => ({ encoding, score: cyrillicScore(new TextDecoder(encoding).decode(sample)) }));
+    const best = scored.reduce((a, b) => (b.score > a.score ? b : a), scored.find((one) => one.encoding === decoder.encoding)!);
+    return new TextDecoder(best.encoding);
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import { bytesOf } from "../helpers/images";
 const files = import.meta.glob<string>(
   [
     "../../../shared/corpus/documents/odt/{footnote,endnote,externalLink,imageWithCaption,testODFwithOOo3,testFooter}.odt",
+    "../../../shared/corpus/documents/txt/{sample-russian,sample-greek,sample-korean}.txt",
     "../../../shared/corpus/documents/rtf/{testRTFJapanese,testRTFWordPadCzechCharacters,testRTFWord2010CzechCharacters,testRTFVarious,testRTF_annotation_spacing}.rtf",
   ],
   { query: "?inline", import: "default", eager: true },
@@ -68,5 +69,15 @@ describe("RTF from the corpus (Tika's files)", () => {
     const annotated = await read("rtf/testRTF_annotation_spacing.rtf");
     expect(annotated).toContain("This is supercali[^c1]fragilistic");
     expect(annotated).toMatch(/^\[\^c1\]: \*\*Allison, Timothy B\.:\*\* This is a comment$/m);
+  });
+});
+
+describe("legacy encodings from the corpus (charset_normalizer's files, whose true encoding it records)", () => {
+  it("reads Mac Cyrillic, which the detector takes for windows-1251, as Cyrillic prose; windows-1253 and cp949 as written", async () => {
+    const russian = await read("txt/sample-russian.txt");
+    expect(russian).toContain("В гимназии он не был в числе первых учеников (исключение составляли математика и латынь).");
+    expect(russian).toContain("Осенью 1895 г. Альберт Эйнштейн прибыл в Швейцарию");
+    expect(await read("txt/sample-greek.txt")).toContain("Η ελληνική αποτελεί τη μητρική γλώσσα περίπου 12 εκατομμυρίων ανθρώπων");
+    expect(await read("txt/sample-korean.txt")).toContain("역사적 예수 연구자들은 복음서나 사도들의 서신서 속의 교리적 예수가 아닌");
   });
 });
