@@ -9,7 +9,7 @@ import { convertDocument as convert } from "../helpers/documents";
 import { bytesOf } from "../helpers/images";
 import { zipDeclaring } from "../helpers/files";
 
-const fixtures = import.meta.glob<string>("../fixtures/spreadsheets/*.{xls,xlsb,ods}", { query: "?inline", import: "default", eager: true });
+const fixtures = import.meta.glob<string>("../fixtures/spreadsheets/*.{xls,xlsx,xlsb,ods}", { query: "?inline", import: "default", eager: true });
 const fixture = (name: string) => bytesOf(fixtures[`../fixtures/spreadsheets/${name}`]!.replace(/^data:[^,]*,/, ""));
 
 describe("workbooks read by SheetJS", () => {
@@ -88,3 +88,37 @@ describe("workbooks read by SheetJS", () => {
     expect(refused.body.error).toMatch(/^file: report\.docx: a password-protected Office file is not supported/);
   });
 });
+
+describe("what a workbook holds beside its cells", () => {
+  const markdownOfFixture = async (name: string) => {
+    const res = await convert(name, fixture(name));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    return res.body.data.markdown as string;
+  };
+
+  it("writes each sheet's header and footer once after the sheets, left, centre and right (XLS and XLSX)", async () => {
+    for (const name of ["testEXCEL_headers_footers.xls", "testEXCEL_headers_footers.xlsx"]) {
+      const markdown = await markdownOfFixture(name);
+      expect(markdown, name).toMatch(/^\*\*Header:\*\* Header - Corporate Spreadsheet · Header - For Internal Use Only · Header - Author: John Smith$/m);
+      expect(markdown, name).toMatch(/^\*\*Footer:\*\* Footer - Corporate Spreadsheet · Footer - For Internal Use Only · Footer - Author: John Smith$/m);
+      expect(markdown.indexOf("**Header:**"), name).toBeGreaterThan(markdown.indexOf("## Sheet3"));
+      expect(markdown, name).not.toContain("&C");
+    }
+  });
+
+  it("reads charts: an XLSX chart as its title and data table, an XLS chart's title, axis and series titles", async () => {
+    const xlsx = await markdownOfFixture("testEXCEL_charts.xlsx");
+    expect(xlsx).toContain("**Chart: wants a peach**\n\n|  | January | February | March | April | May | June | July | August |");
+    expect(xlsx).toContain("| NUMBER | 5.0 | 8.0 | 4.0 | 7.0 | 4.0 | 2.0 | 5.0 | 6.0 |");
+    const xls = await markdownOfFixture("testEXCEL-charts.xls");
+    for (const text of ["- WhamPuff", "- eksaxis", "- whyaxis", "- fizzlepuff"]) expect(xls).toContain(text);
+  });
+
+  it("reads a shape's text, and an Excel 4 workbook's text in its code page (curly quotes, not C1 controls)", async () => {
+    expect(await markdownOfFixture("testEXCEL_textbox.xlsx")).toMatch(/^this is some autoshape text$/m);
+    const old = await markdownOfFixture("testEXCEL_4.xls");
+    expect(old).toContain("individual income tax return “short forms.”");
+    expect(old).not.toMatch(/[\u0080-\u009f]/);
+  });
+});
+

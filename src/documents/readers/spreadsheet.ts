@@ -80,6 +80,9 @@ export async function readSpreadsheet(bytes: Uint8Array, name: string, format: k
   const collector = zipExtrasCollector(name);
   if (format !== "xls") readZipParts(bytes, name, () => true, collector.collect, LABELS[format], { entryBytes: MAX_SPREADSHEET_ZIP_BYTES, totalBytes: MAX_SPREADSHEET_ZIP_BYTES });
   const XLSX = await import("@e965/xlsx");
+  // Excel 5/95 and older write text in the workbook's code page (its CODEPAGE record): without the code page
+  // tables SheetJS reads those bytes as Latin-1 ("\x93short forms\x94" for “short forms”). Loaded for XLS only.
+  if (format === "xls") XLSX.set_cptable(await import("@e965/xlsx/dist/cpexcel.full.mjs"));
   let workbook: ReturnType<SheetJs["read"]>;
   try {
     workbook = XLSX.read(bytes, { type: "array", dense: true, cellStyles: false, cellHTML: false, cellNF: true, sheetRows: MAX_SHEET_ROWS });
