@@ -42,6 +42,14 @@ describe("Word 97–2003 (.doc)", () => {
     expect(markdown).toContain("1.1.1. 1.1.1");
   });
 
+  it("reads a Word 95 file whose pieces hold UTF-16 text (POI's Bug51944), and labels numbered paragraphs in table cells", async () => {
+    const markdown = await read("Bug51944.doc");
+    for (const text of ["By Post and Fax (5555 5555)", "We now have available", "also maintain", "which are available for", "Yours faithfully,"]) expect(markdown).toContain(text);
+    // Read as 8-bit text, every other character was a NUL.
+    expect(markdown).not.toContain("\u0000");
+    expect(await read("testWORD_numbered_list.doc")).toMatch(/\| 1\. Within cell 1 a\. Cell a b\. Cell b \|/);
+  });
+
   it("makes headings of built-in heading styles, numbered through the style's list (POI's Bug52311)", async () => {
     const markdown = await read("Bug52311.doc");
     for (const heading of ["# 1 Introduction", "## 2.1 Header 2.1", "## 2.3.1 Header 2.3.1", "## 2.99 Header 2.99", "## 2.99.1 Header 2.99.1", "## 2.100 Header 2.100", "## 2.101 Header 2.101"]) {

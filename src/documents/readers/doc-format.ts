@@ -119,11 +119,34 @@ function readPieces(table: Uint8Array, fib: Fib, textLength: number): Piece[] {
         const fc = wide && compressed ? (raw & 0x3fffffff) / 2 : raw;
         if (cpEnd > cpStart) pieces.push({ cpStart, cpEnd, fc, compressed });
       }
+      if (!wide && looksUtf16(table, pieces)) for (const piece of pieces) piece.compressed = false;
       return pieces.sort((a, b) => a.cpStart - b.cpStart);
     }
   }
   // A file written in one go has its text in one run of bytes from fcMin.
   return [{ cpStart: 0, cpEnd: textLength, fc: fib.fcMin || 0x200, compressed: !wide }];
+}
+
+/**
+ * Whether a Word 6/95 file's pieces hold UTF-16 text: their descriptors have no flag for it, yet some files with
+ * that FIB (POI's Bug51944) were written in UTF-16. Read as UTF-16, such text has a zero high byte for nearly
+ * every Latin character; 8-bit text almost never does.
+ */
+function looksUtf16(wordDocument: Uint8Array, pieces: Piece[]): boolean {
+  let latin = 0;
+  let zeroHigh = 0;
+  for (const piece of pieces) {
+    const chars = Math.min(piece.cpEnd - piece.cpStart, 256);
+    for (let i = 0; i < chars; i++) {
+      const at = piece.fc + i * 2;
+      if (at + 1 >= wordDocument.length) break;
+      if (wordDocument[at]! >= 0x20 && wordDocument[at]! < 0x7f) {
+        latin++;
+        if (wordDocument[at + 1] === 0) zeroHigh++;
+      }
+    }
+  }
+  return latin >= 16 && zeroHigh >= latin * 0.9;
 }
 
 export function readPieceText(wordDocument: Uint8Array, table: Uint8Array, fib: Fib, decoder: TextDecoder): PieceText {

@@ -163,7 +163,10 @@ class ParagraphReader {
   }
 
   private tableParagraph(runs: Run[], mark: string, props: ParagraphProps): void {
-    const text = runs.map((run) => run.text).join("").trim();
+    const plain = runs.map((run) => run.text).join("").trim();
+    // A numbered paragraph in a cell keeps its label, leading its text.
+    const label = plain && !props.rowEnd ? this.listLabel(props)?.text : undefined;
+    const text = label ? `${label} ${plain}` : plain;
     if (mark !== "\x07" || (props.depth ?? 1) > 1) {
       // A paragraph inside a cell, or a nested table's cell: part of the current cell's text.
       if (text) this.cell.push(text);
@@ -227,7 +230,8 @@ class ParagraphReader {
       const at = char.charCodeAt(0);
       if (placeholders.has(index) && at < 9) {
         const format = level.legal && at < ilvl ? "decimal" : (list.levels[at]?.format ?? "decimal");
-        label += formatNumber(counters[at] ?? startOf(at), format);
+        // A bullet level inside a numbered label adds nothing.
+        if (format !== "bullet") label += formatNumber(counters[at] ?? startOf(at), format);
       } else {
         label += char;
       }
