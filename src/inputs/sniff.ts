@@ -5,6 +5,7 @@
  */
 import { unzipSync } from "fflate";
 import { ApiError } from "../errors";
+import { rootEntryNames } from "./compound-directory";
 import { isobmffImageSize } from "./isobmff";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
@@ -337,22 +338,27 @@ const utf16 = (text: string) => new Uint8Array([...text].flatMap((char) => [char
  * In the order they are looked for: an Outlook message first, as the Office files attached to it bring their own
  * stream names along; "Book" (Excel 5's stream) last, as it is also a word other files may hold.
  */
-const COMPOUND_STREAMS: [Uint8Array, string][] = [
-  [utf16("__substg1.0_"), "msg"],
-  [utf16("EncryptedPackage"), "a password-protected Office file"],
-  [utf16("Workbook"), "xls"],
-  [utf16("WordDocument"), "doc"],
-  [utf16("PowerPoint Document"), "ppt"],
-  [utf16("Book"), "xls"],
+const COMPOUND_STREAMS: [string, string][] = [
+  ["__substg1.0_", "msg"],
+  ["EncryptedPackage", "a password-protected Office file"],
+  ["Workbook", "xls"],
+  ["WordDocument", "doc"],
+  ["PowerPoint Document", "ppt"],
+  ["Book", "xls"],
 ];
+const COMPOUND_NAMES = COMPOUND_STREAMS.map(([stream, kind]) => [utf16(stream), kind] as const);
 
 /**
- * What an OLE2 compound file (Office 97–2003, Outlook) holds, by the streams its directory names. A file may hold
- * another as an embedded object (a workbook inside a Word document), so when several kinds are named the one the
- * file's extension says wins, else the first in the order above. Kinds that are not read are refused naming them.
+ * What an OLE2 compound file (Office 97–2003, Outlook) holds, by the streams at the root of its directory (an
+ * embedded object's, a workbook inside a Word document, sit a storage down). When the directory cannot be read,
+ * by the stream names found anywhere in the file: then, as a file may hold another, the one the file's extension
+ * says wins, else the first in the order above. Kinds that are not read are refused naming them.
  */
 function compoundFileFormat(bytes: Uint8Array, name: string): FileFormat {
-  const kinds = COMPOUND_STREAMS.filter(([stream]) => findBytes(bytes, stream) >= 0).map(([, kind]) => kind);
+  const root = rootEntryNames(bytes);
+  const kinds = root?.length
+    ? COMPOUND_STREAMS.filter(([stream]) => root.some((entry) => entry === stream || (stream.endsWith("_") && entry.startsWith(stream)))).map(([, kind]) => kind)
+    : COMPOUND_NAMES.filter(([stream]) => findBytes(bytes, stream) >= 0).map(([, kind]) => kind);
   const byName = formatFromName(name);
   // A damaged file whose directory names nothing is left to the reader its name says, which says what is wrong.
   const kind = kinds.find((candidate) => candidate === byName) ?? kinds[0] ?? (byName === "doc" || byName === "ppt" || byName === "msg" || byName === "xls" ? byName : undefined);

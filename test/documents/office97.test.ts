@@ -64,6 +64,13 @@ describe("Word 97–2003 (.doc)", () => {
     expect(markdown).not.toMatch(/frog/i);
   });
 
+  it("knows a Word document holding an embedded workbook by its root streams when it has no name (it was taken for an XLS)", async () => {
+    const res = await convert("upload", fixture("testWORD_2006ml.doc"));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.data.mime_type).toBe("application/msword");
+    expect(res.body.data.markdown).toContain("The quick brown fox jumped over the lazy brown dog.");
+  });
+
   it("reads a Word 6 file and a phonetic guide, whatever the file is named", async () => {
     expect(await read("testWORD6.doc", "upload")).toBe("The quick brown fox jumps over the lazy dog");
     expect(await read("testWORD_phonetic.doc")).toBe("東京 (とうきょう)");
