@@ -61,7 +61,7 @@ export function jsonShape(text: string): { depth: number; containers: number } {
 export const MAX_TEXT_FILE_BYTES = 5 * 1024 * 1024;
 
 /** The formats that budget applies to (e-mails are not among them: their size is mostly attachments). */
-export const TEXT_FORMATS: ReadonlySet<string> = new Set(["html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "svg"]);
+export const TEXT_FORMATS: ReadonlySet<string> = new Set(["html", "markdown", "mdx", "djot", "org", "rst", "typst", "latex", "bibtex", "text", "csv", "tsv", "json", "ipynb", "xml", "yaml", "toml", "svg"]);
 
 export function textFileTooLarge(where: string, bytes: number): ApiError {
   const mib = (value: number) => (value / 1024 / 1024).toFixed(1);

@@ -94,6 +94,15 @@ export class DocumentBuilder {
     this.started = true;
   }
 
+  /** A block of code or verbatim text, kept line for line. */
+  code(text: string, language?: string): void {
+    const trimmed = text.replace(/^\n+|\s+$/g, "");
+    if (!trimmed) return;
+    this.spend(1);
+    this.blocks.push({ type: "code", text: trimmed, ...(language ? { language } : {}) });
+    this.started = true;
+  }
+
   image(alt: string, src?: string): void {
     this.spend(1);
     this.blocks.push({ type: "image", alt, ...(src ? { src } : {}) });

@@ -64,6 +64,9 @@ export function toLineDocument(document: DocumentModel): ParsedDocument {
         }
         case "image":
           break;
+        case "code":
+          for (const line of block.text.split("\n")) if (line.trim()) lines.push({ cells: [line.trim()] });
+          break;
       }
     }
   };

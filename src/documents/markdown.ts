@@ -1,8 +1,8 @@
 /**
  * The markdown view of a document (document to markdown, website extraction): headings as `#`, runs as
  * `**bold**`, `*italic*`, `` `code` `` and `[links](url)`, nested lists, tables as pipe tables (the first row is
- * the header; a spanned cell leaves the columns and rows it covers empty), images as `![alt](src)`, laid-out
- * lines as text. Pages are separated by a horizontal rule.
+ * the header; a spanned cell leaves the columns and rows it covers empty), images as `![alt](src)`, code as
+ * fenced blocks with their language, laid-out lines as text. Pages are separated by a horizontal rule.
  */
 import { cleanText } from "./builder";
 import { noteText, type Block, type DocumentModel, type Run, type Table } from "./model";
@@ -90,6 +90,12 @@ function blocks(list: readonly Block[], indent = ""): string[] {
       case "image":
         out.push(`![${escapeInline(block.alt)}](${block.src ?? ""})`);
         break;
+      case "code": {
+        // A fence longer than any run of backticks inside the code.
+        const fence = "`".repeat(Math.max(3, ...[...block.text.matchAll(/`+/g)].map((match) => match[0].length + 1)));
+        out.push(`${fence}${block.language?.replace(/[^\w+#.-]/g, "") ?? ""}\n${block.text}\n${fence}`);
+        break;
+      }
     }
   }
   // Inside a list item every block is indented to the item's text.

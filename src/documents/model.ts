@@ -1,6 +1,6 @@
 /**
  * The structured document model every reader produces: pages of blocks (headings with their level, paragraphs of
- * inline runs, nested lists, tables with header rows and spans, images). Views are derived from it: the
+ * inline runs, nested lists, tables with header rows and spans, images, code blocks). Views are derived from it: the
  * line-and-cell view document extraction reads (lines.ts) and markdown (markdown.ts).
  *
  * Text keeps the reader's line breaks (a `\n` inside a run): the line view splits there, markdown joins.
@@ -21,7 +21,7 @@ export interface Page {
   blocks: Block[];
 }
 
-export type Block = Heading | Paragraph | List | Table | Image;
+export type Block = Heading | Paragraph | List | Table | Image | Code;
 
 export interface Run {
   text: string;
@@ -97,6 +97,14 @@ export interface Image {
   type: "image";
   alt: string;
   src?: string;
+}
+
+/** Code or other verbatim text (a notebook's code cell, a fenced block), its lines as written. */
+export interface Code {
+  type: "code";
+  text: string;
+  /** The language it is written in, where the file says. */
+  language?: string;
 }
 
 /** The plain text of runs. */

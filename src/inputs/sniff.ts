@@ -10,7 +10,7 @@ import { isobmffImageSize } from "./isobmff";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
-export const DOCUMENT_FORMATS = ["pdf", "docx", "doc", "xlsx", "xls", "xlsb", "ods", "pptx", "ppt", "odt", "rtf", "epub", "html", "markdown", "text", "csv", "tsv", "json", "xml", "yaml", "eml", "msg"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "doc", "xlsx", "xls", "xlsb", "ods", "pptx", "ppt", "odt", "rtf", "epub", "html", "markdown", "mdx", "djot", "org", "rst", "typst", "latex", "bibtex", "text", "csv", "tsv", "json", "ipynb", "xml", "yaml", "toml", "eml", "msg"] as const;
 
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FontFormat = (typeof FONT_FORMATS)[number];
@@ -19,13 +19,14 @@ export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
 
 const EXTENSIONS: Record<string, FileFormat> = {
   pdf: "pdf", docx: "docx", doc: "doc", dot: "doc", xlsx: "xlsx", xlsm: "xlsx", xls: "xls", xlsb: "xlsb", ods: "ods", pptx: "pptx", ppt: "ppt", pps: "ppt", pot: "ppt", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
-  markdown: "markdown", mdx: "markdown", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
+  markdown: "markdown", mdx: "mdx", dj: "djot", djot: "djot", org: "org", rst: "rst", typ: "typst", tex: "latex", latex: "latex", ltx: "latex",
+  bib: "bibtex", ipynb: "ipynb", toml: "toml", rss: "xml", atom: "xml", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", msg: "msg", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
   jxl: "jxl", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
 };
 
-const SUPPORTED = "PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS, PPTX, PPT, ODT, RTF, EPUB, HTML, Markdown, text, CSV, TSV, JSON, XML, YAML, EML or MSG";
+const SUPPORTED = "PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS, PPTX, PPT, ODT, RTF, EPUB, HTML, Markdown, MDX, Djot, Org, reStructuredText, Typst, LaTeX, BibTeX, text, CSV, TSV, JSON, Jupyter notebooks, XML, RSS, Atom, YAML, TOML, EML or MSG";
 
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
 const UNSUPPORTED = new Set(["odp", "pages", "numbers", "key"]);
@@ -40,6 +41,8 @@ export const MIME_TYPES: Record<FileFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   xls: "application/vnd.ms-excel", xlsb: "application/vnd.ms-excel.sheet.binary.macroEnabled.12", ods: "application/vnd.oasis.opendocument.spreadsheet",
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
+  mdx: "text/mdx", djot: "text/x-djot", org: "text/x-org", rst: "text/x-rst", typst: "text/x-typst", latex: "application/x-latex",
+  bibtex: "application/x-bibtex", ipynb: "application/x-ipynb+json", toml: "application/toml",
   json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822", msg: "application/vnd.ms-outlook",
   png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
   avif: "image/avif", heic: "image/heic", jxl: "image/jxl", svg: "image/svg+xml",
@@ -101,6 +104,7 @@ function formatFromText(bytes: Uint8Array): FileFormat {
   if (/^<!doctype html|^<html|^<(body|div|table|p)[\s>]/i.test(head)) return "html";
   if (/^<svg[\s>]/i.test(head) || (/^<\?xml/i.test(head) && /<svg[\s>]/i.test(head))) return "svg";
   if (/^<\?xml|^<[A-Za-z]/.test(head)) return "xml";
+  if (/^\\(documentclass|documentstyle)\b/m.test(head)) return "latex";
   if (/^(received|return-path|from|message-id|mime-version|delivered-to):/im.test(head.split("\n\n")[0] ?? "") && /^subject:/im.test(head)) return "eml";
   return "text";
 }
@@ -149,7 +153,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 }
 
 /** The formats read as text, in which binary bytes mean the file is something else (RTF and e-mail may hold binary parts). */
-const TEXT_LIKE: ReadonlySet<FileFormat> = new Set(["text", "markdown", "csv", "tsv", "json", "xml", "yaml", "html", "svg"]);
+const TEXT_LIKE: ReadonlySet<FileFormat> = new Set(["text", "markdown", "mdx", "djot", "org", "rst", "typst", "latex", "bibtex", "csv", "tsv", "json", "ipynb", "xml", "yaml", "toml", "html", "svg"]);
 
 export const isTextLike = (format: FileFormat | undefined) => format !== undefined && TEXT_LIKE.has(format);
 

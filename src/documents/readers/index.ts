@@ -18,8 +18,11 @@ import { readPdf } from "./pdf";
 import { readPpt } from "./ppt";
 import { readRtf } from "./rtf";
 import { readSpreadsheet } from "./spreadsheet";
-import { readJson, readXml, readYaml } from "./structured";
-import { readDelimited, readMarkdown, readPlainText } from "./text";
+import { readBibtex, readLatex } from "./latex";
+import { readMarkup } from "./markup";
+import { readNotebookText } from "./notebook";
+import { readJson, readToml, readXml, readYaml } from "./structured";
+import { readDelimited, readPlainText } from "./text";
 
 /** The reader a file needs: a document format, or "image" for pictures only OCR can read. SVG is read as XML. */
 export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat | "image" {
@@ -61,7 +64,20 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
     case "html":
       return [readHtml(decodeText(bytes, undefined, true), name)];
     case "markdown":
-      return [readMarkdown(decodeText(bytes), name)];
+    case "mdx":
+    case "djot":
+    case "org":
+    case "rst":
+    case "typst":
+      return [readMarkup(decodeText(bytes), name, format)];
+    case "latex":
+      return [readLatex(decodeText(bytes), name)];
+    case "bibtex":
+      return [readBibtex(decodeText(bytes), name)];
+    case "ipynb":
+      return [readNotebookText(decodeText(bytes), name)];
+    case "toml":
+      return [readToml(decodeText(bytes), name)];
     case "text":
       return [readPlainText(decodeText(bytes), name)];
     case "csv":

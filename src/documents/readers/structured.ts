@@ -1,14 +1,18 @@
 /**
- * JSON, YAML and XML: the data is flattened into label/value rows, the label being the key path, each key as
+ * JSON, YAML, TOML (smol-toml) and XML: the data is flattened into label/value rows, the label being the key path, each key as
  * written (`{"vendor": {"tax_id": "X"}}` → `vendor tax_id | X`: a key is data, and `5b64c88c-b3c3-…` or `uuid_value`
  * must come out as they are), and arrays of objects become tables whose headers are the keys, so ARRAY fields read
- * them like any other table. Extraction reads `tax_id` and `taxId` as the words they stand for (labels.ts).
+ * them like any other table. Extraction reads `tax_id` and `taxId` as the words they stand for (labels.ts). A
+ * notebook's JSON is read as a notebook (readers/notebook.ts), an RSS or Atom feed's XML as a feed (readers/feed.ts).
  */
+import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import { jsonNestingDepth, MAX_FILE_NESTING, nestingExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
+import { isFeed, readFeed } from "./feed";
+import { isNotebook, readNotebook } from "./notebook";
 import { walkXml } from "./xml";
 
 /** A key in words, for recognising address parts only (`postalCode` → `postal Code`); labels keep the key. */
@@ -115,7 +119,9 @@ export function readJson(text: string, name: string): DocumentModel {
   // JSON.parse copes with any depth, but the flattening below recurses: refuse what would overflow the stack.
   if (jsonNestingDepth(text) > MAX_FILE_NESTING) throw nestingExceeded(name);
   try {
-    return fromData(JSON.parse(text.replace(/^\uFEFF/, "")), name);
+    const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
+    // A notebook sent as .json is still a notebook.
+    return isNotebook(data) ? readNotebook(data, name) : fromData(data, name);
   } catch (err) {
     if (err instanceof SyntaxError) throw new ApiError(422, `${name}: the file is not valid JSON`);
     throw err;
@@ -183,5 +189,17 @@ function xmlToData(xml: string, name: string): unknown {
 }
 
 export function readXml(text: string, name: string): DocumentModel {
+  if (isFeed(text)) return readFeed(text, name);
   return fromData(xmlToData(text, name), name);
+}
+
+export function readToml(text: string, name: string): DocumentModel {
+  let data: unknown;
+  try {
+    data = parseToml(text.replace(/^\uFEFF/, ""), { maxDepth: MAX_FILE_NESTING });
+  } catch (err) {
+    const detail = err instanceof Error ? /^(.*?)(\n|$)/.exec(err.message)?.[1] : undefined;
+    throw new ApiError(422, `${name}: the file is not valid TOML${detail ? ` (${detail})` : ""}`);
+  }
+  return fromData(data, name);
 }
