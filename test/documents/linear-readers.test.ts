@@ -22,6 +22,21 @@ describe("readers stay linear", () => {
     expect(document!.lines).toEqual([{ cells: ["Total", "12.50"], table: 1 }]);
   });
 
+  it.each([
+    ["5 MB of unclosed Markdown link brackets", "[".repeat(5_000_000), "brackets.md", "[[["],
+    ["2 MB of unclosed Org links", "[[".repeat(1_000_000), "links.org", "[[[["],
+    ["80,000 Org property drawers never closed", ":PROPERTIES:\n".repeat(80_000), "drawers.org", ""],
+    ["400,000 Typst calls never closed", "#f(\n".repeat(400_000), "calls.typ", ""],
+    ["120,000 unclosed LaTeX groups", "\\textbf{".repeat(120_000) + "x", "groups.tex", "x"],
+    ["50,000 unclosed BibTeX entries", "@book{a, title = {".repeat(50_000), "entries.bib", "type book"],
+  ])("read %s", async (_name, text, name, kept) => {
+    const [document] = await readLineDocuments(bytes(text), name);
+    const all = document!.lines.map((line) => line.cells.join(" ")).join(" ");
+    // Settings and code are no text: an unclosed drawer or call leaves nothing to read.
+    if (kept) expect(all).toContain(kept);
+    else expect(document!.lines).toEqual([]);
+  });
+
   it("read Markdown with 66,667 unclosed emphasis marks on one line", async () => {
     const [document] = await readLineDocuments(bytes("*a ".repeat(66_667)), "marks.md");
     expect(document!.lines.map((line) => line.cells.join(" ")).join(" ")).toContain("*a *a");

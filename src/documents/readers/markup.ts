@@ -17,8 +17,8 @@ const styled = (runs: Run[], format: Omit<Run, "text">) => runs.map((run) => ({ 
 
 const MARKDOWN_INLINE: InlineRule[] = [
   [/`([^`]{1,1000})`/ys, (m) => [{ text: m[1]!, code: true }]],
-  [/!\[([^\]]{0,1000})\]\([^)]{0,2000}\)/ys, (m) => [{ text: m[1]! }]],
-  [/\[([^\]]{1,1000})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+"[^"]{0,300}")?\s*\)/ys, (m, inline) => styled(inline(m[1]!), { link: m[2]! })],
+  [/!\[([^\][]{0,1000})\]\([^()[\]]{0,2000}\)/ys, (m) => [{ text: m[1]! }]],
+  [/\[([^\][]{1,1000})\]\(\s*<?([^()\s<>[\]]{1,2000})>?(?:\s+"[^"]{0,300}")?\s*\)/ys, (m, inline) => styled(inline(m[1]!), { link: m[2]! })],
   [/<(https?:\/\/[^>\s]{1,2000})>/ys, (m) => [{ text: m[1]!, link: m[1]! }]],
   [/(\*\*|__)(?=\S)(.{0,300}?\S)\1/ys, (m, inline) => styled(inline(m[2]!), { bold: true })],
   // A single star closes where no second one follows (`*a **b** c*` is italic around bold).
@@ -36,8 +36,8 @@ const DJOT_INLINE: InlineRule[] = [
 
 /** Org: `*bold*`, `/italic/`, `=verbatim=`, `~code~`, `[[url][text]]`, `[[url]]`. */
 const ORG_INLINE: InlineRule[] = [
-  [/\[\[([^\]]{1,2000})\]\[([^\]]{1,1000})\]\]/ys, (m, inline) => styled(inline(m[2]!), { link: m[1]! })],
-  [/\[\[([^\]]{1,2000})\]\]/ys, (m) => [{ text: m[1]!, link: m[1]! }]],
+  [/\[\[([^\][]{1,2000})\]\[([^\][]{1,1000})\]\]/ys, (m, inline) => styled(inline(m[2]!), { link: m[1]! })],
+  [/\[\[([^\][]{1,2000})\]\]/ys, (m) => [{ text: m[1]!, link: m[1]! }]],
   [/[=~](?=\S)([^=~]{0,300}?\S)[=~]/ys, (m) => [{ text: m[1]!, code: true }]],
   [/\*(?=\S)(.{0,300}?\S)\*/ys, (m, inline) => styled(inline(m[1]!), { bold: true })],
   [/\/(?=\S)([^/]{0,300}?\S)\/(?!\w)/ys, (m, inline) => styled(inline(m[1]!), { italic: true })],
@@ -287,7 +287,11 @@ function readOrgLines(lines: string[], writer: Writer): void {
     // Other keywords, comments and property drawers are settings.
     if (/^\s*#(\+|\s|$)/.test(raw)) continue;
     if (/^\s*:[A-Z_]+:\s*$/i.test(raw)) {
-      if (/^\s*:PROPERTIES:\s*$/i.test(raw)) at = Math.max(at, lines.findIndex((line, index) => index > at && /^\s*:END:\s*$/i.test(line)));
+      if (/^\s*:PROPERTIES:\s*$/i.test(raw)) {
+        // A drawer is a few lines: one left open does not send every later one searching to the end.
+        const end = lines.slice(at + 1, at + 200).findIndex((line) => /^\s*:END:\s*$/i.test(line));
+        if (end >= 0) at += end + 1;
+      }
       continue;
     }
     if (!raw.trim()) {
@@ -441,10 +445,14 @@ function rstTable(lines: string[], from: number, writer: Writer): number {
   return at;
 }
 
-/** The line where a Typst call that starts on line `from` ends: where its brackets balance (strings skipped). */
-function balancedEnd(lines: string[], from: number): number {
+/**
+ * The line where a Typst call that starts on line `from` ends: where its brackets balance (strings skipped), within
+ * 200 lines; a call that does not close by then is its first line only. `budget.lines` bounds the lines all calls
+ * of a file may scan, so a file of unclosed calls reads in linear time.
+ */
+function balancedEnd(lines: string[], from: number, budget: { lines: number }): number {
   let depth = 0;
-  for (let at = from; at < lines.length && at < from + 2000; at++) {
+  for (let at = from; at < lines.length && at < from + 200 && budget.lines-- > 0; at++) {
     const line = lines[at]!.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$/, "");
     for (const char of line) {
       if (char === "(" || char === "[" || char === "{") depth++;
@@ -456,6 +464,7 @@ function balancedEnd(lines: string[], from: number): number {
 }
 
 function readTypstLines(lines: string[], writer: Writer): void {
+  const budget = { lines: 100_000 };
   for (let at = 0; at < lines.length; at++) {
     const raw = lines[at]!;
     const fence = FENCE.exec(raw);
@@ -470,7 +479,7 @@ function readTypstLines(lines: string[], writer: Writer): void {
     // caption is text; the rest is not.
     const call = /^\s*#([\w.-]+)/.exec(raw);
     if (call) {
-      const end = balancedEnd(lines, at);
+      const end = balancedEnd(lines, at, budget);
       const code = lines.slice(at, end + 1).join("\n");
       if (call[1] === "figure") {
         const caption = /caption:\s*\[([^\]]*)\]/.exec(code)?.[1];
