@@ -4,6 +4,7 @@
  * caches them: the linked workbook is not needed) and becomes a table: the categories across the top, a row per
  * series with its name and values.
  */
+import type { DocumentBuilder } from "../builder";
 import { walkXml } from "./xml";
 
 export interface Chart {
@@ -71,4 +72,12 @@ export function readChart(xml: string, name: string): Chart | undefined {
   const header = ["", ...Array.from({ length: width }, (_, i) => categories[i]?.trim() || String(i + 1))];
   const rows = series.map((one, i) => [one.name.trim() || `Series ${i + 1}`, ...Array.from({ length: width }, (_, j) => one.values[j]?.trim() ?? "")]);
   return { title: title.trim(), rows: [header, ...rows] };
+}
+
+/** A chart as a bold title (`Chart: ` before it where the chart stands apart from any text) and its data table. */
+export function writeChart(builder: DocumentBuilder, chart: Chart, labelled = false): void {
+  const title = labelled ? (chart.title ? `Chart: ${chart.title}` : "Chart") : chart.title;
+  if (title) builder.text([{ text: title, bold: true }]);
+  const table = builder.startTable();
+  chart.rows.forEach((cells, i) => builder.row(cells, table, { header: i === 0 }));
 }

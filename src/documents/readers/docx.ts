@@ -14,7 +14,7 @@
 import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
 import type { Block, DocumentModel, Run } from "../model";
-import { readChart } from "./chart";
+import { readChart, writeChart } from "./chart";
 import { Numbering, readStyles, styleHeadingLevel, styleNumbering, type Styles } from "./docx-parts";
 import { readRelationships, relationshipsPath, resolveTarget, unzipParts, type Relationships } from "./ooxml";
 import { walkXml } from "./xml";
@@ -403,11 +403,7 @@ class Story {
     const xml = target === undefined ? undefined : this.file.parts[resolveTarget(this.path, target)];
     const chart = xml === undefined ? undefined : readChart(xml, this.file.name);
     if (!chart) return;
-    this.paragraph.after.push((builder) => {
-      if (chart.title) builder.text([{ text: chart.title, bold: true }]);
-      const table = builder.startTable();
-      chart.rows.forEach((cells, i) => builder.row(cells, table, { header: i === 0 }));
-    });
+    this.paragraph.after.push((builder) => writeChart(builder, chart));
   }
 
   private flushParagraph(): void {

@@ -14,7 +14,7 @@
 import { ApiError } from "../../errors";
 import { appendRun, DocumentBuilder } from "../builder";
 import type { DocumentModel, Run } from "../model";
-import { readChart } from "./chart";
+import { readChart, writeChart } from "./chart";
 import { readRelationships, relationshipsPath, resolveTarget, unzipParts, type Relationships } from "./ooxml";
 import { walkXml } from "./xml";
 
@@ -150,8 +150,7 @@ function writeGraphics(deck: Presentation, path: string, slide: PartText, relati
     const xml = partOf(id);
     const chart = xml === undefined ? undefined : readChart(xml, deck.name);
     if (!chart) continue;
-    if (chart.title) builder.text([{ text: chart.title, bold: true }]);
-    writeTables(chart.rows.length > 0 ? [chart.rows] : [], builder);
+    writeChart(builder, chart);
   }
 }
 

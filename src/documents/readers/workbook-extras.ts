@@ -10,7 +10,7 @@
  */
 import { findBytes } from "../../inputs/sniff";
 import type { DocumentBuilder } from "../builder";
-import { readChart, type Chart } from "./chart";
+import { readChart, writeChart, type Chart } from "./chart";
 import { openCompoundFile } from "./compound";
 import { readMasterPages } from "./odf";
 import { walkXml } from "./xml";
@@ -197,11 +197,7 @@ function byteString(data: Uint8Array, at: number): string {
 
 /** Writes the extras after the sheets. */
 export function writeExtras(builder: DocumentBuilder, extras: WorkbookExtras): void {
-  for (const chart of extras.charts) {
-    builder.text([{ text: chart.title ? `Chart: ${chart.title}` : "Chart", bold: true }]);
-    const table = builder.startTable();
-    chart.rows.forEach((cells, i) => builder.row(cells, table, { header: i === 0 }));
-  }
+  for (const chart of extras.charts) writeChart(builder, chart, true);
   for (const texts of extras.chartTexts) {
     builder.text([{ text: "Chart", bold: true }]);
     for (const text of texts) builder.listItem([{ text }], 0, false);
