@@ -150,6 +150,10 @@ export function pdfPagesExceeded(where: string, pages: number): ApiError {
 /** How deep e-mails attached to e-mails are read (and billed). */
 export const MAX_EMAIL_NESTING = 2;
 
+/** Files of a zip archive read as documents (each within the zip budget), and how deep archives in archives go. */
+export const MAX_ARCHIVE_ENTRIES = 100;
+export const MAX_ARCHIVE_NESTING = 2;
+
 /** Layouts of a text layer's whole text that auto-scaling may run to find its size. */
 export const MAX_AUTO_SCALE_PASSES = 8;
 

@@ -3,7 +3,7 @@
  * document to markdown).
  */
 import { decodeBase64 } from "../base64";
-import { MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../budgets";
+import { MAX_ARCHIVE_NESTING, MAX_EMAIL_NESTING, MAX_TEXT_FILE_BYTES, TEXT_FORMATS, textFileTooLarge } from "../budgets";
 import { ApiError } from "../errors";
 import type { FileInput } from "../inputs/file-input";
 import { fileName } from "../inputs/file-name";
@@ -11,7 +11,8 @@ import { formatFromName, isCompoundFile, isImageFormat, isTextLike, refuseForeig
 
 /**
  * The pages a file is billed for: a PDF's page count, an e-mail's 1 plus the pages of the attachments that are
- * read with it (pictures only OCR could read are left out, as processing leaves them out), 1 for anything else.
+ * read with it (pictures only OCR could read are left out, as processing leaves them out), a zip archive's the
+ * pages of its files that are read (at least 1), 1 for anything else.
  */
 async function pagesOf(bytes: Uint8Array, name: string, depth: number): Promise<number> {
   const format = sniffFormat(bytes, name);
@@ -32,6 +33,19 @@ async function pagesOf(bytes: Uint8Array, name: string, depth: number): Promise<
       }
     }
     return pages;
+  }
+  if (format === "zip") {
+    // An archive: the pages of the files in it that are read (pictures and files no reader knows cost nothing).
+    const { archiveEntries } = await import("./readers/archive");
+    let pages = 0;
+    for (const entry of depth < MAX_ARCHIVE_NESTING ? archiveEntries(bytes, name) : []) {
+      try {
+        pages += isImageFormat(sniffFormat(entry.bytes, entry.name)) ? 0 : await pagesOf(entry.bytes, `${name}/${entry.name}`, depth + 1);
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+      }
+    }
+    return Math.max(1, pages);
   }
   return 1;
 }
@@ -64,7 +78,9 @@ export async function billablePages(file: FileInput, index: number, where: strin
     }
     const size = Math.floor((file.base64.length * 3) / 4) - (file.base64.endsWith("==") ? 2 : file.base64.endsWith("=") ? 1 : 0);
     if (format !== undefined && TEXT_FORMATS.has(format) && size > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, size);
-    return format === "pdf" || format === "eml" ? await pagesOf(decodeBase64(file.base64), name, 0) : 1;
+    // A zip's head may look like a bare archive before its directory (at the end) says it is a DOCX: pagesOf sniffs
+    // the whole file again.
+    return format === "pdf" || format === "eml" || format === "zip" ? await pagesOf(decodeBase64(file.base64), name, 0) : 1;
   } catch (err) {
     throw err instanceof ApiError ? new ApiError(400, `${where}: ${err.message}`) : err;
   }

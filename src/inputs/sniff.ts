@@ -10,7 +10,7 @@ import { isobmffImageSize } from "./isobmff";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
-export const DOCUMENT_FORMATS = ["pdf", "docx", "doc", "xlsx", "xls", "xlsb", "ods", "pptx", "ppt", "odt", "rtf", "epub", "html", "markdown", "mdx", "djot", "org", "rst", "typst", "latex", "bibtex", "text", "csv", "tsv", "json", "ipynb", "xml", "yaml", "toml", "eml", "msg"] as const;
+export const DOCUMENT_FORMATS = ["pdf", "docx", "doc", "xlsx", "xls", "xlsb", "ods", "pptx", "ppt", "odt", "rtf", "epub", "html", "markdown", "mdx", "djot", "org", "rst", "typst", "latex", "bibtex", "text", "csv", "tsv", "json", "ipynb", "xml", "yaml", "toml", "eml", "msg", "zip"] as const;
 
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FontFormat = (typeof FONT_FORMATS)[number];
@@ -20,13 +20,13 @@ export type FileFormat = ImageFormat | FontFormat | DocumentFormat | "svg";
 const EXTENSIONS: Record<string, FileFormat> = {
   pdf: "pdf", docx: "docx", doc: "doc", dot: "doc", xlsx: "xlsx", xlsm: "xlsx", xls: "xls", xlsb: "xlsb", ods: "ods", pptx: "pptx", ppt: "ppt", pps: "ppt", pot: "ppt", odt: "odt", rtf: "rtf", epub: "epub", htm: "html", html: "html", xhtml: "html", md: "markdown",
   markdown: "markdown", mdx: "mdx", dj: "djot", djot: "djot", org: "org", rst: "rst", typ: "typst", tex: "latex", latex: "latex", ltx: "latex",
-  bib: "bibtex", ipynb: "ipynb", toml: "toml", rss: "xml", atom: "xml", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
+  bib: "bibtex", ipynb: "ipynb", toml: "toml", rss: "xml", atom: "xml", zip: "zip", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", msg: "msg", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
   jxl: "jxl", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
 };
 
-const SUPPORTED = "PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS, PPTX, PPT, ODT, RTF, EPUB, HTML, Markdown, MDX, Djot, Org, reStructuredText, Typst, LaTeX, BibTeX, text, CSV, TSV, JSON, Jupyter notebooks, XML, RSS, Atom, YAML, TOML, EML or MSG";
+const SUPPORTED = "PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS, PPTX, PPT, ODT, RTF, EPUB, HTML, Markdown, MDX, Djot, Org, reStructuredText, Typst, LaTeX, BibTeX, text, CSV, TSV, JSON, Jupyter notebooks, XML, RSS, Atom, YAML, TOML, EML, MSG or a ZIP of them";
 
 /** Extensions we do not read (yet); named in the 422 so the caller knows why. */
 const UNSUPPORTED = new Set(["odp", "pages", "numbers", "key"]);
@@ -43,7 +43,7 @@ export const MIME_TYPES: Record<FileFormat, string> = {
   html: "text/html", markdown: "text/markdown", text: "text/plain", csv: "text/csv", tsv: "text/tab-separated-values",
   mdx: "text/mdx", djot: "text/x-djot", org: "text/x-org", rst: "text/x-rst", typst: "text/x-typst", latex: "application/x-latex",
   bibtex: "application/x-bibtex", ipynb: "application/x-ipynb+json", toml: "application/toml",
-  json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822", msg: "application/vnd.ms-outlook",
+  json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822", msg: "application/vnd.ms-outlook", zip: "application/zip",
   png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
   avif: "image/avif", heic: "image/heic", jxl: "image/jxl", svg: "image/svg+xml",
   ttf: "font/ttf", otf: "font/otf", woff: "font/woff", woff2: "font/woff2",
@@ -188,7 +188,8 @@ export function sniffKnownFormat(bytes: Uint8Array, name: string): FileFormat {
     if (mimetype === MIME_TYPES.epub || entries.includes("META-INF/container.xml")) return "epub";
     const byName = formatFromName(name);
     if (byName === "docx" || byName === "xlsx" || byName === "xlsb" || byName === "pptx" || byName === "odt" || byName === "ods" || byName === "epub") return byName; // a damaged one: its reader says what is wrong
-    throw new ApiError(422, `${name}: a zip archive that is neither DOCX, XLSX, PPTX, ODT nor EPUB is not supported`);
+    // Any other zip is an archive of files, read one by one (readers/archive.ts).
+    return "zip";
   }
   if (signature === "cfb") return compoundFileFormat(bytes, name);
   if (signature) return signature;

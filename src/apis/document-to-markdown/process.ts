@@ -54,18 +54,20 @@ async function convertBytes(bytes: Uint8Array, name: string, deps: ProcessDeps):
     // An image's answer is a description of it; a scan's is its text.
     return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown, ...(isImageFormat(format) ? { description: markdown } : {}) } };
   }
-  return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown: markdownOf(documents, name) } };
+  return { kind: "json", data: { name, mime_type: MIME_TYPES[format], markdown: markdownOf(documents, name, format === "zip" ? "File" : "Attachment") } };
 }
 
-function markdownOf(documents: readonly DocumentModel[], name: string): string {
+/** The documents as one markdown: the first, then each other one under a heading naming it (`## File: a/b.pdf`). */
+function markdownOf(documents: readonly DocumentModel[], name: string, label = "Attachment"): string {
   const [main, ...attachments] = documents;
   if (!main || main.needsOcr) {
     throw new ApiError(422, `file: ${name} is an image or a scan: describing it needs the Workers AI binding, which this deployment does not have`);
   }
   const parts = [toMarkdown(main)];
   for (const attachment of attachments) {
-    // Attachments are named `mail.eml/notes.pdf` (as document extraction's `source` says): the heading says the file.
-    parts.push(`## Attachment: ${attachment.name.startsWith(`${name}/`) ? attachment.name.slice(name.length + 1) : attachment.name}\n\n${toMarkdown(attachment)}`);
+    // Attachments and an archive's files are named `mail.eml/notes.pdf` (as document extraction's `source` says):
+    // the heading says the file.
+    parts.push(`## ${label}: ${attachment.name.startsWith(`${name}/`) ? attachment.name.slice(name.length + 1) : attachment.name}\n\n${toMarkdown(attachment)}`);
   }
   return parts.filter(Boolean).join("\n\n");
 }

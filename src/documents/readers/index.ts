@@ -6,6 +6,7 @@ import { ApiError } from "../../errors";
 import { isImageFormat, sniffFormat, type DocumentFormat } from "../../inputs/sniff";
 import { decodeText } from "../charset";
 import type { DocumentModel } from "../model";
+import { readArchive } from "./archive";
 import { readDoc } from "./doc";
 import { readEml, type MailAttachment } from "./eml";
 import { readMsg } from "./msg";
@@ -35,7 +36,7 @@ export function detectFormat(bytes: Uint8Array, name: string): DocumentFormat | 
   return format;
 }
 
-/** Reads one file; an e-mail gives itself plus one document per readable attachment. */
+/** Reads one file; an e-mail gives itself plus one document per readable attachment, an archive its listing plus one per readable file. */
 export async function readDocuments(bytes: Uint8Array, name: string, depth = 0): Promise<DocumentModel[]> {
   const format = detectFormat(bytes, name);
   if (TEXT_FORMATS.has(format) && bytes.length > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, bytes.length);
@@ -96,6 +97,8 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
       return withAttachments(await readEml(bytes, name), depth);
     case "msg":
       return withAttachments(await readMsg(bytes, name), depth);
+    case "zip":
+      return readArchive(bytes, name, depth, readDocuments);
   }
 }
 
