@@ -30,7 +30,7 @@ export default defineConfig(async () => {
       }),
     ],
     // The extraction corpus is read by the accuracy test as `?inline` data URLs, whatever the file type.
-    assetsInclude: ["**/fixtures/extraction/**/docs/**", "**/fixtures/image-transformation/*.heic", "**/fixtures/image-transformation/*.avif", "**/fixtures/charset/*", "**/fixtures/spreadsheets/*.{xls,xlsx,xlsb,ods}", "**/fixtures/docx/*.docx", "**/fixtures/pptx/*.pptx", "**/fixtures/office97/*.{doc,ppt,msg}", "**/fixtures/html/*.html", "**/fixtures/archive/*.zip", "**/fixtures/markup/*.{org,rst,tex,dj,ipynb,bib,rss,atom,typ,toml,mdx}", "**/shared/corpus/documents/**"],
+    assetsInclude: ["**/fixtures/extraction/**/docs/**", "**/fixtures/image-transformation/*.heic", "**/fixtures/image-transformation/*.avif", "**/fixtures/charset/*", "**/fixtures/spreadsheets/*.{xls,xlsx,xlsb,ods}", "**/fixtures/docx/*.docx", "**/fixtures/pptx/*.pptx", "**/fixtures/office97/*.{doc,ppt,msg}", "**/fixtures/html/*.html", "**/fixtures/archive/*.zip", "**/fixtures/model-images/*.{bmp,tif,ppm,pgm,pbm,jp2,png}", "**/fixtures/markup/*.{org,rst,tex,dj,ipynb,bib,rss,atom,typ,toml,mdx}", "**/shared/corpus/documents/**"],
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],

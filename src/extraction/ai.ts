@@ -7,6 +7,7 @@
  * Confidence: 0.85 when the model's quote is found verbatim in the documents and the value is exactly of
  * its type, 0.75 when it needed normalizing, 0.55 when the quote is not in the documents.
  */
+import { imageForModel } from "../graphics/model-images";
 import { ApiError } from "../errors";
 import type { AddressField, ArrayField, FieldConfig, ScalarField } from "./schema";
 import { parseAddress, type Address } from "./address";
@@ -125,15 +126,20 @@ function quoteConfidence(quoteFound: boolean, exact: boolean): number {
   return roundConfidence(quoteFound ? (exact ? 0.85 : 0.75) : 0.55);
 }
 
+/** The picture formats imageForModel converts or refuses, by their MIME type. */
+const MODEL_FORMATS: Record<string, string> = { "image/bmp": "bmp", "image/tiff": "tiff", "image/x-portable-anymap": "pnm", "image/jp2": "jp2" };
+
 /**
  * The files as markdown through the binding's `toMarkdown` (which describes images and reads scans). A file it
  * cannot convert is the ApiError `refused` makes of its name and the binding's reason; the binding failing
  * outright is an internal error.
  */
 export async function markdownWithAi(ai: AiBinding, files: readonly AiFile[], refused: (name: string, reason: string) => ApiError): Promise<{ name: string; text: string }[]> {
+  // BMP, TIFF and PNM pictures go as PNG, which the binding reads.
+  const readable = await Promise.all(files.map(async (file) => ({ name: file.name, ...(await imageForModel(file.bytes, MODEL_FORMATS[file.mimeType] ?? "", file.mimeType, file.name)) })));
   let converted: Awaited<ReturnType<AiBinding["toMarkdown"]>>;
   try {
-    converted = await ai.toMarkdown(files.map((file) => ({ name: file.name, blob: new Blob([file.bytes], { type: file.mimeType }) })));
+    converted = await ai.toMarkdown(readable.map((file) => ({ name: file.name, blob: new Blob([file.bytes], { type: file.mimeType }) })));
   } catch (err) {
     throw new Error(`Workers AI toMarkdown failed: ${String(err)}`);
   }

@@ -8,7 +8,7 @@ import { ApiError } from "../errors";
 import { rootEntryNames } from "./compound-directory";
 import { isobmffImageSize } from "./isobmff";
 
-export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl"] as const;
+export const IMAGE_FORMATS = ["png", "jpeg", "gif", "webp", "bmp", "tiff", "avif", "heic", "jxl", "jp2", "pnm"] as const;
 export const FONT_FORMATS = ["ttf", "otf", "woff", "woff2"] as const;
 export const DOCUMENT_FORMATS = ["pdf", "docx", "doc", "xlsx", "xls", "xlsb", "ods", "pptx", "ppt", "odt", "rtf", "epub", "html", "markdown", "mdx", "djot", "org", "rst", "typst", "latex", "bibtex", "text", "csv", "tsv", "json", "ipynb", "xml", "yaml", "toml", "eml", "msg", "zip"] as const;
 
@@ -23,7 +23,7 @@ const EXTENSIONS: Record<string, FileFormat> = {
   bib: "bibtex", ipynb: "ipynb", toml: "toml", rss: "xml", atom: "xml", zip: "zip", txt: "text", text: "text", log: "text", csv: "csv", tsv: "tsv", tab: "tsv",
   json: "json", xml: "xml", yaml: "yaml", yml: "yaml", eml: "eml", msg: "msg", png: "png", jpg: "jpeg", jpeg: "jpeg",
   gif: "gif", webp: "webp", bmp: "bmp", tif: "tiff", tiff: "tiff", avif: "avif", heic: "heic", heif: "heic",
-  jxl: "jxl", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
+  jxl: "jxl", jp2: "jp2", j2k: "jp2", jpf: "jp2", jpx: "jp2", pnm: "pnm", pbm: "pnm", pgm: "pnm", ppm: "pnm", svg: "svg", ttf: "ttf", otf: "otf", woff: "woff", woff2: "woff2",
 };
 
 const SUPPORTED = "PDF, DOCX, DOC, XLSX, XLS, XLSB, ODS, PPTX, PPT, ODT, RTF, EPUB, HTML, Markdown, MDX, Djot, Org, reStructuredText, Typst, LaTeX, BibTeX, text, CSV, TSV, JSON, Jupyter notebooks, XML, RSS, Atom, YAML, TOML, EML, MSG or a ZIP of them";
@@ -45,7 +45,7 @@ export const MIME_TYPES: Record<FileFormat, string> = {
   bibtex: "application/x-bibtex", ipynb: "application/x-ipynb+json", toml: "application/toml",
   json: "application/json", xml: "application/xml", yaml: "application/yaml", eml: "message/rfc822", msg: "application/vnd.ms-outlook", zip: "application/zip",
   png: "image/png", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", bmp: "image/bmp", tiff: "image/tiff",
-  avif: "image/avif", heic: "image/heic", jxl: "image/jxl", svg: "image/svg+xml",
+  avif: "image/avif", heic: "image/heic", jxl: "image/jxl", jp2: "image/jp2", pnm: "image/x-portable-anymap", svg: "image/svg+xml",
   ttf: "font/ttf", otf: "font/otf", woff: "font/woff", woff2: "font/woff2",
 };
 
@@ -71,6 +71,10 @@ function formatFromSignature(bytes: Uint8Array): FileFormat | "zip" | "cfb" | un
   if (startsWith(bytes, 0x49, 0x49, 0x2a, 0x00) || startsWith(bytes, 0x4d, 0x4d, 0x00, 0x2a)) return "tiff";
   // JPEG XL: a bare codestream, or the ISO BMFF container whose first box is `JXL ` (ISO/IEC 18181-2).
   if (startsWith(bytes, 0xff, 0x0a) || startsWith(bytes, 0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a)) return "jxl";
+  // JPEG 2000: the JP2 signature box, or a bare codestream (SOC then SIZ).
+  if (startsWith(bytes, 0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a) || startsWith(bytes, 0xff, 0x4f, 0xff, 0x51)) return "jp2";
+  // PBM, PGM, PPM: the magic number, then the width and height (comments between) as digits.
+  if (/^P[1-6]\s+(#[^\n]*\n\s*)*\d+\s+(#[^\n]*\n\s*)*\d+\s/.test(ascii(bytes, 0, Math.min(bytes.length, 256)))) return "pnm";
   if (ascii(bytes, 4, 8) === "ftyp") {
     const brand = ascii(bytes, 8, 12);
     if (brand === "avif" || brand === "avis") return "avif";
@@ -199,7 +203,7 @@ export function sniffKnownFormat(bytes: Uint8Array, name: string): FileFormat {
 
 /** How a format is called in messages: JPEG XL, not JXL. */
 export function formatLabel(format: FileFormat): string {
-  return format === "jxl" ? "JPEG XL" : format.toUpperCase();
+  return format === "jxl" ? "JPEG XL" : format === "jp2" ? "JPEG 2000" : format.toUpperCase();
 }
 
 export function isImageFormat(format: FileFormat): format is ImageFormat {

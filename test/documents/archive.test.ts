@@ -65,7 +65,8 @@ describe("zip archives", () => {
     const first = zipSync({ "second.zip": second, "top.txt": strToU8("on top") });
     const deep = await convertDocument("first.zip", first);
     expect(deep.status, JSON.stringify(deep.body).slice(0, 300)).toBe(200);
-    expect(deep.body.data.markdown).toContain("| second.zip | 189 B | not read: no file in the archive is one Lamina reads (1 file: third.zip not read: archives inside archives are read 2 deep) |");
+    // (fflate's archives carry the time they were made: their sizes vary by a byte.)
+    expect(deep.body.data.markdown).toMatch(/\| second\.zip \| \d+ B \| not read: no file in the archive is one Lamina reads \(1 file: third\.zip not read: archives inside archives are read 2 deep\) \|/);
     expect(deep.body.data.markdown).not.toContain("three deep");
     expect(deep.body.data.markdown).toContain("on top");
   });
