@@ -6,9 +6,9 @@
  * their paragraph, charts a table of their data; text boxes are read where they are anchored.
  *
  * Footnotes, endnotes and comments are markdown footnotes: `[^1]` where the body refers to one (footnotes and
- * endnotes numbered together, comments `[^c1]`), their text after the body, a comment led by its author. Headers and footers come last, each
- * distinct text once. Tracked changes are shown as accepted: insertions are read, deletions and moved-away text
- * are not. Fields show their result; a HYPERLINK is a link, and a field that pulls in an outside file
+ * endnotes numbered together, comments `[^c1]` at the end of their paragraph), their text after the body, a
+ * comment led by its author. Headers and footers come last, each distinct text once. Tracked changes are shown as
+ * accepted: insertions are read, deletions and moved-away text are not. Fields show their result; a HYPERLINK is a link, and a field that pulls in an outside file
  * (INCLUDEPICTURE, INCLUDETEXT, IMPORT, LINK) shows that file's URL when it shows no text of its own.
  */
 import { ApiError } from "../../errors";

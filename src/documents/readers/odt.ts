@@ -3,8 +3,8 @@
  * outline level) or paragraphs of a Heading/Title style; bold and italic come from the styles a span or paragraph
  * names (automatic styles in content.xml, common ones in styles.xml, followed through their parents); `text:a` is
  * a link; `text:list` nests lists (numbered when the list style numbers that level); tables keep their header rows
- * and column and row spans (covered cells are the spans' and are left out); a picture is `![alt](path)`, its alt
- * its title or description, or the caption its paragraph gives it. Footnotes and endnotes are markdown footnotes
+ * and column and row spans (covered cells are the spans' and are left out); a picture is `![caption](path)` when its
+ * paragraph captions it, else `![](path)`. Footnotes and endnotes are markdown footnotes
  * (`[^1]` where cited, their text after the body), annotations (comments) too (`[^c1]`, led by their author).
  * Objects embedded in the text (a chart, another document) follow it, then the master pages' headers and footers,
  * each once. Tracked changes are shown as accepted: the record of deleted text is not read.
