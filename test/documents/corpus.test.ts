@@ -12,6 +12,7 @@ const files = import.meta.glob<string>(
   [
     "../../../shared/corpus/documents/odt/{footnote,endnote,externalLink,imageWithCaption,testODFwithOOo3,testFooter}.odt",
     "../../../shared/corpus/documents/txt/{sample-russian,sample-greek,sample-korean}.txt",
+    "../../../shared/corpus/documents/pdf/{testAnnotations,testPDFFileEmbInAnnotation}.pdf",
     "../../../shared/corpus/documents/rtf/{testRTFJapanese,testRTFWordPadCzechCharacters,testRTFWord2010CzechCharacters,testRTFVarious,testRTF_annotation_spacing}.rtf",
   ],
   { query: "?inline", import: "default", eager: true },
@@ -79,5 +80,17 @@ describe("legacy encodings from the corpus (charset_normalizer's files, whose tr
     expect(russian).toContain("Осенью 1895 г. Альберт Эйнштейн прибыл в Швейцарию");
     expect(await read("txt/sample-greek.txt")).toContain("Η ελληνική αποτελεί τη μητρική γλώσσα περίπου 12 εκατομμυρίων ανθρώπων");
     expect(await read("txt/sample-korean.txt")).toContain("역사적 예수 연구자들은 복음서나 사도들의 서신서 속의 교리적 예수가 아닌");
+  });
+});
+
+describe("PDF from the corpus (Tika's files)", () => {
+  it("reads a page's comments after its text, each led by its author", async () => {
+    expect(await read("pdf/testAnnotations.pdf")).toBe("Here is some text.\n\n**Comments:**\n\n- **Michael McCandless:** Here is a comment");
+  });
+
+  it("reads a file attached to an annotation as an attachment of its own (an XLSX inside a PDF)", async () => {
+    const markdown = await read("pdf/testPDFFileEmbInAnnotation.pdf");
+    expect(markdown).toContain("This is embeded with Excel");
+    expect(markdown).toContain("## Attachment: Excel.xlsx\n\n## Sheet1\n\n| This is a Excel |");
   });
 });

@@ -42,7 +42,7 @@ export async function readDocuments(bytes: Uint8Array, name: string, depth = 0):
   if (TEXT_FORMATS.has(format) && bytes.length > MAX_TEXT_FILE_BYTES) throw textFileTooLarge(name, bytes.length);
   switch (format) {
     case "pdf":
-      return [await readPdf(bytes, name)];
+      return withAttachments(await readPdf(bytes, name), depth);
     case "docx":
       return [readDocx(bytes, name)];
     case "doc":

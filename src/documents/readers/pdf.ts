@@ -11,6 +11,7 @@ import { getDocumentProxy } from "unpdf";
 import { MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES, pdfPagesExceeded, pdfStreamsExceeded } from "../../budgets";
 import { ApiError } from "../../errors";
 import { findBytes } from "../../inputs/sniff";
+import type { MailAttachment } from "./eml";
 import { DocumentBuilder } from "../builder";
 import type { DocumentModel } from "../model";
 
@@ -141,13 +142,21 @@ function headingLevels(pages: Glyphs[][][]): Map<number, number> {
   return new Map([...sizes].sort((p, q) => q - p).map((size, index) => [size, Math.min(6, index + 1)]));
 }
 
-export async function readPdf(bytes: Uint8Array, name: string): Promise<DocumentModel> {
+/**
+ * A PDF's text, page by page, with each page's comments; and the files embedded in it (its EmbeddedFiles and those
+ * of file-attachment annotations), read as documents of their own as an e-mail's attachments are.
+ */
+export async function readPdf(bytes: Uint8Array, name: string): Promise<{ document: DocumentModel; attachments: MailAttachment[] }> {
   const pdf = await openPdf(bytes, name);
   const builder = new DocumentBuilder(name);
+  const attachments = new Map<string, MailAttachment>();
   let characters = 0;
   try {
     // Lines of every page first: heading sizes are known only once the body size of the whole document is.
     const pages: Glyphs[][][] = [];
+    const comments: Comment[][] = [];
+    /** Embedded files by id, with their names. */
+    const fileIds = new Map<string, string>();
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       const page = await pdf.getPage(pageNumber);
       const content = await page.getTextContent();
@@ -161,6 +170,7 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<Document
         characters += item.str.trim().length;
       }
       pages.push(groupIntoLines(glyphs));
+      comments.push(await pageComments(page, fileIds));
       page.cleanup();
     }
     const levels = headingLevels(pages);
@@ -184,9 +194,14 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<Document
           { spans: line.map((cell): [number, number] => [cell.x, cell.x + cell.width]) },
         );
       }
+      writeComments(builder, comments[index] ?? []);
       builder.blank();
     }
-    return builder.finish({ detectTables: true, needsOcr: characters < 8 });
+    // The files named in the document's EmbeddedFiles and by file-attachment annotations, fetched by their ids (their
+    // streams are within the PDF's inflate budget, counted before PDF.js opened it).
+    for (const [id, file] of (await pdf.getAttachments()) ?? []) fileIds.set(id, file.filename ?? id);
+    for (const [id, filename] of fileIds) addAttachment(attachments, { filename, content: (await pdf.getAttachmentContent(id)) ?? undefined }, name);
+    return { document: builder.finish({ detectTables: true, needsOcr: characters < 8 }), attachments: [...attachments.values()] };
   } catch (err) {
     // PDF.js opens some damaged files and fails only on a page ("End of file inside dictionary"): the input's
     // fault, a 422, never a 500. Our own refusals (budgets) pass as they are.
@@ -195,6 +210,41 @@ export async function readPdf(bytes: Uint8Array, name: string): Promise<Document
   } finally {
     await pdf.loadingTask.destroy();
   }
+}
+
+interface Comment {
+  author: string;
+  text: string;
+}
+
+/** Annotations that carry what a reader wrote: notes, highlights and other markup, stamps, attached files. */
+const COMMENTS = new Set(["Text", "FreeText", "Highlight", "Underline", "StrikeOut", "Squiggly", "Square", "Circle", "Line", "Polygon", "PolyLine", "Ink", "Stamp", "Caret", "FileAttachment"]);
+
+/** A page's comments: the text of its markup annotations with their authors (a popup repeats its parent's: left out). */
+async function pageComments(page: { getAnnotations(): Promise<unknown[]> }, fileIds: Map<string, string>): Promise<Comment[]> {
+  const comments: Comment[] = [];
+  type Annotation = { subtype?: string; contentsObj?: { str?: string }; contents?: string; titleObj?: { str?: string }; title?: string; fileId?: string; file?: { filename?: string } };
+  for (const annotation of (await page.getAnnotations()) as Annotation[]) {
+    if (annotation.subtype === "FileAttachment" && annotation.fileId) fileIds.set(annotation.fileId, annotation.file?.filename ?? annotation.fileId);
+    const text = (annotation.contentsObj?.str ?? annotation.contents ?? "").trim();
+    if (!COMMENTS.has(annotation.subtype ?? "") || !text) continue;
+    comments.push({ author: (annotation.titleObj?.str ?? annotation.title ?? "").trim(), text });
+  }
+  return comments;
+}
+
+/** An embedded file, once. */
+function addAttachment(attachments: Map<string, MailAttachment>, file: { filename?: string; content?: Uint8Array }, pdfName: string): void {
+  if (!file.content || file.content.length === 0) return;
+  const name = (file.filename ?? "").split(/[\\/]/).pop() || `attachment-${attachments.size + 1}`;
+  attachments.set(`${name}:${file.content.length}`, { name: `${pdfName}/${name}`, bytes: file.content });
+}
+
+/** A page's comments after its text, as PPTX's are: under **Comments:**, each led by its author. */
+function writeComments(builder: DocumentBuilder, comments: Comment[]): void {
+  if (comments.length === 0) return;
+  builder.text([{ text: "Comments:", bold: true }]);
+  for (const comment of comments) builder.listItem([...(comment.author ? [{ text: `${comment.author}: `, bold: true }] : []), { text: comment.text }], 0, false);
 }
 
 /** Glyph runs → lines (top to bottom) → cells (left to right, merged across narrow gaps). */
